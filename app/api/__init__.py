@@ -1,0 +1,27 @@
+"""The REST API under /api: routers on NiceGUI's FastAPI app."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from app.api import health, practice, sheet_music, users
+from app.api.errors import error_body, install_error_handlers
+
+ROUTERS = (health.router, sheet_music.router, practice.router, users.router)
+
+
+def install_api(app: FastAPI) -> None:
+    """Add the routers and error handlers once per process."""
+    if getattr(app.state, "api_installed", False):
+        return
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+
+    # Without this, an unknown /api path would fall through to NiceGUI's HTML 404 page.
+    @app.api_route("/api/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    def _unknown_api_path(request: Request, path: str) -> JSONResponse:
+        return JSONResponse(error_body(f"No API endpoint {request.method} /api/{path}."), status_code=404)
+
+    app.state.api_installed = True

@@ -1,0 +1,76 @@
+"""The one place where domain errors and malformed requests become HTTP answers.
+
+Every error body has the same shape: ``{"detail": "...", "errors": [{"field", "message"}]}``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from services.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound, ServiceError, Unauthenticated
+from services.validation import problems_from
+
+log = logging.getLogger(__name__)
+
+STATUS_BY_ERROR: dict[type[ServiceError], int] = {
+    NotFound: 404,
+    Forbidden: 403,
+    Unauthenticated: 401,
+    Conflict: 409,
+    InvalidInput: 422,
+}
+
+
+def error_body(detail: str, problems: list[FieldProblem] | None = None) -> dict[str, Any]:
+    return {"detail": detail, "errors": [{"field": p.field, "message": p.message} for p in problems or []]}
+
+
+def status_for(error: ServiceError) -> int:
+    for kind in type(error).__mro__:
+        if kind in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[kind]  # type: ignore[index]
+    return getattr(error, "status_code", 400)
+
+
+async def _service_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ServiceError)
+    status = status_for(error)
+    problems = error.problems if isinstance(error, InvalidInput) else None
+    headers = dict(getattr(error, "headers", {}) or {})
+    if status == 401:
+        headers.setdefault("WWW-Authenticate", "Bearer")
+    return JSONResponse(error_body(error.message, problems), status_code=status, headers=headers)
+
+
+async def _request_invalid(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    errors = list(error.errors())
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return JSONResponse(error_body("The request body is not valid JSON."), status_code=400)
+    problems = problems_from(errors, skip_prefix=("body", "query", "path"))
+    summary = "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in problems)
+    return JSONResponse(error_body(summary, problems), status_code=422)
+
+
+async def _integrity(_: Request, error: Exception) -> JSONResponse:
+    log.warning("integrity error reached the API: %s", str(error).splitlines()[0])
+    return JSONResponse(error_body("This conflicts with data that already exists."), status_code=409)
+
+
+async def _database_busy(_: Request, error: Exception) -> JSONResponse:
+    log.error("database unavailable: %s", str(error).splitlines()[0])
+    return JSONResponse(error_body("The database is busy; try again in a moment."), status_code=503,
+                        headers={"Retry-After": "1"})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(RequestValidationError, _request_invalid)
+    app.add_exception_handler(IntegrityError, _integrity)
+    app.add_exception_handler(OperationalError, _database_busy)

@@ -1,0 +1,114 @@
+"""The `mirubato` command line: serve, migrate, seed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from app.settings import Settings, SettingsError, load_settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        settings = load_settings(**_overrides(args))
+        return int(args.run(settings, args) or 0)
+    except SettingsError as exc:
+        print(f"mirubato: configuration error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mirubato",
+        description="Mirubato, a practice journal for musicians. Settings come from MIRUBATO_* variables.",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    serve = _command(commands, "serve", "run the web app (migrates the database first)", _serve)
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1, or MIRUBATO_HOST)")
+    serve.add_argument("--port", type=int, help="port to listen on (default 8080, or MIRUBATO_PORT)")
+
+    db = commands.add_parser("db", help="database schema: upgrade, downgrade, current")
+    db_commands = db.add_subparsers(title="db commands", metavar="DB_COMMAND", required=True)
+    upgrade = _command(db_commands, "upgrade", "migrate to a revision (default: the newest)", _db_upgrade)
+    upgrade.add_argument("revision", nargs="?", default="head")
+    downgrade = _command(db_commands, "downgrade", "migrate back to REV ('base' drops everything)", _db_downgrade)
+    downgrade.add_argument("revision", metavar="REV")
+    _command(db_commands, "current", "print the database's revision and the newest one", _db_current)
+
+    _command(commands, "seed", "load (or refresh) the starter catalogue of sheet music", _seed)
+    return parser
+
+
+def _command(commands: argparse._SubParsersAction, name: str, help_text: str,
+             run: Callable[[Settings, argparse.Namespace], int | None]) -> argparse.ArgumentParser:
+    sub = commands.add_parser(name, help=help_text, description=help_text)
+    sub.set_defaults(run=run)
+    return sub
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, object]:
+    return {name: value for name in ("host", "port") if (value := getattr(args, name, None)) is not None}
+
+
+def _database(settings: Settings):  # type: ignore[no-untyped-def]
+    from app.db import Database
+
+    return Database(settings.resolved_database_url, synchronous=settings.sqlite_synchronous,
+                    busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+
+
+def _serve(settings: Settings, _: argparse.Namespace) -> int:
+    from app.main import serve
+
+    serve(settings)
+    return 0
+
+
+def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
+    from app import schema
+
+    database = _database(settings)
+    schema.upgrade(database, args.revision)
+    print(f"database at revision {schema.current_revision(database)}")
+    return 0
+
+
+def _db_downgrade(settings: Settings, args: argparse.Namespace) -> int:
+    from app import schema
+
+    database = _database(settings)
+    schema.downgrade(database, args.revision)
+    print(f"database at revision {schema.current_revision(database) or 'base (empty)'}")
+    return 0
+
+
+def _db_current(settings: Settings, _: argparse.Namespace) -> int:
+    from app import schema
+
+    database = _database(settings)
+    current, head = schema.current_revision(database), schema.head_revision()
+    print(f"current: {current or 'base (empty)'}\nnewest:  {head}")
+    return 0 if current == head else 1
+
+
+def _seed(settings: Settings, _: argparse.Namespace) -> int:
+    from app import schema
+    from services.catalogue_seed import seed_catalogue
+
+    database = _database(settings)
+    schema.upgrade(database)
+    with database.transaction() as session:
+        report = seed_catalogue(session)
+    print(f"catalogue: {report.added} added, {report.updated} updated, {report.unchanged} unchanged")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

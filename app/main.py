@@ -1,0 +1,77 @@
+"""Wiring only: build the application for a given configuration and serve it."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from fastapi import FastAPI
+from nicegui import app as nicegui_app
+from nicegui import ui
+
+from app import __version__, schema
+from app.api import install_api
+from app.db import Database
+from app.logging_setup import configure_logging
+from app.settings import Settings
+from pages import install_pages
+from services.catalogue_seed import seed_if_empty
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """NiceGUI's app with our database, migrations applied, API and pages installed."""
+    database = Database(
+        settings.resolved_database_url,
+        synchronous=settings.sqlite_synchronous,
+        busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+    )
+    schema.upgrade(database)
+    if settings.seed_on_start:
+        with database.transaction() as session:
+            added = seed_if_empty(session)
+        if added:
+            log.info("catalogue was empty: loaded %d pieces", added)
+    nicegui_app.state.settings = settings
+    nicegui_app.state.database = database
+    _describe_api(nicegui_app)
+    install_api(nicegui_app)
+    install_pages()
+    return nicegui_app
+
+
+def serve(settings: Settings) -> None:
+    """Create the app and run the server until interrupted."""
+    configure_logging(settings)
+    app = create_app(settings)
+    app.on_shutdown(app.state.database.dispose)
+    log.info("Mirubato %s on http://%s:%d (database: %s)", __version__, settings.host, settings.port,
+             app.state.database.engine.url.render_as_string(hide_password=True))
+    ui.run(
+        host=settings.host,
+        port=settings.port,
+        title="Mirubato",
+        storage_secret=storage_secret(settings),
+        reload=False,
+        show=False,
+        show_welcome_message=False,
+        uvicorn_logging_level=settings.log_level.lower(),
+    )
+
+
+def storage_secret(settings: Settings) -> str:
+    """A key for NiceGUI's signed session cookie, derived so it never equals the JWT secret."""
+    return hashlib.sha256(b"nicegui-storage:" + settings.resolved_secret_key.encode()).hexdigest()
+
+
+def _describe_api(app: FastAPI) -> None:
+    if app.openapi_url:
+        return
+    app.title = "Mirubato API"
+    app.version = __version__
+    app.description = "Practice journal for musicians: catalogue, practice logs, sessions, templates, users."
+    app.openapi_url = "/openapi.json"
+    app.docs_url = "/api/docs"
+    app.redoc_url = None
+    app.setup()

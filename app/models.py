@@ -1,0 +1,320 @@
+"""The database tables (SQLModel) and the value sets their CHECK constraints enforce.
+
+Mirrors the seven tables of the system design, plus what the architecture adds: a role and an
+IANA time zone on users, soft delete and a version counter on practice logs (offline edits
+carry the version they were based on), an instrument on sessions and templates.
+This module imports nothing of ours.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlmodel import Field, SQLModel
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Instrument(StrEnum):
+    PIANO = "piano"
+    GUITAR = "guitar"
+
+
+class CatalogueInstrument(StrEnum):
+    PIANO = "piano"
+    GUITAR = "guitar"
+    BOTH = "both"
+
+
+class SkillLevel(StrEnum):
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+    PROFESSIONAL = "professional"
+
+
+class Role(StrEnum):
+    MUSICIAN = "musician"
+    TEACHER = "teacher"
+    ADMIN = "admin"
+
+
+class SessionType(StrEnum):
+    GUIDED = "guided"
+    FREE_PRACTICE = "free_practice"
+    ASSESSMENT = "assessment"
+
+
+class ActivityType(StrEnum):
+    SIGHT_READING = "sight_reading"
+    SCALES = "scales"
+    ARPEGGIOS = "arpeggios"
+    ETUDES = "etudes"
+    REPERTOIRE = "repertoire"
+    MEMORIZATION = "memorization"
+    SLOW_PRACTICE = "slow_practice"
+    MENTAL_PRACTICE = "mental_practice"
+    ENSEMBLE_READING = "ensemble_reading"
+    TRANSPOSITION = "transposition"
+    SCORE_REDUCTION = "score_reduction"
+    TECHNIQUE = "technique"
+    WARM_UP = "warm_up"
+
+
+class SourceType(StrEnum):
+    GENERATED = "generated"
+    PUBLIC_DOMAIN = "public_domain"
+    LICENSED = "licensed"
+    USER_CREATED = "user_created"
+
+
+def one_of(column: str, values: type[StrEnum]) -> str:
+    """SQL for a CHECK that keeps ``column`` inside an enumeration."""
+    quoted = ", ".join(f"'{member.value}'" for member in values)
+    return f"{column} IN ({quoted})"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _created() -> Any:
+    return Field(default_factory=utcnow, nullable=False, sa_column_kwargs={"server_default": func.now()})
+
+
+def _json(nullable: bool = True) -> Any:
+    return Field(default=None, sa_type=JSONType, nullable=nullable)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+    __table_args__ = (
+        UniqueConstraint("email"),
+        CheckConstraint(one_of("primary_instrument", Instrument), name="primary_instrument"),
+        CheckConstraint(one_of("skill_level", SkillLevel), name="skill_level"),
+        CheckConstraint(one_of("role", Role), name="role"),
+        Index("idx_users_email", "email"),
+        Index("idx_users_last_login", "last_login_at"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    email: str = Field(max_length=320)
+    display_name: str | None = Field(default=None, max_length=100)
+    avatar_url: str | None = Field(default=None, max_length=2048)
+    primary_instrument: str | None = Field(default=None, max_length=20)
+    skill_level: str | None = Field(default=None, max_length=20)
+    role: str = Field(default=Role.MUSICIAN.value, max_length=20, sa_column_kwargs={"server_default": "musician"})
+    timezone: str = Field(default="UTC", max_length=64, sa_column_kwargs={"server_default": "UTC"})
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+    last_login_at: datetime | None = None
+    preferences: dict[str, Any] | None = _json()
+    is_active: bool = Field(default=True, sa_column_kwargs={"server_default": "1"})
+
+
+class SheetMusic(SQLModel, table=True):
+    __tablename__ = "sheet_music"
+    __table_args__ = (
+        CheckConstraint(one_of("instrument", CatalogueInstrument), name="instrument"),
+        CheckConstraint("difficulty_level BETWEEN 1 AND 10", name="difficulty_level"),
+        CheckConstraint(one_of("source_type", SourceType), name="source_type"),
+        CheckConstraint("duration_seconds > 0", name="duration_seconds"),
+        CheckConstraint("suggested_tempo BETWEEN 1 AND 400", name="suggested_tempo"),
+        Index("idx_sheet_music_instrument", "instrument"),
+        Index("idx_sheet_music_difficulty", "difficulty_level"),
+        Index("idx_sheet_music_style", "style_period"),
+        Index("idx_sheet_music_grade", "grade_level"),
+        Index("idx_sheet_music_composer", "composer"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    title: str = Field(max_length=300)
+    composer: str | None = Field(default=None, max_length=200)
+    opus: str | None = Field(default=None, max_length=100)
+    catalog_number: str | None = Field(default=None, max_length=100)
+    instrument: str = Field(max_length=20)
+    difficulty_level: int | None = None
+    grade_level: str | None = Field(default=None, max_length=100)
+    duration_seconds: int | None = None
+    time_signature: str | None = Field(default=None, max_length=20)
+    key_signature: str | None = Field(default=None, max_length=40)
+    tempo_marking: str | None = Field(default=None, max_length=100)
+    suggested_tempo: int | None = None
+    style_period: str | None = Field(default=None, max_length=40)
+    tags: list[str] | None = _json()
+    source_type: str | None = Field(default=None, max_length=20)
+    source_attribution: str | None = Field(default=None, max_length=500)
+    license_type: str | None = Field(default=None, max_length=100)
+    notation_data: dict[str, Any] | None = _json()
+    audio_reference_url: str | None = Field(default=None, max_length=2048)
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+    is_active: bool = Field(default=True, sa_column_kwargs={"server_default": "1"})
+
+
+class PracticeSession(SQLModel, table=True):
+    __tablename__ = "practice_sessions"
+    __table_args__ = (
+        CheckConstraint(one_of("session_type", SessionType), name="session_type"),
+        CheckConstraint(one_of("instrument", Instrument), name="instrument"),
+        CheckConstraint("duration_seconds >= 0", name="duration_seconds"),
+        CheckConstraint("end_time IS NULL OR end_time >= start_time", name="end_after_start"),
+        CheckConstraint("accuracy_percentage BETWEEN 0 AND 100", name="accuracy_percentage"),
+        Index("idx_sessions_user_date", "user_id", "session_date"),
+        Index("idx_sessions_date", "session_date"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    session_date: date
+    start_time: datetime
+    end_time: datetime | None = None
+    duration_seconds: int | None = None
+    session_type: str | None = Field(default=None, max_length=20)
+    instrument: str | None = Field(default=None, max_length=20)
+    total_exercises: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    completed_exercises: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    accuracy_percentage: float | None = None
+    notes: str | None = Field(default=None, max_length=10_000)
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class PracticeLog(SQLModel, table=True):
+    __tablename__ = "practice_logs"
+    __table_args__ = (
+        CheckConstraint(one_of("activity_type", ActivityType), name="activity_type"),
+        CheckConstraint(one_of("instrument", Instrument), name="instrument"),
+        CheckConstraint("self_rating BETWEEN 1 AND 10", name="self_rating"),
+        CheckConstraint("duration_seconds >= 0", name="duration_seconds"),
+        CheckConstraint("end_time IS NULL OR end_time >= start_time", name="end_after_start"),
+        CheckConstraint("accuracy_percentage BETWEEN 0 AND 100", name="accuracy_percentage"),
+        CheckConstraint("notes_correct <= notes_played", name="notes_correct"),
+        CheckConstraint("version >= 1", name="version"),
+        Index("idx_logs_user_date", "user_id", "start_time"),
+        Index("idx_logs_activity", "activity_type"),
+        Index("idx_logs_session", "session_id"),
+        Index("idx_logs_sheet_music", "sheet_music_id"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    session_id: uuid.UUID | None = Field(default=None, foreign_key="practice_sessions.id", ondelete="SET NULL")
+    sheet_music_id: uuid.UUID | None = Field(default=None, foreign_key="sheet_music.id", ondelete="SET NULL")
+    activity_type: str = Field(max_length=30)
+    instrument: str = Field(max_length=20)
+    start_time: datetime
+    end_time: datetime | None = None
+    duration_seconds: int | None = None
+    composer: str | None = Field(default=None, max_length=200)
+    work_title: str | None = Field(default=None, max_length=300)
+    opus_number: str | None = Field(default=None, max_length=100)
+    movement_section: str | None = Field(default=None, max_length=200)
+    tempo_practiced: int | None = None
+    target_tempo: int | None = None
+    focus_areas: list[str] | None = _json()
+    self_rating: int | None = None
+    accuracy_percentage: float | None = None
+    notes_played: int | None = None
+    notes_correct: int | None = None
+    practice_notes: str | None = Field(default=None, max_length=10_000)
+    audio_recording_url: str | None = Field(default=None, max_length=2048)
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+    is_active: bool = Field(default=True, sa_column_kwargs={"server_default": "1"})
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+
+
+class ProgressTracking(SQLModel, table=True):
+    __tablename__ = "progress_tracking"
+    __table_args__ = (
+        UniqueConstraint("user_id", "instrument", "skill_area"),
+        CheckConstraint("current_level >= 1", name="current_level"),
+        CheckConstraint("experience_points >= 0", name="experience_points"),
+        Index("idx_progress_user", "user_id"),
+        Index("idx_progress_instrument", "user_id", "instrument"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    instrument: str = Field(max_length=20)
+    skill_area: str = Field(max_length=40)
+    current_level: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    current_grade: str | None = Field(default=None, max_length=100)
+    experience_points: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    total_practice_time: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    consecutive_days: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    last_practice_date: date | None = None
+    accuracy_trend: float | None = None
+    speed_trend: float | None = None
+    achievements: list[str] | None = _json()
+    milestones: list[dict[str, Any]] | None = _json()
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class UserSheetMusicProgress(SQLModel, table=True):
+    __tablename__ = "user_sheet_music_progress"
+    __table_args__ = (
+        UniqueConstraint("user_id", "sheet_music_id"),
+        CheckConstraint("difficulty_rating BETWEEN 1 AND 5", name="difficulty_rating"),
+        CheckConstraint("times_practiced >= 0", name="times_practiced"),
+        Index("idx_user_music_progress", "user_id", "sheet_music_id"),
+        Index("idx_user_music_starred", "user_id", "is_starred"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    sheet_music_id: uuid.UUID = Field(foreign_key="sheet_music.id", ondelete="CASCADE")
+    first_attempted_at: datetime | None = _created()
+    last_attempted_at: datetime | None = _created()
+    times_practiced: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    best_accuracy: float | None = None
+    average_accuracy: float | None = None
+    best_tempo: int | None = None
+    is_completed: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    is_starred: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    is_bookmarked: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    difficulty_rating: int | None = None
+    notes: str | None = Field(default=None, max_length=10_000)
+
+
+class PracticeTemplate(SQLModel, table=True):
+    __tablename__ = "practice_templates"
+    __table_args__ = (
+        CheckConstraint(one_of("activity_type", ActivityType), name="activity_type"),
+        CheckConstraint(one_of("instrument", Instrument), name="instrument"),
+        CheckConstraint("tempo BETWEEN 1 AND 400", name="tempo"),
+        CheckConstraint("duration_seconds > 0", name="duration_seconds"),
+        Index("idx_templates_user", "user_id", "is_active"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    template_name: str = Field(max_length=100)
+    activity_type: str = Field(max_length=30)
+    instrument: str | None = Field(default=None, max_length=20)
+    duration_seconds: int | None = None
+    composer: str | None = Field(default=None, max_length=200)
+    work_title: str | None = Field(default=None, max_length=300)
+    opus_number: str | None = Field(default=None, max_length=100)
+    movement_section: str | None = Field(default=None, max_length=200)
+    tempo: int | None = None
+    focus_areas: list[str] | None = _json()
+    is_active: bool = Field(default=True, sa_column_kwargs={"server_default": "1"})
+    created_at: datetime = _created()
+    updated_at: datetime = _created()

@@ -1,0 +1,118 @@
+"""Application settings: the only module that reads the environment.
+
+Every setting is an environment variable with the prefix ``MIRUBATO_``. A bad value stops the
+start with one line naming the variable (see :func:`load_settings`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+ENV_PREFIX = "MIRUBATO_"
+MIN_SECRET_LENGTH = 32
+SECRET_FILE_NAME = "secret_key"
+SUPPORTED_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
+
+
+class SettingsError(Exception):
+    """A setting has a value the application cannot start with."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
+
+    data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("mirubato")))
+    database_url: str | None = None
+    secret_key: SecretStr | None = None
+    base_url: str = "http://localhost:8080"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    environment: Literal["development", "production", "test"] = "development"
+    seed_on_start: bool = True
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    sqlite_synchronous: Literal["NORMAL", "FULL"] = "FULL"
+    sqlite_busy_timeout_ms: int = Field(default=5000, ge=0, le=600_000)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            url = make_url(value.strip())
+        except ArgumentError:
+            raise ValueError("is not a database URL (expected sqlite:///path or postgresql://...)") from None
+        backend = url.get_backend_name()
+        if backend not in SUPPORTED_DRIVERS:
+            raise ValueError(f"unsupported database {backend!r}; use sqlite or postgresql")
+        if backend == "postgresql" and url.drivername in {"postgresql", "postgresql+psycopg2"}:
+            url = url.set(drivername=SUPPORTED_DRIVERS["postgresql"])
+        return url.render_as_string(hide_password=False)
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute_http_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")) or len(value) <= len("https://"):
+            raise ValueError("must be an absolute http:// or https:// URL, e.g. https://mirubato.example")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_SECRET_LENGTH:
+            raise ValueError(f"is too short: use at least {MIN_SECRET_LENGTH} random characters")
+        return value
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        """The configured URL, or the embedded SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'mirubato.db'}"
+
+    @cached_property
+    def resolved_secret_key(self) -> str:
+        """The configured secret, or one generated once and kept in the data directory."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        return _stored_secret(self.data_dir / SECRET_FILE_NAME)
+
+
+def _stored_secret(path: Path) -> str:
+    if path.exists():
+        secret = path.read_text().strip()
+        if len(secret) < MIN_SECRET_LENGTH:
+            raise SettingsError(f"{path}: the stored secret key is too short; delete the file to make a new one")
+        return secret
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    # O_EXCL: two processes starting at once must agree on one secret.
+    try:
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(secret)
+        path.chmod(0o600)
+    except FileExistsError:
+        return _stored_secret(path)
+    return secret
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning a validation failure into one line naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "?"
+        message = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"{ENV_PREFIX}{field.upper()}: {message}") from None

@@ -1,0 +1,7 @@
+"""The NiceGUI pages. Importing a page module registers its routes."""
+
+from __future__ import annotations
+
+
+def install_pages() -> None:
+    from pages import home  # noqa: F401

@@ -1,0 +1,283 @@
+"""The sheet-music catalogue: browse, search, pick at random; admins add and edit pieces."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+from sqlalchemy import String, and_, cast, func, or_
+from sqlalchemy.orm import defer
+from sqlmodel import Session, col, select
+
+from app.models import CatalogueInstrument, Instrument, SheetMusic, SourceType, utcnow
+from services.actor import Actor
+from services.errors import Forbidden, InvalidInput, NotFound
+from services.validation import (
+    Input,
+    Output,
+    Page,
+    Tags,
+    Text40,
+    Text100,
+    Text200,
+    Text300,
+    Url,
+    page_of,
+    parse,
+)
+
+MAX_NOTATION_CHARS = 2_000_000
+
+
+class StylePeriod(StrEnum):
+    RENAISSANCE = "Renaissance"
+    BAROQUE = "Baroque"
+    CLASSICAL = "Classical"
+    ROMANTIC = "Romantic"
+    IMPRESSIONIST = "Impressionist"
+    MODERN = "Modern"
+    CONTEMPORARY = "Contemporary"
+    TRADITIONAL = "Traditional"
+
+
+class NotationFormat(StrEnum):
+    ABC = "abc"
+    MUSICXML = "musicxml"
+    MEI = "mei"
+
+
+class Notation(Input):
+    format: NotationFormat
+    data: Annotated[str, StringConstraints(min_length=1, max_length=MAX_NOTATION_CHARS)]
+
+
+TimeSignature = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(\d{1,2}/\d{1,2}|C\|?)$")]
+
+
+class PieceFields(Input):
+    title: Text300
+    composer: Text200 | None = None
+    opus: Text100 | None = None
+    catalog_number: Text100 | None = None
+    instrument: CatalogueInstrument
+    difficulty_level: int | None = Field(default=None, ge=1, le=10)
+    grade_level: Text100 | None = None
+    duration_seconds: int | None = Field(default=None, ge=1, le=4 * 3600)
+    time_signature: TimeSignature | None = None
+    key_signature: Text40 | None = None
+    tempo_marking: Text100 | None = None
+    suggested_tempo: int | None = Field(default=None, ge=1, le=400)
+    style_period: StylePeriod | None = None
+    tags: Tags | None = Field(default=None, max_length=20)
+    source_type: SourceType | None = None
+    source_attribution: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+    license_type: Text100 | None = None
+    notation_data: Notation | None = None
+    audio_reference_url: Url | None = None
+
+
+class PieceIn(PieceFields):
+    id: uuid.UUID | None = None
+
+
+class PieceUpdate(PieceFields):
+    """The full new state of a piece (PUT replaces); ``isActive`` false hides it from musicians."""
+
+    is_active: bool = True
+
+
+SortKey = Literal["title", "composer", "difficulty", "-difficulty", "period", "newest"]
+
+
+class CatalogueQuery(Input):
+    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    instrument: Instrument | CatalogueInstrument | None = None
+    difficulty_min: int | None = Field(default=None, ge=1, le=10)
+    difficulty_max: int | None = Field(default=None, ge=1, le=10)
+    grade: Text100 | None = None
+    period: StylePeriod | None = None
+    composer: Text200 | None = None
+    key: Text40 | None = None
+    tags: Tags | None = Field(default=None, max_length=10)
+    sort: SortKey = "composer"
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0)
+    include_inactive: bool = False
+
+    @model_validator(mode="after")
+    def _range_in_order(self) -> CatalogueQuery:
+        if self.difficulty_min and self.difficulty_max and self.difficulty_min > self.difficulty_max:
+            raise ValueError("difficultyMin must not be greater than difficultyMax")
+        return self
+
+
+class PieceSummary(Output):
+    id: uuid.UUID
+    title: str
+    composer: str | None
+    opus: str | None
+    catalog_number: str | None
+    instrument: CatalogueInstrument
+    difficulty_level: int | None
+    grade_level: str | None
+    time_signature: str | None
+    key_signature: str | None
+    tempo_marking: str | None
+    suggested_tempo: int | None
+    style_period: str | None
+    tags: list[str]
+    is_active: bool
+
+
+class PieceOut(PieceSummary):
+    duration_seconds: int | None
+    source_type: SourceType | None
+    source_attribution: str | None
+    license_type: str | None
+    notation_data: dict[str, Any] | None
+    audio_reference_url: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def list_pieces(session: Session, *, actor: Actor | None, query: CatalogueQuery | Mapping[str, Any]) -> Page[PieceSummary]:
+    """Pieces matching every filter given, one page at a time, with the total count."""
+    q = parse(CatalogueQuery, query)
+    if q.include_inactive:
+        _require_admin(actor)
+    conditions = _conditions(q)
+    total = session.exec(select(func.count()).select_from(SheetMusic).where(*conditions)).one()
+    rows = session.exec(
+        select(SheetMusic)
+        .options(defer(SheetMusic.notation_data))  # type: ignore[arg-type]
+        .where(*conditions)
+        .order_by(*_ordering(q.sort))
+        .limit(q.limit)
+        .offset(q.offset)
+    ).all()
+    return page_of([_summary(row) for row in rows], total=total, limit=q.limit, offset=q.offset)
+
+
+def get_piece(session: Session, *, actor: Actor | None, piece_id: uuid.UUID) -> PieceOut:
+    """One piece with its notation data; hidden pieces exist only for admins."""
+    row = session.get(SheetMusic, piece_id)
+    if row is None or (not row.is_active and not (actor and actor.is_admin)):
+        raise NotFound("No piece with this id in the catalogue.")
+    return _detail(row)
+
+
+def random_piece(session: Session, *, actor: Actor | None, query: CatalogueQuery | Mapping[str, Any]) -> PieceOut:
+    """A random active piece matching the criteria, for sight-reading."""
+    q = parse(CatalogueQuery, query).model_copy(update={"include_inactive": False})
+    row = session.exec(select(SheetMusic).where(*_conditions(q)).order_by(func.random()).limit(1)).first()
+    if row is None:
+        raise NotFound("No piece in the catalogue matches these criteria.")
+    return _detail(row)
+
+
+def create_piece(session: Session, *, actor: Actor, data: PieceIn | Mapping[str, Any]) -> PieceOut:
+    """Add a piece to the catalogue (admins only)."""
+    _require_admin(actor)
+    piece = parse(PieceIn, data)
+    if piece.id is not None and session.get(SheetMusic, piece.id) is not None:
+        raise InvalidInput("id", "a piece with this id already exists")
+    row = SheetMusic(**_column_values(piece.model_dump(exclude={"id"})))
+    if piece.id is not None:
+        row.id = piece.id
+    session.add(row)
+    session.flush()
+    return _detail(row)
+
+
+def update_piece(
+    session: Session, *, actor: Actor, piece_id: uuid.UUID, data: PieceUpdate | Mapping[str, Any]
+) -> PieceOut:
+    """Replace a piece's fields with the ones given (admins only)."""
+    _require_admin(actor)
+    piece = parse(PieceUpdate, data)
+    row = session.get(SheetMusic, piece_id)
+    if row is None:
+        raise NotFound("No piece with this id in the catalogue.")
+    for name, value in _column_values(piece.model_dump()).items():
+        setattr(row, name, value)
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    return _detail(row)
+
+
+def _conditions(q: CatalogueQuery) -> list[Any]:
+    conditions: list[Any] = [] if q.include_inactive else [col(SheetMusic.is_active).is_(True)]
+    if q.instrument:
+        wanted = {q.instrument.value, CatalogueInstrument.BOTH.value} if q.instrument != "both" else {"both"}
+        conditions.append(col(SheetMusic.instrument).in_(wanted))
+    if q.difficulty_min:
+        conditions.append(col(SheetMusic.difficulty_level) >= q.difficulty_min)
+    if q.difficulty_max:
+        conditions.append(col(SheetMusic.difficulty_level) <= q.difficulty_max)
+    if q.grade:
+        conditions.append(col(SheetMusic.grade_level).ilike(f"%{_escape_like(q.grade)}%", escape="\\"))
+    if q.period:
+        conditions.append(SheetMusic.style_period == q.period.value)
+    if q.composer:
+        conditions.append(col(SheetMusic.composer).ilike(f"%{_escape_like(q.composer)}%", escape="\\"))
+    if q.key:
+        conditions.append(col(SheetMusic.key_signature).ilike(f"{_escape_like(q.key)}%", escape="\\"))
+    for tag in q.tags or []:
+        # Tags are validated to plain words, so their quoted JSON form is unambiguous.
+        conditions.append(cast(SheetMusic.tags, String).like(f'%"{tag}"%'))
+    if q.q:
+        conditions.append(_text_match(q.q))
+    return conditions
+
+
+def _text_match(text: str) -> Any:
+    """Every word must appear in the title, composer, catalogue number or opus."""
+    searched = (SheetMusic.title, SheetMusic.composer, SheetMusic.catalog_number, SheetMusic.opus)
+    return and_(*(
+        or_(*(col(column).ilike(f"%{_escape_like(word)}%", escape="\\") for column in searched))
+        for word in text.split()[:8]
+    ))
+
+
+def _ordering(sort: str) -> list[Any]:
+    title, composer = col(SheetMusic.title), col(SheetMusic.composer)
+    difficulty = col(SheetMusic.difficulty_level)
+    orders: dict[str, list[Any]] = {
+        "title": [title, composer],
+        "composer": [composer, title],
+        "difficulty": [difficulty.asc().nulls_last(), composer, title],
+        "-difficulty": [difficulty.desc().nulls_last(), composer, title],
+        "period": [col(SheetMusic.style_period), composer, title],
+        "newest": [col(SheetMusic.created_at).desc()],
+    }
+    return [*orders[sort], col(SheetMusic.id)]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _column_values(fields: dict[str, Any]) -> dict[str, Any]:
+    return {name: (value.value if isinstance(value, StrEnum) else value) for name, value in fields.items()}
+
+
+def _require_admin(actor: Actor | None) -> None:
+    if actor is None or not actor.is_admin:
+        raise Forbidden("Only administrators can change the catalogue.")
+
+
+def _summary(row: SheetMusic) -> PieceSummary:
+    return PieceSummary.model_validate({**_plain(row, exclude=frozenset({"notation_data"})), "tags": row.tags or []})
+
+
+def _detail(row: SheetMusic) -> PieceOut:
+    return PieceOut.model_validate({**_plain(row), "tags": row.tags or []})
+
+
+def _plain(row: SheetMusic, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in SheetMusic.model_fields if name not in exclude}

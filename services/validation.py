@@ -1,0 +1,159 @@
+"""Input and output shapes at the service boundary: camelCase on the wire, one error style.
+
+Every service input is a :class:`Input` model. Services accept the model or a plain mapping
+and run it through :func:`parse`, so a page and a REST client get the same checks and the
+same messages, each naming the field (by its camelCase name) and the problem.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Annotated, Any, Generic, TypeVar
+from functools import cache
+from zoneinfo import available_timezones
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic.alias_generators import to_camel
+
+from services.errors import FieldProblem, InvalidInput
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+
+class Input(BaseModel):
+    """Base of every request shape: camelCase names, unknown fields refused, text trimmed."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        str_strip_whitespace=True,
+        frozen=True,
+    )
+
+
+class Output(BaseModel):
+    """Base of every read model: camelCase names on the wire, attributes by Python name."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, from_attributes=True)
+
+
+class Page(Output, Generic[T]):
+    """One page of a list: the items, how many match in all, and where the next page starts."""
+
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+
+
+def page_of(items: list[T], *, total: int, limit: int, offset: int) -> Page[T]:
+    following = offset + len(items)
+    return Page[T](items=items, total=total, limit=limit, offset=offset,
+                   next_offset=following if following < total else None)
+
+
+def parse(model: type[M], data: M | Mapping[str, Any]) -> M:
+    """Validate ``data`` as ``model``; a failure becomes :class:`InvalidInput` naming each field."""
+    if isinstance(data, model):
+        return data
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(problems=problems_from(exc.errors())) from None
+
+
+def problems_from(errors: Iterable[Mapping[str, Any]], *, skip_prefix: Sequence[str] = ()) -> list[FieldProblem]:
+    """Turn pydantic error dicts into field problems with plain-language messages."""
+    problems = []
+    for error in errors:
+        loc = list(error.get("loc", ()))
+        while loc and loc[0] in skip_prefix:
+            loc.pop(0)
+        problems.append(FieldProblem(field_path(loc), friendly_message(error)))
+    return problems
+
+
+def field_path(loc: Sequence[Any]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif not str(part).startswith(("function-", "function_")):
+            path += f".{part}" if path else str(part)
+    return path
+
+
+_PHRASES = (
+    ("Input should be a valid", "must be a valid"),
+    ("Input should be", "must be"),
+    ("String should have", "must have"),
+    ("List should have", "must have"),
+    ("Value should have", "must have"),
+    ("Input should have", "must have"),
+    ("Field required", "is required"),
+    ("Extra inputs are not permitted", "is not a known field"),
+)
+
+
+def friendly_message(error: Mapping[str, Any]) -> str:
+    message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+    if error.get("type") == "enum":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"must be one of {expected}" if expected else message
+    for pydantic_phrase, ours in _PHRASES:
+        if message.startswith(pydantic_phrase):
+            return ours + message[len(pydantic_phrase):]
+    return message
+
+
+def _valid_timezone(value: str) -> str:
+    if value not in _timezones():
+        raise ValueError("must be an IANA time zone such as Europe/Berlin or America/New_York")
+    return value
+
+
+@cache
+def _timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def _valid_url(value: str) -> str:
+    if not _URL.match(value):
+        raise ValueError("must be an http:// or https:// address")
+    return value
+
+
+_TAG = re.compile(r"^[a-z0-9][a-z0-9 _-]*$")
+
+
+def _valid_tags(values: list[str]) -> list[str]:
+    cleaned: list[str] = []
+    for value in values:
+        tag = value.strip().lower()
+        if not _TAG.match(tag):
+            raise ValueError(f"{value!r} must use only letters, digits, spaces, '-' and '_'")
+        if tag not in cleaned:
+            cleaned.append(tag)
+    return cleaned
+
+
+def _text(max_length: int) -> Any:
+    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
+
+
+Text40 = Annotated[str, _text(40)]
+Text100 = Annotated[str, _text(100)]
+Text200 = Annotated[str, _text(200)]
+Text300 = Annotated[str, _text(300)]
+LongText = Annotated[str, _text(10_000)]
+TimeZoneName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64), AfterValidator(_valid_timezone)]
+Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2048), AfterValidator(_valid_url)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Tags = Annotated[list[Tag], AfterValidator(_valid_tags)]
