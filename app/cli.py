@@ -46,8 +46,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _command(commands: argparse._SubParsersAction, name: str, help_text: str,
-             run: Callable[[Settings, argparse.Namespace], int | None]) -> argparse.ArgumentParser:
+def _command(
+    commands: argparse._SubParsersAction,
+    name: str,
+    help_text: str,
+    run: Callable[[Settings, argparse.Namespace], int | None],
+) -> argparse.ArgumentParser:
     sub = commands.add_parser(name, help=help_text, description=help_text)
     sub.set_defaults(run=run)
     return sub
@@ -60,8 +64,11 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
 def _database(settings: Settings):  # type: ignore[no-untyped-def]
     from app.db import Database
 
-    return Database(settings.resolved_database_url, synchronous=settings.sqlite_synchronous,
-                    busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    return Database(
+        settings.resolved_database_url,
+        synchronous=settings.sqlite_synchronous,
+        busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+    )
 
 
 def _serve(settings: Settings, _: argparse.Namespace) -> int:

@@ -34,9 +34,9 @@ class Database:
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Session]:
         """Open a session in one transaction: commit on success, roll back on any error."""
-        with Session(self._writer if write else self.engine, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        engine = self._writer if write else self.engine
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            yield session
 
     def ping(self) -> None:
         """Run a trivial query; raises when the database cannot be reached."""

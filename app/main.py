@@ -20,9 +20,9 @@ from services.catalogue_seed import seed_if_empty
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     """NiceGUI's app with our database, migrations applied, API and pages installed."""
-    database = Database(
+    database = database or Database(
         settings.resolved_database_url,
         synchronous=settings.sqlite_synchronous,
         busy_timeout_ms=settings.sqlite_busy_timeout_ms,
@@ -46,8 +46,13 @@ def serve(settings: Settings) -> None:
     configure_logging(settings)
     app = create_app(settings)
     app.on_shutdown(app.state.database.dispose)
-    log.info("Mirubato %s on http://%s:%d (database: %s)", __version__, settings.host, settings.port,
-             app.state.database.engine.url.render_as_string(hide_password=True))
+    log.info(
+        "Mirubato %s on http://%s:%d (database: %s)",
+        __version__,
+        settings.host,
+        settings.port,
+        app.state.database.engine.url.render_as_string(hide_password=True),
+    )
     ui.run(
         host=settings.host,
         port=settings.port,

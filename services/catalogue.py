@@ -144,7 +144,9 @@ class PieceOut(PieceSummary):
     updated_at: datetime
 
 
-def list_pieces(session: Session, *, actor: Actor | None, query: CatalogueQuery | Mapping[str, Any]) -> Page[PieceSummary]:
+def list_pieces(
+    session: Session, *, actor: Actor | None, query: CatalogueQuery | Mapping[str, Any]
+) -> Page[PieceSummary]:
     """Pieces matching every filter given, one page at a time, with the total count."""
     q = parse(CatalogueQuery, query)
     if q.include_inactive:
@@ -170,7 +172,7 @@ def get_piece(session: Session, *, actor: Actor | None, piece_id: uuid.UUID) -> 
     return _detail(row)
 
 
-def random_piece(session: Session, *, actor: Actor | None, query: CatalogueQuery | Mapping[str, Any]) -> PieceOut:
+def random_piece(session: Session, *, query: CatalogueQuery | Mapping[str, Any]) -> PieceOut:
     """A random active piece matching the criteria, for sight-reading."""
     q = parse(CatalogueQuery, query).model_copy(update={"include_inactive": False})
     row = session.exec(select(SheetMusic).where(*_conditions(q)).order_by(func.random()).limit(1)).first()
@@ -238,10 +240,12 @@ def _conditions(q: CatalogueQuery) -> list[Any]:
 def _text_match(text: str) -> Any:
     """Every word must appear in the title, composer, catalogue number or opus."""
     searched = (SheetMusic.title, SheetMusic.composer, SheetMusic.catalog_number, SheetMusic.opus)
-    return and_(*(
-        or_(*(col(column).ilike(f"%{_escape_like(word)}%", escape="\\") for column in searched))
-        for word in text.split()[:8]
-    ))
+    return and_(
+        *(
+            or_(*(col(column).ilike(f"%{_escape_like(word)}%", escape="\\") for column in searched))
+            for word in text.split()[:8]
+        )
+    )
 
 
 def _ordering(sort: str) -> list[Any]:

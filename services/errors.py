@@ -38,8 +38,9 @@ class FieldProblem:
 class InvalidInput(ServiceError):
     """One or more fields hold values the service does not accept."""
 
-    def __init__(self, field_name: str | None = None, message: str | None = None,
-                 *, problems: list[FieldProblem] | None = None) -> None:
+    def __init__(
+        self, field_name: str | None = None, message: str | None = None, *, problems: list[FieldProblem] | None = None
+    ) -> None:
         self.problems = list(problems or [])
         if field_name is not None and message is not None:
             self.problems.insert(0, FieldProblem(field_name, message))

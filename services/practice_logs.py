@@ -79,9 +79,7 @@ def quick_log(session: Session, *, actor: Actor, data: QuickLogIn | Mapping[str,
     return log_practice(session, actor=actor, data=LogIn(**{k: v for k, v in given.items() if v is not None}))
 
 
-def update_log(
-    session: Session, *, actor: Actor, log_id: uuid.UUID, data: LogUpdate | Mapping[str, Any]
-) -> LogOut:
+def update_log(session: Session, *, actor: Actor, log_id: uuid.UUID, data: LogUpdate | Mapping[str, Any]) -> LogOut:
     """Replace a log's content; its start time and instrument stay unless given."""
     update = parse(LogUpdate, data)
     row = own_log(session, actor, log_id, for_update=True)

@@ -151,32 +151,32 @@ def _summary(session: Session, row: PracticeSession) -> SessionSummary:
     for log in logs:
         activity = ActivityType(log.activity_type)
         by_activity[activity] = by_activity.get(activity, 0) + (log.duration_seconds or 0)
-    return SessionSummary.model_validate({
-        **SessionOut.model_validate(row).model_dump(),
-        "practiced_seconds": sum(by_activity.values()),
-        "seconds_by_activity": by_activity,
-        "log_ids": [log.id for log in logs],
-    })
+    return SessionSummary.model_validate(
+        {
+            **SessionOut.model_validate(row).model_dump(),
+            "practiced_seconds": sum(by_activity.values()),
+            "seconds_by_activity": by_activity,
+            "log_ids": [log.id for log in logs],
+        }
+    )
 
 
 def _session_logs(session: Session, row: PracticeSession) -> list[PracticeLog]:
-    return list(session.exec(
-        select(PracticeLog)
-        .where(PracticeLog.session_id == row.id, col(PracticeLog.is_active).is_(True))
-        .order_by(col(PracticeLog.start_time))
-    ).all())
+    return list(
+        session.exec(
+            select(PracticeLog)
+            .where(PracticeLog.session_id == row.id, col(PracticeLog.is_active).is_(True))
+            .order_by(col(PracticeLog.start_time))
+        ).all()
+    )
 
 
 def _last_log_end(session: Session, row: PracticeSession) -> datetime | None:
-    return session.exec(
-        select(func.max(PracticeLog.end_time)).where(PracticeLog.session_id == row.id)
-    ).one()
+    return session.exec(select(func.max(PracticeLog.end_time)).where(PracticeLog.session_id == row.id)).one()
 
 
 def _open_sessions(actor: Actor) -> Any:
-    return select(PracticeSession).where(
-        PracticeSession.user_id == actor.id, col(PracticeSession.end_time).is_(None)
-    )
+    return select(PracticeSession).where(PracticeSession.user_id == actor.id, col(PracticeSession.end_time).is_(None))
 
 
 def _own_session(session: Session, actor: Actor, session_id: uuid.UUID, *, for_update: bool = False) -> PracticeSession:

@@ -100,8 +100,9 @@ def delete_template(session: Session, *, actor: Actor, template_id: uuid.UUID) -
 
 def _check_room(session: Session, actor: Actor) -> None:
     count = session.exec(
-        select(func.count()).select_from(PracticeTemplate).where(
-            PracticeTemplate.user_id == actor.id, col(PracticeTemplate.is_active).is_(True))
+        select(func.count())
+        .select_from(PracticeTemplate)
+        .where(PracticeTemplate.user_id == actor.id, col(PracticeTemplate.is_active).is_(True))
     ).one()
     if count >= MAX_TEMPLATES:
         raise Conflict(f"You already have {MAX_TEMPLATES} templates; delete one before saving another.")

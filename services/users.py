@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import EmailStr, Field
+from pydantic import EmailStr, Field, field_validator
 from sqlmodel import Session, select
 
 from app.models import Instrument, Role, SkillLevel, User, utcnow
@@ -38,6 +38,11 @@ class UserOut(Output):
     created_at: datetime
     last_login_at: datetime | None
     is_active: bool
+
+    @field_validator("preferences", mode="before")
+    @classmethod
+    def _with_defaults(cls, stored: dict[str, Any] | None) -> dict[str, Any]:
+        return {**DEFAULT_PREFERENCES, **(stored or {})}
 
 
 class ProfileUpdate(Input):
@@ -81,9 +86,7 @@ def update_profile(session: Session, *, actor: Actor, data: ProfileUpdate | Mapp
     return to_out(user)
 
 
-def update_preferences(
-    session: Session, *, actor: Actor, data: PreferencesUpdate | Mapping[str, Any]
-) -> UserOut:
+def update_preferences(session: Session, *, actor: Actor, data: PreferencesUpdate | Mapping[str, Any]) -> UserOut:
     """Merge the given preferences into the stored ones; the time zone also moves the profile's."""
     changes = parse(PreferencesUpdate, data).model_dump(exclude_unset=True, by_alias=True, mode="json")
     user = _own_row(session, actor)
@@ -122,8 +125,7 @@ def normalize_email(email: str) -> str:
 
 
 def to_out(user: User) -> UserOut:
-    out = UserOut.model_validate(user)
-    return out.model_copy(update={"preferences": {**DEFAULT_PREFERENCES, **(user.preferences or {})}})
+    return UserOut.model_validate(user)
 
 
 def _own_row(session: Session, actor: Actor) -> User:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Annotated, Any, Generic, TypeVar
 from functools import cache
+from typing import Annotated, Any, Generic, TypeVar
 from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
@@ -52,8 +52,9 @@ class Page(Output, Generic[T]):
 
 def page_of(items: list[T], *, total: int, limit: int, offset: int) -> Page[T]:
     following = offset + len(items)
-    return Page[T](items=items, total=total, limit=limit, offset=offset,
-                   next_offset=following if following < total else None)
+    return Page[T](
+        items=items, total=total, limit=limit, offset=offset, next_offset=following if following < total else None
+    )
 
 
 def parse(model: type[M], data: M | Mapping[str, Any]) -> M:
@@ -106,7 +107,7 @@ def friendly_message(error: Mapping[str, Any]) -> str:
         return f"must be one of {expected}" if expected else message
     for pydantic_phrase, ours in _PHRASES:
         if message.startswith(pydantic_phrase):
-            return ours + message[len(pydantic_phrase):]
+            return ours + message[len(pydantic_phrase) :]
     return message
 
 

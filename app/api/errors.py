@@ -65,8 +65,9 @@ async def _integrity(_: Request, error: Exception) -> JSONResponse:
 
 async def _database_busy(_: Request, error: Exception) -> JSONResponse:
     log.error("database unavailable: %s", str(error).splitlines()[0])
-    return JSONResponse(error_body("The database is busy; try again in a moment."), status_code=503,
-                        headers={"Retry-After": "1"})
+    return JSONResponse(
+        error_body("The database is busy; try again in a moment."), status_code=503, headers={"Retry-After": "1"}
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -30,8 +30,9 @@ def end_session(session: SessionDep, actor: CurrentActor, session_id: uuid.UUID,
 
 
 @router.get("/sessions")
-def list_sessions(session: SessionDep, actor: CurrentActor,
-                  query: Annotated[SessionQuery, Query()]) -> Page[SessionOut]:
+def list_sessions(
+    session: SessionDep, actor: CurrentActor, query: Annotated[SessionQuery, Query()]
+) -> Page[SessionOut]:
     """The user's sessions, newest first."""
     return practice_sessions.list_sessions(session, actor=actor, query=query)
 
@@ -67,8 +68,9 @@ def get_log(session: SessionDep, actor: CurrentActor, log_id: uuid.UUID) -> LogO
 
 
 @router.delete("/logs/{log_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_log(session: SessionDep, actor: CurrentActor, log_id: uuid.UUID,
-               version: Annotated[int | None, Query(ge=1)] = None) -> None:
+def delete_log(
+    session: SessionDep, actor: CurrentActor, log_id: uuid.UUID, version: Annotated[int | None, Query(ge=1)] = None
+) -> None:
     """Remove a log (restorable with POST .../restore)."""
     practice_logs.delete_log(session, actor=actor, log_id=log_id, version=version)
 

@@ -16,16 +16,17 @@ router = APIRouter(prefix="/api/sheet-music", tags=["sheet music"])
 
 
 @router.get("")
-def list_pieces(session: SessionDep, actor: OptionalActor,
-                query: Annotated[CatalogueQuery, Query()]) -> Page[PieceSummary]:
+def list_pieces(
+    session: SessionDep, actor: OptionalActor, query: Annotated[CatalogueQuery, Query()]
+) -> Page[PieceSummary]:
     """List pieces with filters (instrument, difficulty range, grade, period, composer, key, tags, q)."""
     return catalogue.list_pieces(session, actor=actor, query=query)
 
 
 @router.get("/random")
-def random_piece(session: SessionDep, actor: OptionalActor, query: Annotated[CatalogueQuery, Query()]) -> PieceOut:
+def random_piece(session: SessionDep, query: Annotated[CatalogueQuery, Query()]) -> PieceOut:
     """A random piece matching the criteria, for sight-reading."""
-    return catalogue.random_piece(session, actor=actor, query=query)
+    return catalogue.random_piece(session, query=query)
 
 
 @router.get("/{piece_id}")
