@@ -13,6 +13,8 @@ from services.actor import Actor
 from services.errors import Unauthenticated
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BODY_LIMIT = 256 * 1024  # a practice log with the longest notes is about 40 kB of JSON
+CATALOGUE_BODY_LIMIT = 4 * 1024 * 1024  # a piece may carry up to 2 million characters of notation
 
 
 def get_database(request: Request) -> Database:

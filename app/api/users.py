@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.api.deps import CurrentActor, SessionDep
+from app.api.deps import BODY_LIMIT, CurrentActor, SessionDep
 from services import users
 from services.users import PreferencesUpdate, ProfileUpdate, UserOut
 
-router = APIRouter(prefix="/api/users", tags=["users"])
+router = APIRouter(prefix="/api/users", tags=["users"], max_body_size=BODY_LIMIT)
 
 
 @router.get("/me")

@@ -64,3 +64,14 @@ def test_an_unknown_api_path_is_a_json_404(client):
     response = client.get("/api/does-not-exist")
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/json")
+
+
+def test_an_oversized_body_is_413_before_it_is_read(client, act_as, db):
+    act_as(new_user(db))
+    response = client.post(
+        "/api/practice/logs",
+        content=b'{"practiceNotes": "' + b"x" * 2_000_000 + b'"}',
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert log_rows(db) == 0
