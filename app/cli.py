@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     _command(db_commands, "current", "print the database's revision and the newest one", _db_current)
 
     _command(commands, "seed", "load (or refresh) the starter catalogue of sheet music", _seed)
+    admin = _command(commands, "create-admin", "give EMAIL the admin role (creating the account if new)", _create_admin)
+    admin.add_argument("email", metavar="EMAIL")
     return parser
 
 
@@ -114,6 +116,23 @@ def _seed(settings: Settings, _: argparse.Namespace) -> int:
     with database.transaction() as session:
         report = seed_catalogue(session)
     print(f"catalogue: {report.added} added, {report.updated} updated, {report.unchanged} unchanged")
+    return 0
+
+
+def _create_admin(settings: Settings, args: argparse.Namespace) -> int:
+    from app import schema
+    from services.errors import InvalidInput
+    from services.users import make_admin_from_console
+
+    database = _database(settings)
+    schema.upgrade(database)
+    try:
+        with database.transaction() as session:
+            user = make_admin_from_console(session, email=args.email)
+    except InvalidInput as exc:
+        print(f"mirubato: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"{user.email} is an administrator (user id {user.id})")
     return 0
 
 

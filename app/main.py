@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import timedelta
 
 from fastapi import FastAPI
 from nicegui import app as nicegui_app
@@ -13,9 +14,13 @@ from app import __version__, schema
 from app.api import install_api
 from app.db import Database
 from app.logging_setup import configure_logging
+from app.security import AccessTokens
 from app.settings import Settings
 from pages import install_pages
+from services.auth import AuthConfig
 from services.catalogue_seed import seed_if_empty
+from services.mail import Mailer, SmtpConfig
+from services.rate_limits import Limits, RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +40,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
             log.info("catalogue was empty: loaded %d pieces", added)
     nicegui_app.state.settings = settings
     nicegui_app.state.database = database
+    _install_services(nicegui_app, settings)
     _describe_api(nicegui_app)
     install_api(nicegui_app)
     install_pages()
@@ -68,6 +74,39 @@ def serve(settings: Settings) -> None:
 def storage_secret(settings: Settings) -> str:
     """A key for NiceGUI's signed session cookie, derived so it never equals the JWT secret."""
     return hashlib.sha256(b"nicegui-storage:" + settings.resolved_secret_key.encode()).hexdigest()
+
+
+def _install_services(app: FastAPI, settings: Settings) -> None:
+    """What request handlers and pages share: limits, token signer, sign-in settings, mailer."""
+    app.state.limiter = RateLimiter(
+        Limits(
+            login_per_address=settings.rate_login_per_address,
+            login_per_ip=settings.rate_login_per_ip,
+            verify_per_ip=settings.rate_verify_per_ip,
+            writes_per_user=settings.rate_writes_per_user,
+        )
+    )
+    app.state.access_tokens = AccessTokens(
+        settings.resolved_secret_key,
+        issuer=settings.base_url,
+        lifetime=timedelta(minutes=settings.access_token_minutes),
+    )
+    app.state.auth_config = AuthConfig(
+        base_url=settings.base_url,
+        link_lifetime=timedelta(minutes=settings.login_link_minutes),
+        refresh_lifetime=timedelta(days=settings.refresh_token_days),
+        browser_lifetime=timedelta(days=settings.browser_session_days),
+    )
+    app.state.mailer = Mailer(
+        SmtpConfig(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            user=settings.smtp_user,
+            password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+            starttls=settings.smtp_starttls,
+            sender=settings.mail_from,
+        )
+    )
 
 
 def _describe_api(app: FastAPI) -> None:

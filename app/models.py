@@ -318,3 +318,86 @@ class PracticeTemplate(SQLModel, table=True):
     is_active: bool = Field(default=True, sa_column_kwargs={"server_default": "1"})
     created_at: datetime = _created()
     updated_at: datetime = _created()
+
+
+class SessionKind(StrEnum):
+    BROWSER = "browser"
+    API = "api"
+
+
+class LoginToken(SQLModel, table=True):
+    """A magic sign-in link: only the SHA-256 of its token is kept; single use, short-lived."""
+
+    __tablename__ = "login_tokens"
+    __table_args__ = (
+        UniqueConstraint("token_hash"),
+        Index("idx_login_tokens_email", "email", "created_at"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    token_hash: str = Field(max_length=64)
+    email: str = Field(max_length=320)
+    created_at: datetime = _created()
+    expires_at: datetime
+    consumed_at: datetime | None = None
+    requested_ip: str | None = Field(default=None, max_length=64)
+
+
+class AuthSession(SQLModel, table=True):
+    """One sign-in: a browser session, or the family of an API client's refresh tokens."""
+
+    __tablename__ = "auth_sessions"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", SessionKind), name="kind"),
+        Index("idx_auth_sessions_user", "user_id", "revoked_at"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    kind: str = Field(max_length=10)
+    created_at: datetime = _created()
+    last_seen_at: datetime = _created()
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    revoked_reason: str | None = Field(default=None, max_length=100)
+    browser_id: str | None = Field(default=None, max_length=64)
+    user_agent: str | None = Field(default=None, max_length=300)
+    ip: str | None = Field(default=None, max_length=64)
+
+
+class RefreshToken(SQLModel, table=True):
+    """One refresh token of an API session; used once, then replaced by the next."""
+
+    __tablename__ = "refresh_tokens"
+    __table_args__ = (
+        UniqueConstraint("token_hash"),
+        Index("idx_refresh_tokens_session", "session_id"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    session_id: uuid.UUID = Field(foreign_key="auth_sessions.id", ondelete="CASCADE")
+    token_hash: str = Field(max_length=64)
+    created_at: datetime = _created()
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what, when, from which request. References to a deleted user become NULL."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("idx_audit_time", "occurred_at"),
+        Index("idx_audit_actor", "actor_id"),
+        Index("idx_audit_subject", "subject_id"),
+        Index("idx_audit_action", "action", "occurred_at"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    occurred_at: datetime = _created()
+    action: str = Field(max_length=50)
+    actor_id: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    subject_id: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    request_id: str | None = Field(default=None, max_length=64)
+    ip: str | None = Field(default=None, max_length=64)
+    details: dict[str, Any] | None = _json()

@@ -43,6 +43,23 @@ class Settings(BaseSettings):
     sqlite_synchronous: Literal["NORMAL", "FULL"] = "FULL"
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0, le=600_000)
 
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "Mirubato <no-reply@localhost>"
+
+    login_link_minutes: int = Field(default=10, ge=1, le=60)
+    access_token_minutes: int = Field(default=15, ge=1, le=60)
+    refresh_token_days: int = Field(default=30, ge=1, le=365)
+    browser_session_days: int = Field(default=30, ge=1, le=365)
+
+    rate_login_per_address: int = Field(default=5, ge=1, description="sign-in emails per address per 15 minutes")
+    rate_login_per_ip: int = Field(default=20, ge=1, description="sign-in requests per IP per 15 minutes")
+    rate_verify_per_ip: int = Field(default=30, ge=1, description="token redemptions per IP per 15 minutes")
+    rate_writes_per_user: int = Field(default=300, ge=1, description="API writes per user per minute")
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str | None) -> str | None:

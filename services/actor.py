@@ -13,6 +13,7 @@ class Actor:
     id: uuid.UUID
     role: Role = Role.MUSICIAN
     timezone: str = "UTC"
+    session_id: uuid.UUID | None = None  # the sign-in (browser session or API token family) acting
 
     @property
     def is_admin(self) -> bool:

@@ -11,6 +11,7 @@ from pydantic import EmailStr, Field, field_validator
 from sqlmodel import Session, select
 
 from app.models import Instrument, Role, SkillLevel, User, utcnow
+from services import audit
 from services.actor import Actor
 from services.errors import InvalidInput, NotFound
 from services.validation import Input, Output, Text100, TimeZoneName, Url, parse
@@ -109,6 +110,19 @@ def find_or_create_account(session: Session, data: NewAccount | Mapping[str, Any
         user = User(email=email, role=account.role.value)
         session.add(user)
         session.flush()
+    return to_out(user)
+
+
+def make_admin_from_console(session: Session, *, email: str) -> UserOut:
+    """Give an address the admin role, creating the account if needed (operators at the server only)."""
+    account = find_or_create_account(session, {"email": email})
+    user = session.get(User, account.id)
+    assert user is not None
+    if user.role != Role.ADMIN.value:
+        user.role = Role.ADMIN.value
+        user.updated_at = utcnow()
+        audit.record(session, "role_changed", subject_id=user.id, details={"role": "admin", "by": "command line"})
+    session.flush()
     return to_out(user)
 
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from app.api import health, practice, sheet_music, users
+from app.api import auth, health, practice, sheet_music, users
 from app.api.errors import error_body, install_error_handlers
+from app.api.middleware import RequestContextMiddleware
 
-ROUTERS = (health.router, sheet_music.router, practice.router, users.router)
+ROUTERS = (health.router, auth.router, sheet_music.router, practice.router, users.router)
 
 
 def install_api(app: FastAPI) -> None:
     """Add the routers and error handlers once per process."""
     if getattr(app.state, "api_installed", False):
         return
+    app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -1,4 +1,4 @@
-"""FastAPI dependencies: the per-request transaction and the acting user."""
+"""FastAPI dependencies: the per-request transaction, the acting user, the write limit."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from sqlmodel import Session
 
 from app.db import Database
 from services.actor import Actor
+from services.auth_sessions import actor_for_access_token
 from services.errors import Unauthenticated
+from services.rate_limits import ONE_MINUTE, RateLimiter
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BODY_LIMIT = 256 * 1024  # a practice log with the longest notes is about 40 kB of JSON
@@ -31,12 +33,22 @@ def db_session(request: Request) -> Iterator[Session]:
 # scope="function": the transaction commits before the response starts, so a failed commit
 # becomes an error response instead of a success the client was already told about.
 SessionDep = Annotated[Session, Depends(db_session, scope="function")]
+DatabaseDep = Annotated[Database, Depends(get_database)]
 
 
-def optional_actor(request: Request) -> Actor | None:
-    """The signed-in user, or None. Sign-in is wired in by the auth layer (app.api.auth)."""
-    resolver = getattr(request.app.state, "resolve_actor", None)
-    return resolver(request) if resolver is not None else None
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def optional_actor(request: Request, session: SessionDep) -> Actor | None:
+    """The user a bearer access token speaks for, or None without an Authorization header."""
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("Send the access token as 'Authorization: Bearer <token>'.")
+    return actor_for_access_token(session, token=token.strip(), tokens=request.app.state.access_tokens)
 
 
 def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
@@ -46,5 +58,19 @@ def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Ac
     return actor
 
 
+def limit_writes(request: Request, actor: Annotated[Actor | None, Depends(optional_actor)]) -> None:
+    """Each user may write so many times a minute; reads are not limited here."""
+    if actor is None or request.method in READ_METHODS:
+        return
+    limiter: RateLimiter = request.app.state.limiter
+    limiter.hit(
+        f"writes:{actor.id}",
+        limit=limiter.limits.writes_per_user,
+        window=ONE_MINUTE,
+        message="Too many changes in a short time. Please slow down for a moment.",
+    )
+
+
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 OptionalActor = Annotated[Actor | None, Depends(optional_actor)]
+WRITE_LIMIT = [Depends(limit_writes)]

@@ -7,12 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.api.deps import CATALOGUE_BODY_LIMIT, CurrentActor, OptionalActor, SessionDep
+from app.api.deps import CATALOGUE_BODY_LIMIT, WRITE_LIMIT, CurrentActor, OptionalActor, SessionDep
 from services import catalogue
 from services.catalogue import CatalogueQuery, PieceIn, PieceOut, PieceSummary, PieceUpdate
 from services.validation import Page
 
-router = APIRouter(prefix="/api/sheet-music", tags=["sheet music"], max_body_size=CATALOGUE_BODY_LIMIT)
+router = APIRouter(
+    prefix="/api/sheet-music", tags=["sheet music"], max_body_size=CATALOGUE_BODY_LIMIT, dependencies=WRITE_LIMIT
+)
 
 
 @router.get("")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
 
-from app.api.deps import BODY_LIMIT, CurrentActor, SessionDep
-from services import users
+from fastapi import APIRouter, BackgroundTasks, Response, status
+from fastapi.responses import JSONResponse
+
+from app.api.deps import BODY_LIMIT, WRITE_LIMIT, CurrentActor, SessionDep
+from app.browser_storage import forget_browsers
+from services import account, progress, users
+from services.progress import ProgressSummary
 from services.users import PreferencesUpdate, ProfileUpdate, UserOut
 
-router = APIRouter(prefix="/api/users", tags=["users"], max_body_size=BODY_LIMIT)
+router = APIRouter(prefix="/api/users", tags=["users"], max_body_size=BODY_LIMIT, dependencies=WRITE_LIMIT)
 
 
 @router.get("/me")
@@ -27,3 +32,34 @@ def update_me(session: SessionDep, actor: CurrentActor, body: ProfileUpdate) -> 
 def update_preferences(session: SessionDep, actor: CurrentActor, body: PreferencesUpdate) -> UserOut:
     """Change preferences (theme, notation size, time zone, default instrument, ...)."""
     return users.update_preferences(session, actor=actor, data=body)
+
+
+@router.get("/me/progress")
+def get_progress(session: SessionDep, actor: CurrentActor) -> ProgressSummary:
+    """A summary of the user's practice: totals, averages, recent activity."""
+    return progress.progress_summary(session, actor=actor)
+
+
+@router.get("/me/export")
+def export_data(session: SessionDep, actor: CurrentActor) -> JSONResponse:
+    """Everything the app holds about the user, as one JSON document."""
+    document: dict[str, Any] = account.export_account(session, actor=actor)
+    return JSONResponse(document, headers={"Content-Disposition": 'attachment; filename="mirubato-export.json"'})
+
+
+@router.get("/me/export.csv")
+def export_logs(session: SessionDep, actor: CurrentActor) -> Response:
+    """The user's practice logs as CSV."""
+    return Response(
+        account.export_logs_csv(session, actor=actor),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="mirubato-logs.csv"'},
+    )
+
+
+@router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
+def delete_me(session: SessionDep, actor: CurrentActor, background: BackgroundTasks) -> None:
+    """Delete the account and everything about it. This cannot be undone."""
+    deleted = account.delete_account(session, actor=actor)
+    # Runs once the deletion is committed; the browser storage only points at rows that are gone.
+    background.add_task(forget_browsers, deleted.browser_ids)

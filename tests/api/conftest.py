@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,19 +13,52 @@ from app.db import Database
 from app.main import create_app
 from app.settings import Settings
 from services.actor import Actor
+from tests.mail_sink import MailSink, running_mail_sink
+
+TEST_SECRET = "test-secret-" + "x" * 40
 
 
 @pytest.fixture
-def client(db: Database, tmp_path) -> Iterator[TestClient]:
-    app = create_app(Settings(data_dir=tmp_path, seed_on_start=False, environment="test"), database=db)
-    # Not entered as a context manager: NiceGUI's start-up hook runs only under ui.run().
-    yield TestClient(app, raise_server_exceptions=False)
-    app.dependency_overrides.clear()
+def mail_sink() -> Iterator[MailSink]:
+    with running_mail_sink() as sink:
+        yield sink
+
+
+@pytest.fixture
+def make_client(db: Database, tmp_path) -> Iterator[Callable[..., TestClient]]:
+    """Build a client for an app configured with the given settings (plus test defaults)."""
+    apps = []
+
+    def build(ip: str = "testclient", **settings: Any) -> TestClient:
+        values: dict[str, Any] = {
+            "data_dir": tmp_path,
+            "seed_on_start": False,
+            "environment": "test",
+            "secret_key": TEST_SECRET,
+            "rate_writes_per_user": 100_000,
+        }
+        values.update(settings)
+        app = create_app(Settings(**values), database=db)
+        apps.append(app)
+        # Not entered as a context manager: NiceGUI's start-up hook runs only under ui.run().
+        return TestClient(app, raise_server_exceptions=False, client=(ip, 50000))
+
+    yield build
+    for app in apps:
+        app.dependency_overrides.clear()
+
+
+@pytest.fixture
+def client(make_client) -> TestClient:
+    return make_client()
 
 
 @pytest.fixture
 def act_as(client: TestClient) -> Callable[[Actor | None], None]:
-    """Make the API see ``actor`` as signed in (None: signed out). Sign-in itself is tested elsewhere."""
+    """Make the API see ``actor`` as signed in (None: signed out), skipping the token check.
+
+    The sign-in flow itself is tested with real tokens in test_auth_api.py.
+    """
 
     def switch(actor: Actor | None) -> None:
         client.app.dependency_overrides[optional_actor] = lambda: actor  # type: ignore[attr-defined]

@@ -53,3 +53,13 @@ def test_the_first_serve_on_an_empty_data_directory_creates_migrates_and_seeds(t
             server.terminate()
             server.wait(timeout=20)
     assert (tmp_path / "data" / "mirubato.db").exists()
+
+
+def test_create_admin_makes_an_account_an_administrator(tmp_path):
+    env = {"MIRUBATO_DATA_DIR": str(tmp_path)}
+    made = run_cli("create-admin", "Boss@Example.com", **env)
+    assert made.returncode == 0, made.stderr
+    assert "boss@example.com is an administrator" in made.stdout
+    assert run_cli("create-admin", "boss@example.com", **env).returncode == 0
+    bad = run_cli("create-admin", "not-an-email", **env)
+    assert bad.returncode == 2 and "email" in bad.stderr

@@ -1,0 +1,82 @@
+"""REST: signing in with a magic link, API tokens, signing out (/api/auth)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Request, status
+from pydantic import BaseModel
+
+from app.api.deps import BODY_LIMIT, CurrentActor, DatabaseDep, SessionDep, client_ip
+from app.models import SessionKind
+from services import auth, auth_sessions, users
+from services.auth import RefreshRequest, SignInRequest, TokenPair, TokenRedemption
+from services.errors import Unauthenticated
+from services.mail import deliver_sign_in_link
+from services.users import UserOut
+
+router = APIRouter(prefix="/api/auth", tags=["auth"], max_body_size=BODY_LIMIT)
+
+
+class Accepted(BaseModel):
+    detail: str
+
+
+class SignOut(BaseModel):
+    everywhere: bool = False
+
+
+@router.post("/login", status_code=status.HTTP_202_ACCEPTED)
+def login(body: SignInRequest, request: Request, database: DatabaseDep) -> Accepted:
+    """Email a sign-in link. The answer is the same whether or not the address has an account."""
+    state = request.app.state
+    with database.transaction() as session:
+        link = auth.request_sign_in(
+            session, data=body, ip=client_ip(request), limiter=state.limiter, config=state.auth_config
+        )
+    # Sent after the commit: the link must work by the time it arrives.
+    deliver_sign_in_link(state.mailer, email=link.email, link=link.link, minutes=link.minutes)
+    return Accepted(detail=f"If this address can sign in, a link is on its way. It works for {link.minutes} minutes.")
+
+
+@router.post("/verify")
+def verify(body: TokenRedemption, request: Request, session: SessionDep) -> TokenPair:
+    """Trade the token of a sign-in link for a 15-minute access token and a refresh token."""
+    state = request.app.state
+    signed_in = auth.redeem_sign_in(
+        session,
+        data=body,
+        kind=SessionKind.API,
+        ip=client_ip(request),
+        limiter=state.limiter,
+        config=state.auth_config,
+        user_agent=request.headers.get("user-agent"),
+    )
+    return auth.issue_tokens(session, signed_in=signed_in, tokens=state.access_tokens, config=state.auth_config)
+
+
+@router.post("/refresh")
+def refresh(body: RefreshRequest, request: Request, database: DatabaseDep) -> TokenPair:
+    """Trade a refresh token for a new pair. Presenting a used one ends the whole sign-in."""
+    state = request.app.state
+    with database.transaction() as session:
+        outcome = auth.rotate_refresh_token(session, data=body, tokens=state.access_tokens, config=state.auth_config)
+    if isinstance(outcome, auth.ReuseDetected):
+        # Raised after the commit, so the revocation of the family stands.
+        raise Unauthenticated("This refresh token was already used; the sign-in has been ended for safety.")
+    return outcome
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(session: SessionDep, actor: CurrentActor, body: Annotated[SignOut | None, Body()] = None) -> None:
+    """End this sign-in, or with `{"everywhere": true}` every sign-in of the user."""
+    if body is not None and body.everywhere:
+        auth_sessions.sign_out_everywhere(session, actor=actor)
+    else:
+        auth_sessions.sign_out(session, actor=actor)
+
+
+@router.get("/me")
+def me(session: SessionDep, actor: CurrentActor) -> UserOut:
+    """The signed-in user."""
+    return users.get_profile(session, actor=actor)

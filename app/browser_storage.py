@@ -1,0 +1,37 @@
+"""The one place that reaches into NiceGUI's per-browser storage beyond `app.storage.user`.
+
+Signing in rotates the browser's storage id (so a planted session cookie is worth nothing), and
+deleting an account removes the server-side storage of every browser it was used from.
+Relies on nicegui.storage internals (pinned below 4); tests cover both paths.
+"""
+
+from __future__ import annotations
+
+from nicegui import app
+from nicegui.storage import USER_PREFIX, Storage
+from starlette.requests import Request
+
+
+async def rotate_browser_id(request: Request, new_id: str) -> None:
+    """Give this browser a new storage id (a new signed cookie on the response) with empty storage."""
+    old_id = request.session.get("id")
+    request.session["id"] = new_id
+    await app.storage._create_user_storage(new_id)
+    # Emptied, not removed: other open tabs still hold the old id until their next page load.
+    if old_id and (old := app.storage._users.get(old_id)) is not None:
+        old.clear()
+
+
+def storage_of(browser_id: str) -> dict:  # type: ignore[type-arg]
+    return app.storage._users[browser_id]
+
+
+def forget_browsers(browser_ids: list[str]) -> None:
+    """Empty and remove the server-side storage of these browsers."""
+    users = app.storage._users
+    for browser_id in browser_ids:
+        stored = users.pop(browser_id, None)
+        if stored is not None:
+            stored.clear()
+        if not Storage.redis_url:
+            (Storage.path / f"storage-{USER_PREFIX}{browser_id}.json").unlink(missing_ok=True)

@@ -1,0 +1,82 @@
+"""Security primitives: random tokens and their hashes, and the API's JWT access tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import OctKey
+
+from app.settings import MIN_SECRET_LENGTH
+
+ACCESS_AUDIENCE = "mirubato-api"
+ALGORITHM = "HS256"
+
+
+class InvalidToken(Exception):
+    """A token that is malformed, tampered with, expired or meant for someone else."""
+
+
+def new_token() -> str:
+    """256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    """What the database keeps instead of a token: its SHA-256, hex."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: uuid.UUID
+    session_id: uuid.UUID
+    expires_at: datetime
+
+
+class AccessTokens:
+    """Signs and checks short-lived JWT access tokens (issuer, audience and expiry always checked)."""
+
+    def __init__(self, secret: str, *, issuer: str, lifetime: timedelta) -> None:
+        if len(secret) < MIN_SECRET_LENGTH:
+            raise ValueError(f"the signing secret must have at least {MIN_SECRET_LENGTH} characters")
+        self._key = OctKey.import_key(hashlib.sha256(b"jwt:" + secret.encode()).digest())
+        self.issuer = issuer
+        self.lifetime = lifetime
+
+    def issue(self, *, user_id: uuid.UUID, session_id: uuid.UUID, now: datetime) -> str:
+        claims = {
+            "iss": self.issuer,
+            "aud": ACCESS_AUDIENCE,
+            "sub": str(user_id),
+            "sid": str(session_id),
+            "iat": int(now.timestamp()),
+            "exp": int((now + self.lifetime).timestamp()),
+            "jti": uuid.uuid4().hex,
+        }
+        return jwt.encode({"alg": ALGORITHM}, claims, self._key, algorithms=[ALGORITHM])
+
+    def verify(self, token: str, *, now: datetime) -> AccessClaims:
+        registry = jwt.JWTClaimsRegistry(
+            now=int(now.timestamp()),
+            iss={"essential": True, "value": self.issuer},
+            aud={"essential": True, "value": ACCESS_AUDIENCE},
+            exp={"essential": True},
+            sub={"essential": True},
+            sid={"essential": True},
+        )
+        try:
+            decoded = jwt.decode(token, self._key, algorithms=[ALGORITHM])
+            registry.validate(decoded.claims)
+            return AccessClaims(
+                user_id=uuid.UUID(decoded.claims["sub"]),
+                session_id=uuid.UUID(decoded.claims["sid"]),
+                expires_at=datetime.fromtimestamp(decoded.claims["exp"]).astimezone(),
+            )
+        except (JoseError, ValueError, TypeError, KeyError) as exc:
+            raise InvalidToken(str(exc) or type(exc).__name__) from None

@@ -1,0 +1,20 @@
+"""The centred card the sign-in pages share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from nicegui import ui
+
+
+@contextmanager
+def auth_card(heading: str) -> Iterator[None]:
+    ui.query("body").classes("bg-grey-2")
+    with ui.column().classes("absolute-center items-center w-full max-w-sm px-4"):
+        with ui.row().classes("items-center gap-2 q-mb-md"):
+            ui.icon("music_note", size="2rem", color="primary")
+            ui.label("Mirubato").classes("text-h5 text-weight-bold")
+        with ui.card().classes("w-full q-pa-lg gap-4"):
+            ui.label(heading).classes("text-h6")
+            yield

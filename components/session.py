@@ -1,0 +1,74 @@
+"""The signed-in browser, checked on every page load and every UI event.
+
+A browser session is a row in auth_sessions; NiceGUI's per-browser `app.storage.user` holds
+only its id. Pages and handlers never open transactions or decide access themselves: they go
+through `service` / `act`, which run a service function in one transaction off the event loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from nicegui import app, run, ui
+
+from app.db import Database
+from services import auth_sessions
+from services.actor import Actor
+
+SESSION_KEY = "sid"
+T = TypeVar("T")
+
+
+class SignedOut(Exception):
+    """The browser's sign-in has ended (signed out elsewhere, revoked, expired)."""
+
+
+async def service(fn: Callable[..., T], /, *, write: bool = True, **kwargs: Any) -> T:
+    """Run ``fn(session, **kwargs)`` in one transaction in a worker thread."""
+    database: Database = app.state.database
+
+    def in_transaction() -> T:
+        with database.transaction(write=write) as session:
+            return fn(session, **kwargs)
+
+    return await run.io_bound(in_transaction)
+
+
+async def browser_actor() -> Actor | None:
+    """Who this browser is signed in as, or None (a dead session pointer is dropped)."""
+    session_id = app.storage.user.get(SESSION_KEY)
+    if not session_id:
+        return None
+    actor = await service(auth_sessions.actor_for_browser_session, write=False, session_id=session_id)
+    if actor is None:
+        app.storage.user.pop(SESSION_KEY, None)
+    return actor
+
+
+async def act(fn: Callable[..., T], /, *, write: bool = True, **kwargs: Any) -> T:
+    """For UI events: check the sign-in is still live, then run ``fn(session, actor=..., **kwargs)``."""
+    actor = await browser_actor()
+    if actor is None:
+        ui.notify("You have been signed out. Please sign in again.", type="warning")
+        ui.navigate.to("/login")
+        raise SignedOut
+    return await service(fn, write=write, actor=actor, **kwargs)
+
+
+async def keep_alive(actor: Actor) -> None:
+    """Slide the session's expiry forward on a page load (writes at most every few minutes)."""
+    if actor.session_id is not None:
+        await service(
+            auth_sessions.touch_browser_session,
+            session_id=actor.session_id,
+            lifetime=app.state.auth_config.browser_lifetime,
+        )
+
+
+def remember_sign_in(storage: dict[str, Any], session_id: str) -> None:
+    storage[SESSION_KEY] = session_id
+
+
+def forget_sign_in() -> None:
+    app.storage.user.pop(SESSION_KEY, None)

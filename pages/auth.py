@@ -1,0 +1,157 @@
+"""Sign-in pages: ask for a link, confirm the emailed link, sign out.
+
+The emailed link opens a confirm page; only its button signs in (mail scanners fetch links).
+The button posts a plain HTML form, so the response can set a fresh storage cookie: the browser
+gets a new NiceGUI storage id at sign-in and nothing secret stays in a URL.
+"""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import urlsplit
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from nicegui import app, run, ui
+
+from app.browser_storage import rotate_browser_id, storage_of
+from app.models import SessionKind
+from components.auth_card import auth_card
+from components.session import browser_actor, forget_sign_in, remember_sign_in, service
+from services import auth, auth_sessions
+from services.actor import Actor
+from services.errors import InvalidInput, ServiceError, Unauthenticated
+from services.mail import deliver_sign_in_link
+from services.rate_limits import RateLimited
+
+PROBLEMS = {
+    "link": "That sign-in link is invalid, has expired or was already used. Ask for a new one below.",
+    "busy": "Too many sign-in attempts from this network. Please wait a few minutes and try again.",
+    "origin": "The sign-in form came from another site, so it was not accepted. Open the link from your email.",
+}
+
+
+@ui.page("/login", title="Sign in · Mirubato")
+async def login_page(problem: str = "") -> RedirectResponse | None:
+    if await browser_actor() is not None:
+        return RedirectResponse("/")
+    with auth_card("Sign in"):
+        if problem in PROBLEMS:
+            ui.label(PROBLEMS[problem]).classes("text-negative").mark("login-problem")
+        request_form = ui.column().classes("w-full gap-3")
+        sent_panel = ui.column().classes("w-full gap-3 items-center text-center")
+        sent_panel.visible = False
+        with request_form:
+            ui.label("We email you a link; no password needed.").classes("text-grey-7")
+            email = (
+                ui.input("Email address")
+                .props("type=email autocomplete=email autofocus outlined")
+                .classes("w-full")
+                .mark("login-email")
+            )
+            send = (
+                ui.button("Email me a sign-in link")
+                .props("unelevated color=primary")
+                .classes("w-full")
+                .mark("login-send")
+            )
+
+    async def send_link() -> None:
+        send.props("loading")
+        try:
+            link = await service(
+                auth.request_sign_in,
+                data={"email": email.value or ""},
+                ip=_ip(),
+                limiter=app.state.limiter,
+                config=app.state.auth_config,
+            )
+            await run.io_bound(
+                deliver_sign_in_link, app.state.mailer, email=link.email, link=link.link, minutes=link.minutes
+            )
+        except InvalidInput:
+            email.error = "Please enter an email address like name@example.com."
+            return
+        except ServiceError as exc:
+            ui.notify(exc.message, type="negative", multi_line=True)
+            return
+        finally:
+            send.props(remove="loading")
+        request_form.visible = False
+        with sent_panel:
+            ui.icon("mark_email_read", size="3rem", color="primary")
+            ui.label("Check your email").classes("text-h6")
+            ui.label(f"We sent a sign-in link to {link.email}. It works once, for {link.minutes} minutes.").mark(
+                "login-sent"
+            )
+            ui.button("Use another address", on_click=lambda: ui.navigate.to("/login")).props("flat")
+        sent_panel.visible = True
+
+    send.on_click(send_link)
+    email.on("keydown.enter", send_link)
+    return None
+
+
+@ui.page("/auth/verify", title="Confirm sign-in · Mirubato")
+async def confirm_page(token: str = "") -> None:
+    email = await service(auth.pending_sign_in_email, write=False, token=token) if 10 <= len(token) <= 200 else None
+    with auth_card("Confirm sign-in"):
+        if email is None:
+            ui.label(PROBLEMS["link"]).mark("verify-problem")
+            ui.button("Ask for a new link", on_click=lambda: ui.navigate.to("/login")).props("unelevated")
+            return
+        ui.label("Sign in to Mirubato as").classes("text-grey-7")
+        ui.label(email).classes("text-subtitle1 text-weight-medium").mark("verify-email")
+        with ui.element("form").props('method="post" action="/auth/verify"').classes("w-full"):
+            ui.element("input").props(f'type="hidden" name="token" value="{token}"')
+            ui.button("Sign in").props('type="submit" unelevated color=primary').classes("w-full").mark(
+                "verify-confirm"
+            )
+
+
+@app.post("/auth/verify", include_in_schema=False)
+async def complete_sign_in(request: Request) -> Response:
+    """The confirm button: use up the link, open a browser session, rotate the storage cookie."""
+    if not _same_origin(request):
+        return RedirectResponse("/login?problem=origin", status_code=303)
+    token = str((await request.form()).get("token", ""))
+    new_browser_id = str(uuid.uuid4())
+    try:
+        signed_in = await service(
+            auth.redeem_sign_in,
+            data={"token": token},
+            kind=SessionKind.BROWSER,
+            ip=request.client.host if request.client else "unknown",
+            limiter=app.state.limiter,
+            config=app.state.auth_config,
+            user_agent=request.headers.get("user-agent"),
+            browser_id=new_browser_id,
+        )
+    except (Unauthenticated, InvalidInput):
+        return RedirectResponse("/login?problem=link", status_code=303)
+    except RateLimited:
+        return RedirectResponse("/login?problem=busy", status_code=303)
+    await rotate_browser_id(request, new_browser_id)
+    remember_sign_in(storage_of(new_browser_id), str(signed_in.session_id))
+    return RedirectResponse("/welcome" if signed_in.needs_onboarding else "/", status_code=303)
+
+
+async def sign_out(actor: Actor, *, everywhere: bool = False) -> None:
+    """End this browser's sign-in (or all of the user's) and go to the sign-in page."""
+    if everywhere:
+        await service(auth_sessions.sign_out_everywhere, actor=actor)
+    else:
+        await service(auth_sessions.sign_out, actor=actor)
+    forget_sign_in()
+    ui.navigate.to("/login")
+
+
+def _ip() -> str:
+    request = ui.context.client.request
+    return request.client.host if request and request.client else "unknown"
+
+
+def _same_origin(request: Request) -> bool:
+    """A cross-site form post (login CSRF) carries another site's Origin."""
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    return origin is not None and urlsplit(origin).netloc == request.headers.get("host")

@@ -1,0 +1,64 @@
+"""First sign-in: who you are and what you play, so days, levels and defaults fit you."""
+
+from __future__ import annotations
+
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from components.auth_card import auth_card
+from components.session import act, browser_actor
+from services import users
+from services.errors import InvalidInput
+
+INSTRUMENTS = {"piano": "Piano", "guitar": "Guitar"}
+LEVELS = {
+    "beginner": "Beginner",
+    "intermediate": "Intermediate",
+    "advanced": "Advanced",
+    "professional": "Professional",
+}
+
+
+@ui.page("/welcome", title="Welcome · Mirubato")
+async def welcome_page() -> RedirectResponse | None:
+    actor = await browser_actor()
+    if actor is None:
+        return RedirectResponse("/login")
+    with auth_card("Welcome to Mirubato"):
+        ui.label("A few details so your practice days, levels and defaults fit you.").classes("text-grey-7")
+        name = ui.input("Your name").props("outlined autofocus maxlength=100").classes("w-full").mark("welcome-name")
+        instrument = ui.toggle(INSTRUMENTS, value="piano").mark("welcome-instrument")
+        level = (
+            ui.select(LEVELS, value="beginner", label="Skill level")
+            .props("outlined")
+            .classes("w-full")
+            .mark("welcome-level")
+        )
+        zone = ui.input("Time zone", value=actor.timezone).props("outlined").classes("w-full").mark("welcome-zone")
+        save = ui.button("Start practising").props("unelevated color=primary").classes("w-full").mark("welcome-save")
+
+    async def detect_zone() -> None:
+        detected = await ui.run_javascript("Intl.DateTimeFormat().resolvedOptions().timeZone")
+        if detected and zone.value == "UTC":
+            zone.value = detected
+
+    async def finish() -> None:
+        changes = {
+            "displayName": name.value or None,
+            "primaryInstrument": instrument.value,
+            "skillLevel": level.value,
+            "timezone": zone.value,
+        }
+        try:
+            await act(users.update_profile, data=changes)
+        except InvalidInput as exc:
+            fields = {"displayName": name, "timezone": zone}
+            for problem in exc.problems:
+                if problem.field in fields:
+                    fields[problem.field].error = problem.message
+            return
+        ui.navigate.to("/")
+
+    save.on_click(finish)
+    ui.context.client.on_connect(detect_zone)
+    return None

@@ -1,0 +1,127 @@
+"""The user's own data (GDPR): a complete export, and deletion that really deletes.
+
+Both walk the table metadata instead of a hand-kept list, so a table added later that points at
+a user (directly, or through a row that does) is exported and deleted without anyone
+remembering to add it here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Table, delete, or_, select, update
+from sqlmodel import Session, SQLModel, col
+from sqlmodel import select as sqlmodel_select
+
+from app.models import AuditEvent, LoginToken, PracticeLog, User, utcnow
+from services import audit
+from services.actor import Actor
+from services.auth_sessions import browser_ids_of
+from services.errors import NotFound
+
+EXPORT_FORMAT = "mirubato-export/1"
+HIDDEN_COLUMNS = {"token_hash"}
+LOG_CSV_COLUMNS = [
+    "id", "start_time", "end_time", "duration_seconds", "activity_type", "instrument", "composer", "work_title",
+    "opus_number", "movement_section", "tempo_practiced", "target_tempo", "focus_areas", "self_rating",
+    "accuracy_percentage", "notes_played", "notes_correct", "practice_notes", "session_id", "sheet_music_id",
+    "is_active", "created_at", "updated_at",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DeletedAccount:
+    user_id: uuid.UUID
+    browser_ids: list[str]
+
+
+def export_account(session: Session, *, actor: Actor) -> dict[str, Any]:
+    """Everything the app holds about the actor, as one JSON-ready document."""
+    user = _user(session, actor)
+    audit.record(session, "data_export", actor_id=user.id, subject_id=user.id)
+    session.flush()  # the export lists its own audit event too
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for table in SQLModel.metadata.sorted_tables:
+        condition = ownership(table, user)
+        if condition is not None:
+            rows = session.connection().execute(select(table).where(condition)).mappings().all()
+            tables[table.name] = [_plain_row(row) for row in rows]
+    return {"format": EXPORT_FORMAT, "exportedAt": utcnow().isoformat(), "userId": str(user.id), "tables": tables}
+
+
+def export_logs_csv(session: Session, *, actor: Actor) -> str:
+    """The actor's practice logs (including removed ones) as CSV, oldest first."""
+    user = _user(session, actor)
+    rows = session.exec(
+        sqlmodel_select(PracticeLog).where(PracticeLog.user_id == user.id).order_by(col(PracticeLog.start_time))
+    ).all()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(LOG_CSV_COLUMNS)
+    for log in rows:
+        writer.writerow([_csv_value(getattr(log, name)) for name in LOG_CSV_COLUMNS])
+    return buffer.getvalue()
+
+
+def delete_account(session: Session, *, actor: Actor) -> DeletedAccount:
+    """Delete the actor's account and every row about them; other users' data stays untouched."""
+    user = _user(session, actor)
+    browser_ids = browser_ids_of(session, user.id)
+    session.exec(delete(LoginToken).where(LoginToken.email == user.email))  # type: ignore[call-overload]
+    # The trail of what happened stays, but no longer says from where or by whom.
+    session.exec(
+        update(AuditEvent)  # type: ignore[call-overload]
+        .where(or_(AuditEvent.actor_id == user.id, AuditEvent.subject_id == user.id))
+        .values(ip=None, request_id=None)
+    )
+    session.delete(user)  # everything else goes with it: ON DELETE CASCADE / SET NULL
+    session.flush()
+    audit.record(session, "account_deleted", details={"browser_sessions": len(browser_ids)})
+    return DeletedAccount(user_id=user.id, browser_ids=browser_ids)
+
+
+def ownership(table: Table, user: User) -> Any:
+    """A condition selecting the rows of ``table`` that belong to ``user``, or None if none can."""
+    if table.name == "users":
+        return table.c.id == user.id
+    if table.name == LoginToken.__tablename__:
+        return table.c.email == user.email
+    conditions = []
+    for fk in table.foreign_keys:
+        target = fk.column.table
+        if target.name == "users":
+            conditions.append(fk.parent == user.id)
+        elif any(inner.column.table.name == "users" for inner in target.foreign_keys) and target.name != table.name:
+            owner = next(inner.parent for inner in target.foreign_keys if inner.column.table.name == "users")
+            conditions.append(fk.parent.in_(select(fk.column).where(owner == user.id)))
+    return or_(*conditions) if conditions else None
+
+
+def _user(session: Session, actor: Actor) -> User:
+    user = session.get(User, actor.id)
+    if user is None:
+        raise NotFound("This account does not exist.")
+    return user
+
+
+def _plain_row(row: Any) -> dict[str, Any]:
+    return {key: ("(hidden)" if key in HIDDEN_COLUMNS else _json_value(value)) for key, value in row.items()}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return ";".join(str(item) for item in value)
+    return "" if value is None else _json_value(value)

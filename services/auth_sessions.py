@@ -1,0 +1,114 @@
+"""Open sign-ins: who a browser session or an access token acts as, signing out, revoking."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from app.models import AuthSession, Role, User, utcnow
+from app.security import AccessTokens, InvalidToken
+from services import audit
+from services.actor import Actor
+from services.errors import Forbidden, NotFound, Unauthenticated
+
+TOUCH_EVERY = timedelta(minutes=5)
+
+
+def is_live(auth_session: AuthSession, now: datetime) -> bool:
+    return auth_session.revoked_at is None and auth_session.expires_at > now
+
+
+def actor_for_access_token(session: Session, *, token: str, tokens: AccessTokens) -> Actor:
+    """The identity behind a bearer token: valid signature and claims, and a sign-in still open."""
+    try:
+        claims = tokens.verify(token, now=utcnow())
+    except InvalidToken:
+        raise Unauthenticated("The access token is invalid or has expired; refresh it or sign in again.") from None
+    actor = _live_actor(session, claims.session_id)
+    if actor is None or actor.id != claims.user_id:
+        raise Unauthenticated("This sign-in has ended. Sign in again.")
+    return actor
+
+
+def actor_for_browser_session(session: Session, *, session_id: uuid.UUID | str | None) -> Actor | None:
+    """The identity of a browser session, or None when it is unknown, revoked, expired or its user inactive."""
+    try:
+        parsed = uuid.UUID(str(session_id)) if session_id else None
+    except ValueError:
+        return None
+    return _live_actor(session, parsed) if parsed else None
+
+
+def touch_browser_session(session: Session, *, session_id: uuid.UUID, lifetime: timedelta) -> None:
+    """Slide a browser session's expiry forward; writes at most once every few minutes."""
+    row = session.get(AuthSession, session_id)
+    now = utcnow()
+    if row is not None and is_live(row, now) and now - row.last_seen_at > TOUCH_EVERY:
+        row.last_seen_at = now
+        row.expires_at = now + lifetime
+
+
+def sign_out(session: Session, *, actor: Actor) -> None:
+    """End the sign-in the actor is using now."""
+    if actor.session_id is not None:
+        revoke_session(session, actor.session_id, reason="signed out", by=actor.id, action="sign_out")
+
+
+def sign_out_everywhere(session: Session, *, actor: Actor) -> int:
+    """End every sign-in of the actor, on every device; returns how many were open."""
+    return _revoke_all(session, actor.id, by=actor.id, reason="signed out everywhere", action="sign_out_everywhere")
+
+
+def revoke_user_sessions(session: Session, *, actor: Actor, user_id: uuid.UUID) -> int:
+    """An administrator ends every sign-in of a user."""
+    if not actor.is_admin:
+        raise Forbidden("Only administrators can end other people's sessions.")
+    if session.get(User, user_id) is None:
+        raise NotFound("No user with this id.")
+    return _revoke_all(
+        session, user_id, by=actor.id, reason="revoked by an administrator", action="admin_revoke_sessions"
+    )
+
+
+def browser_ids_of(session: Session, user_id: uuid.UUID) -> list[str]:
+    """The NiceGUI browser ids a user has signed in from (their server-side storage is keyed by it)."""
+    rows = session.exec(
+        select(AuthSession.browser_id).where(AuthSession.user_id == user_id, col(AuthSession.browser_id).is_not(None))
+    ).all()
+    return sorted({row for row in rows if row})
+
+
+def _live_actor(session: Session, session_id: uuid.UUID) -> Actor | None:
+    found = session.exec(
+        select(AuthSession, User).join(User, col(User.id) == AuthSession.user_id).where(AuthSession.id == session_id)
+    ).first()
+    if found is None:
+        return None
+    auth_session, user = found
+    if not is_live(auth_session, utcnow()) or not user.is_active:
+        return None
+    return Actor(id=user.id, role=Role(user.role), timezone=user.timezone, session_id=auth_session.id)
+
+
+def _revoke_all(session: Session, user_id: uuid.UUID, *, by: uuid.UUID, reason: str, action: str) -> int:
+    rows = session.exec(
+        select(AuthSession).where(AuthSession.user_id == user_id, col(AuthSession.revoked_at).is_(None))
+    ).all()
+    now = utcnow()
+    for row in rows:
+        row.revoked_at, row.revoked_reason = now, reason
+    audit.record(session, action, actor_id=by, subject_id=user_id, details={"sessions": len(rows)})
+    return len(rows)
+
+
+def revoke_session(session: Session, session_id: uuid.UUID, *, reason: str, by: uuid.UUID | None, action: str) -> None:
+    """End one sign-in (its browser session or its whole refresh-token family)."""
+    row = session.get(AuthSession, session_id)
+    if row is None or row.revoked_at is not None:
+        return
+    row.revoked_at, row.revoked_reason = utcnow(), reason
+    audit.record(
+        session, action, actor_id=by, subject_id=row.user_id, details={"session": str(session_id), "reason": reason}
+    )
