@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from datetime import timedelta
 
 from fastapi import FastAPI
 from nicegui import app as nicegui_app
 from nicegui import ui
+from nicegui.storage import Storage
 
 from app import __version__, schema
 from app.api import install_api
@@ -50,6 +52,9 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
 def serve(settings: Settings) -> None:
     """Create the app and run the server until interrupted."""
     configure_logging(settings)
+    if "NICEGUI_STORAGE_PATH" not in os.environ:
+        # Per-browser storage lives with the rest of the data, not in the working directory.
+        Storage.path = (settings.data_dir / "nicegui").resolve()
     app = create_app(settings)
     app.on_shutdown(app.state.database.dispose)
     log.info(

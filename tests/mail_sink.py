@@ -12,7 +12,7 @@ from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 
-from tests.cli.helpers import free_port
+from tests.processes import free_port
 
 LINK = re.compile(r"https?://\S+/auth/verify\?token=([A-Za-z0-9_-]+)")
 

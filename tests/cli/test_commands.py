@@ -6,7 +6,7 @@ import subprocess
 
 import httpx
 
-from tests.cli.helpers import MIRUBATO, clean_env, free_port, run_cli, wait_until_healthy
+from tests.processes import MIRUBATO, clean_env, free_port, run_cli, wait_until_healthy
 
 
 def test_help_lists_the_commands():

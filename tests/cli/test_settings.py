@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from app.settings import Settings, SettingsError, load_settings
-from tests.cli.helpers import run_cli
+from tests.processes import run_cli
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,113 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a real `mirubato serve` process.
+
+Screenshots go to artifacts/screenshots/ (desktop and phone size) for a reviewer to look at.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.mail_sink import MailSink, running_mail_sink
+from tests.processes import MIRUBATO, clean_env, free_port, wait_until_healthy
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass
+class Server:
+    url: str
+    mail: MailSink
+    data_dir: Path
+    process: subprocess.Popen[bytes]
+
+
+@pytest.fixture(scope="module")
+def mail() -> Iterator[MailSink]:
+    with running_mail_sink() as sink:
+        yield sink
+
+
+@pytest.fixture(scope="module")
+def server(mail: MailSink, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    data_dir = tmp_path_factory.mktemp("server")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = clean_env(
+        MIRUBATO_DATA_DIR=str(data_dir),
+        MIRUBATO_BASE_URL=url,
+        MIRUBATO_SMTP_HOST=mail.host,
+        MIRUBATO_SMTP_PORT=str(mail.port),
+        MIRUBATO_RATE_VERIFY_PER_IP="1000",
+        MIRUBATO_RATE_LOGIN_PER_IP="1000",
+    )
+    with (data_dir / "server.log").open("w") as log:
+        process = subprocess.Popen(
+            [MIRUBATO, "serve", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env
+        )
+        try:
+            wait_until_healthy(url, process)
+            yield Server(url=url, mail=mail, data_dir=data_dir, process=process)
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save the page at desktop and at phone size."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(viewport)
+        page.wait_for_timeout(150)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
+    if size:
+        page.set_viewport_size(size)
+
+
+def sign_in_through_email(page: Page, server: Server, email: str) -> None:
+    """What a new user does: ask for a link, open it from the email, confirm."""
+    page.goto(f"{server.url}/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_role("button", name="Email me a sign-in link").click()
+    page.get_by_text("Check your email").wait_for()
+    token = server.mail.last_token(email)
+    page.goto(f"{server.url}/auth/verify?token={token}")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/auth/verify" not in url)

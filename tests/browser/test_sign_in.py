@@ -1,0 +1,96 @@
+"""Signing in with a real browser: the emailed link, the confirm page, onboarding, revocation."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from tests.browser.conftest import screenshot, sign_in_through_email
+
+
+def storage_cookie(page) -> str:
+    return next(c["value"] for c in page.context.cookies() if c["name"] == "session")
+
+
+def test_a_new_user_signs_in_by_the_emailed_link_and_is_onboarded(page, server):
+    page.goto(f"{server.url}/login")
+    screenshot(page, "sign-in")
+    page.get_by_label("Email address").fill("fanny@example.com")
+    page.get_by_role("button", name="Email me a sign-in link").click()
+    page.get_by_text("Check your email").wait_for()
+    screenshot(page, "sign-in-check-email")
+    before = storage_cookie(page)
+
+    token = server.mail.last_token("fanny@example.com")
+    page.goto(f"{server.url}/auth/verify?token={token}")
+    page.get_by_text("fanny@example.com").wait_for()
+    screenshot(page, "sign-in-confirm")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{server.url}/welcome")
+    assert storage_cookie(page) != before, "the storage cookie must be new after sign-in"
+    assert "token" not in page.url
+
+    page.get_by_label("Your name").fill("Fanny Mendelssohn")
+    screenshot(page, "welcome")
+    page.get_by_role("button", name="Start practising").click()
+    page.wait_for_url(f"{server.url}/")
+    page.get_by_text("Hello, Fanny Mendelssohn").wait_for()
+
+
+def test_the_same_link_does_not_work_twice(page, server):
+    sign_in_through_email(page, server, "twice@example.com")
+    token = server.mail.last_token("twice@example.com")
+    page.goto(f"{server.url}/auth/verify?token={token}")
+    page.get_by_text("invalid, has expired or was already used").wait_for()
+
+
+def test_signing_out_everywhere_ends_the_browser_session_on_its_next_load(page, server):
+    sign_in_through_email(page, server, "everywhere@example.com")
+    page.goto(f"{server.url}/welcome")
+    page.get_by_label("Your name").fill("Clara")
+    page.get_by_role("button", name="Start practising").click()
+    page.get_by_text("Hello, Clara").wait_for()
+
+    api = httpx.Client(base_url=server.url)
+    api.post("/api/auth/login", json={"email": "everywhere@example.com"})
+    tokens = api.post("/api/auth/verify", json={"token": server.mail.last_token("everywhere@example.com")}).json()
+    revoked = api.post(
+        "/api/auth/logout", json={"everywhere": True}, headers={"Authorization": f"Bearer {tokens['accessToken']}"}
+    )
+    assert revoked.status_code == 204
+    page.reload()
+    page.wait_for_url(f"{server.url}/login")
+
+
+def test_signing_out_in_the_browser_returns_to_the_sign_in_page(page, server):
+    sign_in_through_email(page, server, "leaver@example.com")
+    page.goto(f"{server.url}/")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{server.url}/login")
+    page.goto(f"{server.url}/")
+    page.wait_for_url(f"{server.url}/login")
+
+
+def test_a_sign_in_form_posted_from_another_site_is_refused(server):
+    httpx.post(f"{server.url}/api/auth/login", json={"email": "csrf@example.com"})
+    token = server.mail.last_token("csrf@example.com")
+    forged = httpx.post(f"{server.url}/auth/verify", data={"token": token}, headers={"Origin": "https://evil.example"})
+    assert forged.status_code == 303 and forged.headers["location"].endswith("problem=origin")
+    assert httpx.post(f"{server.url}/api/auth/verify", json={"token": token}).status_code == 200
+
+
+def test_fifty_concurrent_redemptions_against_the_server_give_one_success(server):
+    httpx.post(f"{server.url}/api/auth/login", json={"email": "race@example.com"})
+    token = server.mail.last_token("race@example.com")
+
+    def redeem(_: int) -> int:
+        return httpx.post(f"{server.url}/api/auth/verify", json={"token": token}, timeout=30).status_code
+
+    with ThreadPoolExecutor(50) as pool:
+        statuses = list(pool.map(redeem, range(50)))
+    print(
+        f"50 concurrent HTTP redemptions: {statuses.count(200)} x 200, {statuses.count(401)} x 401, "
+        f"others {[s for s in statuses if s not in (200, 401)]}"
+    )
+    assert statuses.count(200) == 1 and statuses.count(401) == 49
