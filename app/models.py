@@ -267,12 +267,23 @@ class ProgressTracking(SQLModel, table=True):
     updated_at: datetime = _created()
 
 
+class RepertoireStatus(StrEnum):
+    PLANNED = "planned"
+    LEARNING = "learning"
+    POLISHED = "polished"
+    DROPPED = "dropped"
+
+
 class UserSheetMusicProgress(SQLModel, table=True):
+    """A piece in a musician's repertoire, with what their logs say about it."""
+
     __tablename__ = "user_sheet_music_progress"
     __table_args__ = (
         UniqueConstraint("user_id", "sheet_music_id"),
         CheckConstraint("difficulty_rating BETWEEN 1 AND 5", name="difficulty_rating"),
         CheckConstraint("times_practiced >= 0", name="times_practiced"),
+        CheckConstraint(one_of("status", RepertoireStatus), name="status"),
+        CheckConstraint("target_tempo BETWEEN 1 AND 400", name="target_tempo"),
         Index("idx_user_music_progress", "user_id", "sheet_music_id"),
         Index("idx_user_music_starred", "user_id", "is_starred"),
     )
@@ -280,8 +291,9 @@ class UserSheetMusicProgress(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
     sheet_music_id: uuid.UUID = Field(foreign_key="sheet_music.id", ondelete="CASCADE")
-    first_attempted_at: datetime | None = _created()
-    last_attempted_at: datetime | None = _created()
+    # NULL until first practised (the design defaults them to "now"; a planned piece was never attempted).
+    first_attempted_at: datetime | None = None
+    last_attempted_at: datetime | None = None
     times_practiced: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     best_accuracy: float | None = None
     average_accuracy: float | None = None
@@ -291,6 +303,10 @@ class UserSheetMusicProgress(SQLModel, table=True):
     is_bookmarked: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     difficulty_rating: int | None = None
     notes: str | None = Field(default=None, max_length=10_000)
+    status: str | None = Field(default=None, max_length=20)
+    target_tempo: int | None = None
+    in_repertoire: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    updated_at: datetime = _created()
 
 
 class PracticeTemplate(SQLModel, table=True):

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from app.models import Instrument, PracticeLog, PracticeSession, SheetMusic, User, utcnow
 from services.actor import Actor
 from services.errors import Conflict, InvalidInput, NotFound
+from services.repertoire import refresh_piece_stats
 from services.practice_shapes import (
     LogFields,
     LogIn,
@@ -55,6 +56,7 @@ def log_practice(session: Session, *, actor: Actor, data: LogIn | Mapping[str, A
         if log_in.id is None or (existing := session.get(PracticeLog, log_in.id)) is None:
             raise
         return _replay(existing, actor, log_in, values)
+    _pieces_changed(session, row)
     return SavedLog(log=LogOut.model_validate(row), created=True)
 
 
@@ -85,9 +87,11 @@ def update_log(session: Session, *, actor: Actor, log_id: uuid.UUID, data: LogUp
     row = own_log(session, actor, log_id, for_update=True)
     check_version(row, update.version)
     kept = {name: getattr(row, name) for name in ("start_time", "instrument") if name not in update.model_fields_set}
+    previous_piece = row.sheet_music_id
     for name, value in complete(session, actor, update.model_copy(update=kept)).items():
         setattr(row, name, value)
     _bump(row)
+    _pieces_changed(session, row, previous_piece)
     return LogOut.model_validate(row)
 
 
@@ -99,6 +103,7 @@ def delete_log(session: Session, *, actor: Actor, log_id: uuid.UUID, version: in
     check_version(row, version)
     row.is_active = False
     _bump(row)
+    _pieces_changed(session, row)
 
 
 def restore_log(session: Session, *, actor: Actor, log_id: uuid.UUID) -> LogOut:
@@ -107,6 +112,7 @@ def restore_log(session: Session, *, actor: Actor, log_id: uuid.UUID) -> LogOut:
     if not row.is_active:
         row.is_active = True
         _bump(row)
+        _pieces_changed(session, row)
     return LogOut.model_validate(row)
 
 
@@ -227,6 +233,13 @@ def _replay(existing: PracticeLog, actor: Actor, log_in: LogIn, values: dict[str
     if any(getattr(existing, name) != values[name] for name in sent):
         raise Conflict("A different practice log with this id already exists.")
     return SavedLog(log=LogOut.model_validate(existing), created=False)
+
+
+def _pieces_changed(session: Session, row: PracticeLog, *also: uuid.UUID | None) -> None:
+    """Keep the per-piece statistics of the repertoire in step with the logs."""
+    session.flush()
+    for piece_id in {row.sheet_music_id, *also} - {None}:
+        refresh_piece_stats(session, row.user_id, piece_id)  # type: ignore[arg-type]
 
 
 def _bump(row: PracticeLog) -> None:

@@ -48,10 +48,9 @@ def busy_user(db, email: str) -> Actor:
         )
         practice_logs.log_practice(session, actor=actor, data=log_body(practiceNotes=f"notes of {email}"))
         templates.save_template(session, actor=actor, data={"templateName": "Scales", "activityType": "scales"})
-        from app.models import ProgressTracking, UserSheetMusicProgress
+        from app.models import ProgressTracking
 
         session.add(ProgressTracking(user_id=actor.id, instrument="piano", skill_area="technique"))
-        session.add(UserSheetMusicProgress(user_id=actor.id, sheet_music_id=piece))
     return actor
 
 
