@@ -164,6 +164,34 @@ def list_pieces(
     return page_of([_summary(row) for row in rows], total=total, limit=q.limit, offset=q.offset)
 
 
+class Facets(Output):
+    """The values the catalogue's filters can take, for the library's filter bar."""
+
+    composers: list[str]
+    grades: list[str]
+    keys: list[str]
+    tags: list[str]
+    periods: list[StylePeriod]
+
+
+def facets(session: Session) -> Facets:
+    """Distinct composers, grades, keys and tags of the active catalogue."""
+    active = col(SheetMusic.is_active).is_(True)
+
+    def distinct(column: Any) -> list[str]:
+        values = session.exec(select(column).where(active, column.is_not(None)).distinct().order_by(column)).all()
+        return [v for v in values if v]
+
+    tags = sorted({tag for row in session.exec(select(SheetMusic.tags).where(active)).all() for tag in row or []})
+    return Facets(
+        composers=distinct(col(SheetMusic.composer)),
+        grades=distinct(col(SheetMusic.grade_level)),
+        keys=distinct(col(SheetMusic.key_signature)),
+        tags=tags,
+        periods=list(StylePeriod),
+    )
+
+
 def get_piece(session: Session, *, actor: Actor | None, piece_id: uuid.UUID) -> PieceOut:
     """One piece with its notation data; hidden pieces exist only for admins."""
     row = session.get(SheetMusic, piece_id)

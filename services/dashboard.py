@@ -1,0 +1,79 @@
+"""The dashboard: today, this week, the streak, what was practised lately and what is in progress."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, select
+
+from app.models import PracticeLog, RepertoireStatus, User, utcnow
+from services.actor import Actor
+from services.calendar_days import current_streak, day_start, local_day, week_start
+from services.practice_shapes import LogOut
+from services.repertoire import RepertoireItem, list_repertoire
+from services.templates import TemplateOut, list_templates
+from services.users import DEFAULT_PREFERENCES
+from services.validation import Output
+
+RECENT = 5
+STREAK_LOOKBACK_DAYS = 400
+
+
+class DayTotal(Output):
+    day: date
+    seconds: int
+
+
+class Dashboard(Output):
+    today: date
+    today_seconds: int
+    week_seconds: int
+    week: list[DayTotal]
+    daily_goal_minutes: int
+    current_streak: int
+    recent_logs: list[LogOut]
+    in_progress: list[RepertoireItem]
+    templates: list[TemplateOut]
+
+
+def dashboard(session: Session, *, actor: Actor, today: date | None = None) -> Dashboard:
+    """Everything the dashboard shows, in the actor's time zone."""
+    preferences = {**DEFAULT_PREFERENCES, **((user.preferences or {}) if (user := session.get(User, actor.id)) else {})}
+    today = today or local_day(utcnow(), actor.timezone)
+    first = week_start(today, preferences["weekStartsOn"])
+    per_day = practice_by_day(session, actor=actor, since=today - timedelta(days=STREAK_LOOKBACK_DAYS))
+    week = [DayTotal(day=first + timedelta(days=i), seconds=per_day.get(first + timedelta(days=i), 0))
+            for i in range(7)]
+    recent = session.exec(
+        select(PracticeLog)
+        .where(PracticeLog.user_id == actor.id, col(PracticeLog.is_active).is_(True))
+        .order_by(col(PracticeLog.start_time).desc())
+        .limit(RECENT)
+    ).all()
+    return Dashboard(
+        today=today,
+        today_seconds=per_day.get(today, 0),
+        week_seconds=sum(d.seconds for d in week),
+        week=week,
+        daily_goal_minutes=int(preferences["dailyGoalMinutes"]),
+        current_streak=current_streak(per_day, today),
+        recent_logs=[LogOut.model_validate(log) for log in recent],
+        in_progress=list_repertoire(session, actor=actor, status=RepertoireStatus.LEARNING),
+        templates=list_templates(session, actor=actor),
+    )
+
+
+def practice_by_day(session: Session, *, actor: Actor, since: date) -> dict[date, int]:
+    """Seconds practised per local day since ``since`` (days without practice are absent)."""
+    rows = session.exec(
+        select(PracticeLog.start_time, PracticeLog.duration_seconds).where(
+            PracticeLog.user_id == actor.id,
+            col(PracticeLog.is_active).is_(True),
+            col(PracticeLog.start_time) >= day_start(since, actor.timezone),
+        )
+    ).all()
+    totals: dict[date, int] = {}
+    for start, seconds in rows:
+        day = local_day(start, actor.timezone)
+        totals[day] = totals.get(day, 0) + (seconds or 0)
+    return totals

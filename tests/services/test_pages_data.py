@@ -1,0 +1,77 @@
+"""What the pages read: the dashboard, the history by day, suggestions, facets, notation."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from services import catalogue, dashboard, history, repertoire, suggestions, templates
+from services.catalogue_seed import seed_catalogue, starter_pieces
+from services.notation import render_svg
+from tests.factories import log_body, new_piece, new_user
+
+
+def log_at(db, actor, moment: datetime, minutes: int, **extra) -> None:
+    from services import practice_logs
+
+    with db.transaction() as session:
+        practice_logs.log_practice(session, actor=actor, data=log_body(
+            startTime=moment.isoformat(), durationSeconds=minutes * 60, **extra))
+
+
+def test_the_dashboard_counts_today_this_week_and_the_streak_in_local_days(db):
+    actor = new_user(db, timezone="America/New_York")
+    today = date(2024, 5, 8)  # a Wednesday
+    for day in (5, 6, 7):
+        log_at(db, actor, datetime(2024, 5, day, 15, tzinfo=UTC), 30)
+    log_at(db, actor, datetime(2024, 5, 9, 3, 30, tzinfo=UTC), 20)  # 23:30 on 8 May in New York
+    piece = new_piece(db)
+    with db.transaction() as session:
+        repertoire.add_to_repertoire(session, actor=actor, piece_id=piece)
+        templates.save_template(session, actor=actor, data={"templateName": "Scales", "activityType": "scales"})
+        board = dashboard.dashboard(session, actor=actor, today=today)
+    assert board.today_seconds == 20 * 60
+    assert board.current_streak == 4
+    assert board.week_seconds == (30 + 30 + 20) * 60  # the week starts on Monday 6 May
+    assert [d.day for d in board.week][:2] == [date(2024, 5, 6), date(2024, 5, 7)]
+    assert [i.piece_id for i in board.in_progress] == [piece]
+    assert [t.template_name for t in board.templates] == ["Scales"]
+    assert len(board.recent_logs) == 4
+
+
+def test_history_groups_logs_by_local_day_with_totals(db):
+    actor = new_user(db, timezone="Europe/Berlin")
+    log_at(db, actor, datetime(2024, 5, 1, 22, 30, tzinfo=UTC), 10)  # 00:30 on 2 May in Berlin
+    log_at(db, actor, datetime(2024, 5, 2, 8, tzinfo=UTC), 25)
+    log_at(db, actor, datetime(2024, 5, 1, 8, tzinfo=UTC), 15, activityType="scales")
+    with db.transaction(write=False) as session:
+        window = history.history(session, actor=actor, query={"before": date(2024, 5, 3), "days": 7})
+        scales = history.history(session, actor=actor, query={"before": date(2024, 5, 3), "activityType": ["scales"]})
+    assert [(d.day, d.total_seconds) for d in window.days] == [(date(2024, 5, 2), 35 * 60), (date(2024, 5, 1), 900)]
+    assert (window.first_day, window.last_day) == (date(2024, 4, 26), date(2024, 5, 2))
+    assert [d.day for d in scales.days] == [date(2024, 5, 1)]
+
+
+def test_suggestions_come_from_history_and_the_catalogue(db):
+    actor = new_user(db)
+    with db.transaction() as session:
+        seed_catalogue(session)
+    log_at(db, actor, datetime.now(UTC) - timedelta(hours=1), 5, composer="My Teacher", workTitle="Etude in G")
+    with db.transaction(write=False) as session:
+        assert suggestions.composers(session, actor=actor, text="teach") == ["My Teacher"]
+        assert "Frédéric Chopin" in suggestions.composers(session, actor=actor, text="chop")
+        assert "Etude in G" in suggestions.titles(session, actor=actor, text="etude", composer="my teacher")
+        assert any("Für Elise" in t for t in suggestions.titles(session, actor=actor, text="elise"))
+
+
+def test_facets_list_what_the_filters_can_take(db):
+    with db.transaction() as session:
+        seed_catalogue(session)
+        found = catalogue.facets(session)
+    assert "Johann Sebastian Bach" in found.composers and "etude" in found.tags and "E minor" in found.keys
+
+
+def test_every_notated_starter_piece_renders_to_svg():
+    notated = [p for p in starter_pieces() if p.notation_data]
+    for piece in notated:
+        pages = render_svg(piece.notation_data.data)
+        assert pages and all(page.lstrip().startswith("<svg") or "<svg" in page[:200] for page in pages), piece.title
