@@ -8,13 +8,14 @@ through `service` / `act`, which run a service function in one transaction off t
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from nicegui import app, run, ui
 
-from app.db import Database
-from services import auth_sessions
+from services import auth_sessions, users
 from services.actor import Actor
+from services.users import UserOut
 
 SESSION_KEY = "sid"
 T = TypeVar("T")
@@ -24,15 +25,43 @@ class SignedOut(Exception):
     """The browser's sign-in has ended (signed out elsewhere, revoked, expired)."""
 
 
+@dataclass(frozen=True)
+class Me:
+    """Who is looking at a page: the identity services authorize, and the profile pages show."""
+
+    actor: Actor
+    profile: UserOut
+
+    @property
+    def preferences(self) -> dict[str, Any]:
+        return self.profile.preferences
+
+
 async def service(fn: Callable[..., T], /, *, write: bool = True, **kwargs: Any) -> T:
     """Run ``fn(session, **kwargs)`` in one transaction in a worker thread."""
-    database: Database = app.state.database
+    database = app.state.database
 
     def in_transaction() -> T:
         with database.transaction(write=write) as session:
             return fn(session, **kwargs)
 
     return await run.io_bound(in_transaction)
+
+
+async def signed_in() -> Me | None:
+    """On a page load: who this browser is (sliding its session forward), or None."""
+    session_id = app.storage.user.get(SESSION_KEY)
+    if not session_id:
+        return None
+
+    def open_page(session: Any) -> Me | None:
+        actor = auth_sessions.open_page(session, session_id=session_id, lifetime=app.state.auth_config.browser_lifetime)
+        return Me(actor=actor, profile=users.get_profile(session, actor=actor)) if actor else None
+
+    me = await service(open_page)
+    if me is None:
+        app.storage.user.pop(SESSION_KEY, None)
+    return me
 
 
 async def browser_actor() -> Actor | None:
@@ -54,16 +83,6 @@ async def act(fn: Callable[..., T], /, *, write: bool = True, **kwargs: Any) -> 
         ui.navigate.to("/login")
         raise SignedOut
     return await service(fn, write=write, actor=actor, **kwargs)
-
-
-async def keep_alive(actor: Actor) -> None:
-    """Slide the session's expiry forward on a page load (writes at most every few minutes)."""
-    if actor.session_id is not None:
-        await service(
-            auth_sessions.touch_browser_session,
-            session_id=actor.session_id,
-            lifetime=app.state.auth_config.browser_lifetime,
-        )
 
 
 def remember_sign_in(storage: dict[str, Any], session_id: str) -> None:

@@ -4,4 +4,4 @@ from __future__ import annotations
 
 
 def install_pages() -> None:
-    from pages import auth, home, welcome  # noqa: F401
+    from pages import auth, history, home, log, welcome  # noqa: F401

@@ -1,22 +1,138 @@
-"""The home page: the musician's dashboard (until it lands, a greeting and sign-out)."""
+"""The dashboard: today, this week, the streak, quick logs, recent practice, pieces in progress."""
 
 from __future__ import annotations
 
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from components.session import browser_actor, keep_alive, service
-from pages.auth import sign_out
-from services import users
+from components.format import ACTIVITY_LABELS, STATUS_LABELS, clock, day_name, duration, piece_name
+from components.frame import frame
+from components.quick_log import open_quick_log
+from components.session import Me, act, signed_in
+from services import dashboard
+from services.calendar_days import local_day
+from services.dashboard import Dashboard
 
 
-@ui.page("/", title="Mirubato")
+@ui.page("/")
 async def home() -> RedirectResponse | None:
-    actor = await browser_actor()
-    if actor is None:
+    me = await signed_in()
+    if me is None:
         return RedirectResponse("/login")
-    await keep_alive(actor)
-    profile = await service(users.get_profile, write=False, actor=actor)
-    ui.label(f"Hello, {profile.display_name or profile.email}").classes("text-h5").mark("home-greeting")
-    ui.button("Sign out", on_click=lambda: sign_out(actor)).mark("sign-out")
+    if not me.profile.display_name:
+        return RedirectResponse("/welcome")
+    with frame("Dashboard", me, shortcuts={"q": lambda: open_quick_log(on_saved=lambda _: board.refresh())}):
+        board = DashboardView(me)
+        await board.refresh()
     return None
+
+
+class DashboardView:
+    def __init__(self, me: Me) -> None:
+        self.me = me
+        self.container = ui.column().classes("w-full gap-4")
+
+    async def refresh(self) -> None:
+        data = await act(dashboard.dashboard, write=False)
+        self.container.clear()
+        with self.container:
+            self._greeting(data)
+            self._figures(data)
+            self._actions(data)
+            with ui.element("div").classes("w-full grid gap-4 grid-cols-1 md:grid-cols-2"):
+                self._recent(data)
+                self._in_progress(data)
+
+    def _greeting(self, data: Dashboard) -> None:
+        name = self.me.profile.display_name or "there"
+        ui.label(f"Hello, {name}").classes("text-subtitle1 text-grey-7").mark("dashboard-greeting")
+
+    def _figures(self, data: Dashboard) -> None:
+        goal = data.daily_goal_minutes * 60
+        with ui.element("div").classes("w-full grid gap-3 grid-cols-1 sm:grid-cols-3"):
+            with _card("Today", "today"), ui.row().classes("items-center gap-3 no-wrap"):
+                ui.circular_progress(
+                    min(data.today_seconds / goal, 1) if goal else 0, show_value=False, size="42px", color="primary"
+                )
+                with ui.column().classes("gap-0"):
+                    ui.label(duration(data.today_seconds)).classes("text-h6").mark("today-total")
+                    ui.label(f"of {duration(goal)} goal").classes("text-caption text-grey-7")
+            with _card("This week", "date_range"):
+                ui.label(duration(data.week_seconds)).classes("text-h6").mark("week-total")
+                top = max([d.seconds for d in data.week] + [1])
+                with ui.row().classes("items-end gap-1 no-wrap h-8"):
+                    for day in data.week:
+                        height = max(3, int(28 * day.seconds / top))
+                        ui.element("div").classes(
+                            "rounded-sm bg-primary" if day.seconds else "rounded-sm bg-grey-4"
+                        ).style(f"width:14px;height:{height}px").tooltip(f"{day.day:%a}: {duration(day.seconds)}")
+            with _card("Streak", "local_fire_department"):
+                days = data.current_streak
+                ui.label(f"{days} day{'s' if days != 1 else ''}").classes("text-h6").mark("streak")
+                ui.label("Practise today to keep it going" if days and data.today_seconds == 0 else "in a row").classes(
+                    "text-caption text-grey-7"
+                )
+
+    def _actions(self, data: Dashboard) -> None:
+        with ui.row().classes("w-full gap-2 items-center"):
+            ui.button("Start timer", icon="play_arrow", on_click=lambda: ui.navigate.to("/timer?start=1")).props(
+                "unelevated color=primary size=lg"
+            ).mark("start-timer")
+            ui.button(
+                "Quick log", icon="bolt", on_click=lambda: open_quick_log(on_saved=lambda _: self.refresh())
+            ).props("outline color=primary size=lg").mark("quick-log-open")
+            for template in data.templates[:6]:
+                preset = template.model_dump(by_alias=True, mode="json")
+                ui.button(
+                    template.template_name,
+                    icon="replay",
+                    on_click=lambda p=preset: open_quick_log(p, on_saved=lambda _: self.refresh()),
+                ).props("outline rounded no-caps").mark("template-button")
+
+    def _recent(self, data: Dashboard) -> None:
+        with ui.card().classes("w-full"):
+            ui.label("Recent practice").classes("text-subtitle1 text-weight-medium")
+            if not data.recent_logs:
+                ui.label("Nothing logged yet. Start the timer or add a quick log.").classes("text-grey-7")
+            for log in data.recent_logs:
+                day = local_day(log.start_time, self.me.actor.timezone)
+                with ui.row().classes("w-full items-center no-wrap gap-3 q-py-xs").mark("recent-log"):
+                    ui.icon("music_note", color="primary")
+                    with ui.column().classes("gap-0 grow min-w-0"):
+                        ui.label(
+                            piece_name(log.composer, log.work_title, ACTIVITY_LABELS.get(log.activity_type, ""))
+                        ).classes("ellipsis w-full")
+                        ui.label(
+                            f"{ACTIVITY_LABELS.get(log.activity_type, '')} · {day_name(day, data.today)} "
+                            f"{clock(log.start_time, self.me.actor.timezone)}"
+                        ).classes("text-caption text-grey-7")
+                    ui.label(duration(log.duration_seconds)).classes("text-weight-medium whitespace-nowrap")
+            ui.link("All history", "/history").classes("text-primary")
+
+    def _in_progress(self, data: Dashboard) -> None:
+        with ui.card().classes("w-full"):
+            ui.label("Pieces in progress").classes("text-subtitle1 text-weight-medium")
+            if not data.in_progress:
+                ui.label("Add pieces you are learning from the library.").classes("text-grey-7")
+            for item in data.in_progress[:6]:
+                with (
+                    ui.link(target=f"/library/{item.piece_id}")
+                    .classes("w-full row items-center no-wrap gap-3 q-py-xs text-inherit no-underline")
+                    .mark("in-progress")
+                ):
+                    ui.icon("queue_music", color="secondary")
+                    with ui.column().classes("gap-0 grow min-w-0"):
+                        ui.label(piece_name(item.composer, item.title)).classes("ellipsis w-full")
+                        tempo = f" · best {item.best_tempo} of {item.target_tempo} BPM" if item.target_tempo else ""
+                        ui.label(
+                            f"{STATUS_LABELS.get(item.status or '', '')} · practised {item.times_practiced}x{tempo}"
+                        ).classes("text-caption text-grey-7")
+            ui.link("Repertoire", "/repertoire").classes("text-primary")
+
+
+def _card(title: str, icon: str):  # type: ignore[no-untyped-def]
+    card = ui.card().classes("w-full gap-1")
+    with card, ui.row().classes("items-center gap-1 text-grey-7"):
+        ui.icon(icon, size="xs")
+        ui.label(title).classes("text-caption text-uppercase")
+    return card

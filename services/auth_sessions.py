@@ -50,6 +50,14 @@ def touch_browser_session(session: Session, *, session_id: uuid.UUID, lifetime: 
         row.expires_at = now + lifetime
 
 
+def open_page(session: Session, *, session_id: str | None, lifetime: timedelta) -> Actor | None:
+    """A page load: the browser's identity (or None), its session's expiry slid forward."""
+    actor = actor_for_browser_session(session, session_id=session_id)
+    if actor is not None and actor.session_id is not None:
+        touch_browser_session(session, session_id=actor.session_id, lifetime=lifetime)
+    return actor
+
+
 def sign_out(session: Session, *, actor: Actor) -> None:
     """End the sign-in the actor is using now."""
     if actor.session_id is not None:

@@ -42,8 +42,9 @@ def dashboard(session: Session, *, actor: Actor, today: date | None = None) -> D
     today = today or local_day(utcnow(), actor.timezone)
     first = week_start(today, preferences["weekStartsOn"])
     per_day = practice_by_day(session, actor=actor, since=today - timedelta(days=STREAK_LOOKBACK_DAYS))
-    week = [DayTotal(day=first + timedelta(days=i), seconds=per_day.get(first + timedelta(days=i), 0))
-            for i in range(7)]
+    week = [
+        DayTotal(day=first + timedelta(days=i), seconds=per_day.get(first + timedelta(days=i), 0)) for i in range(7)
+    ]
     recent = session.exec(
         select(PracticeLog)
         .where(PracticeLog.user_id == actor.id, col(PracticeLog.is_active).is_(True))

@@ -41,12 +41,15 @@ def history(session: Any, *, actor: Actor, query: HistoryQuery | Mapping[str, An
     q = parse(HistoryQuery, query)
     last = (q.before or local_day(utcnow(), actor.timezone) + timedelta(days=1)) - timedelta(days=1)
     first = last - timedelta(days=q.days - 1)
-    filters = q.model_dump(by_alias=True, exclude={"before", "days", "limit", "offset", "date_from", "date_to"}, exclude_none=True)
-    page = list_logs(session, actor=actor,
-                     query={**filters, "from": first, "to": last, "limit": MAX_LOGS_PER_WINDOW})
+    filters = q.model_dump(
+        by_alias=True, exclude={"before", "days", "limit", "offset", "date_from", "date_to"}, exclude_none=True
+    )
+    page = list_logs(session, actor=actor, query={**filters, "from": first, "to": last, "limit": MAX_LOGS_PER_WINDOW})
     grouped: dict[date, list[LogOut]] = {}
     for log in page.items:
         grouped.setdefault(local_day(log.start_time, actor.timezone), []).append(log)
-    days = [HistoryDay(day=day, total_seconds=sum(log.duration_seconds or 0 for log in logs), logs=logs)
-            for day, logs in sorted(grouped.items(), reverse=True)]
+    days = [
+        HistoryDay(day=day, total_seconds=sum(log.duration_seconds or 0 for log in logs), logs=logs)
+        for day, logs in sorted(grouped.items(), reverse=True)
+    ]
     return HistoryWindow(days=days, first_day=first, last_day=last, truncated=page.total > len(page.items))

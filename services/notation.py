@@ -17,15 +17,17 @@ class NotationError(Exception):
 def render_svg(data: str, scale: int = 40) -> tuple[str, ...]:
     """Render notation data to SVG pages. CPU-bound: call it through run.cpu_bound."""
     toolkit = verovio.toolkit()
-    toolkit.setOptions({
-        "scale": max(20, min(scale, 100)),
-        "pageWidth": PAGE_WIDTH,
-        "adjustPageHeight": True,
-        "footer": "none",
-        "header": "encoded",
-        "svgViewBox": True,
-        "svgRemoveXlink": True,
-    })
+    toolkit.setOptions(
+        {
+            "scale": max(20, min(scale, 100)),
+            "pageWidth": PAGE_WIDTH,
+            "adjustPageHeight": True,
+            "footer": "none",
+            "header": "encoded",
+            "svgViewBox": True,
+            "svgRemoveXlink": True,
+        }
+    )
     if not toolkit.loadData(data):
         raise NotationError("verovio could not read this notation")
     return tuple(toolkit.renderToSVG(page) for page in range(1, toolkit.getPageCount() + 1))

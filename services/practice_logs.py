@@ -21,7 +21,6 @@ from sqlmodel import Session, col, select
 from app.models import Instrument, PracticeLog, PracticeSession, SheetMusic, User, utcnow
 from services.actor import Actor
 from services.errors import Conflict, InvalidInput, NotFound
-from services.repertoire import refresh_piece_stats
 from services.practice_shapes import (
     LogFields,
     LogIn,
@@ -32,6 +31,7 @@ from services.practice_shapes import (
     QuickLogIn,
     SavedLog,
 )
+from services.repertoire import refresh_piece_stats
 from services.validation import Page, page_of, parse
 
 FUTURE_TOLERANCE = timedelta(days=2)  # devices with a wrong clock must still be able to sync

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from pydantic import Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
@@ -117,9 +116,7 @@ def remove_from_repertoire(session: Session, *, actor: Actor, piece_id: uuid.UUI
     row.in_repertoire, row.status, row.updated_at = False, None, utcnow()
 
 
-def set_flags(
-    session: Session, *, actor: Actor, piece_id: uuid.UUID, data: Flags | Mapping[str, Any]
-) -> PieceActivity:
+def set_flags(session: Session, *, actor: Actor, piece_id: uuid.UUID, data: Flags | Mapping[str, Any]) -> PieceActivity:
     """Star or bookmark a piece (or undo either)."""
     flags = parse(Flags, data)
     _piece(session, piece_id)
@@ -157,7 +154,9 @@ def refresh_piece_stats(session: Session, user_id: uuid.UUID, piece_id: uuid.UUI
         func.avg(PracticeLog.accuracy_percentage),
         func.min(PracticeLog.start_time),
         func.max(PracticeLog.end_time),
-    ).where(PracticeLog.user_id == user_id, PracticeLog.sheet_music_id == piece_id, col(PracticeLog.is_active).is_(True))
+    ).where(
+        PracticeLog.user_id == user_id, PracticeLog.sheet_music_id == piece_id, col(PracticeLog.is_active).is_(True)
+    )
     count, best_tempo, best_accuracy, average_accuracy, first, last = session.exec(logs).one()
     row = session.exec(
         select(UserSheetMusicProgress).where(
@@ -205,13 +204,15 @@ def _activity(row: UserSheetMusicProgress) -> PieceActivity:
 
 
 def _item(row: UserSheetMusicProgress, piece: SheetMusic) -> RepertoireItem:
-    return RepertoireItem.model_validate({
-        **row.model_dump(),
-        "piece_id": piece.id,
-        "title": piece.title,
-        "composer": piece.composer,
-        "catalog_number": piece.catalog_number or piece.opus,
-        "instrument": piece.instrument,
-        "difficulty_level": piece.difficulty_level,
-        "suggested_tempo": piece.suggested_tempo,
-    })
+    return RepertoireItem.model_validate(
+        {
+            **row.model_dump(),
+            "piece_id": piece.id,
+            "title": piece.title,
+            "composer": piece.composer,
+            "catalog_number": piece.catalog_number or piece.opus,
+            "instrument": piece.instrument,
+            "difficulty_level": piece.difficulty_level,
+            "suggested_tempo": piece.suggested_tempo,
+        }
+    )

@@ -14,15 +14,20 @@ LIMIT = 12
 def composers(session: Session, *, actor: Actor, text: str = "") -> list[str]:
     """Composer names containing ``text``, the user's own first."""
     pattern = f"%{_plain(text)}%"
-    mine = select(PracticeLog.composer).where(
-        PracticeLog.user_id == actor.id, col(PracticeLog.composer).ilike(pattern)
-    ).distinct()
-    catalogue = select(SheetMusic.composer).where(
-        col(SheetMusic.is_active).is_(True), col(SheetMusic.composer).ilike(pattern)
-    ).distinct()
+    mine = (
+        select(PracticeLog.composer)
+        .where(PracticeLog.user_id == actor.id, col(PracticeLog.composer).ilike(pattern))
+        .distinct()
+    )
+    catalogue = (
+        select(SheetMusic.composer)
+        .where(col(SheetMusic.is_active).is_(True), col(SheetMusic.composer).ilike(pattern))
+        .distinct()
+    )
     names = list(session.exec(mine.limit(LIMIT)).all())
-    names += [n for n in session.exec(catalogue.order_by(col(SheetMusic.composer)).limit(LIMIT * 2)).all()
-              if n not in names]
+    names += [
+        n for n in session.exec(catalogue.order_by(col(SheetMusic.composer)).limit(LIMIT * 2)).all() if n not in names
+    ]
     return [n for n in names if n][:LIMIT]
 
 
@@ -30,9 +35,11 @@ def titles(session: Session, *, actor: Actor, text: str = "", composer: str | No
     """Work titles containing ``text`` (of ``composer`` when given), from history and catalogue."""
     pattern = f"%{_plain(text)}%"
     mine = select(PracticeLog.work_title.label("title")).where(  # type: ignore[union-attr]
-        PracticeLog.user_id == actor.id, col(PracticeLog.work_title).ilike(pattern))
+        PracticeLog.user_id == actor.id, col(PracticeLog.work_title).ilike(pattern)
+    )
     catalogue = select(SheetMusic.title.label("title")).where(  # type: ignore[attr-defined]
-        col(SheetMusic.is_active).is_(True), col(SheetMusic.title).ilike(pattern))
+        col(SheetMusic.is_active).is_(True), col(SheetMusic.title).ilike(pattern)
+    )
     if composer:
         mine = mine.where(func.lower(PracticeLog.composer) == composer.lower())
         catalogue = catalogue.where(func.lower(SheetMusic.composer) == composer.lower())

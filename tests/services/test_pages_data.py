@@ -14,8 +14,9 @@ def log_at(db, actor, moment: datetime, minutes: int, **extra) -> None:
     from services import practice_logs
 
     with db.transaction() as session:
-        practice_logs.log_practice(session, actor=actor, data=log_body(
-            startTime=moment.isoformat(), durationSeconds=minutes * 60, **extra))
+        practice_logs.log_practice(
+            session, actor=actor, data=log_body(startTime=moment.isoformat(), durationSeconds=minutes * 60, **extra)
+        )
 
 
 def test_the_dashboard_counts_today_this_week_and_the_streak_in_local_days(db):

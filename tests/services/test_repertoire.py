@@ -13,8 +13,9 @@ def test_a_piece_joins_the_repertoire_with_a_status_and_target_tempo(db):
     actor = new_user(db)
     piece = new_piece(db, title="Für Elise", suggested_tempo=60)
     with db.transaction() as session:
-        item = repertoire.add_to_repertoire(session, actor=actor, piece_id=piece,
-                                            data={"status": "planned", "targetTempo": 66})
+        item = repertoire.add_to_repertoire(
+            session, actor=actor, piece_id=piece, data={"status": "planned", "targetTempo": 66}
+        )
     assert (item.status, item.target_tempo, item.times_practiced, item.last_attempted_at) == ("planned", 66, 0, None)
     with db.transaction() as session:
         repertoire.add_to_repertoire(session, actor=actor, piece_id=piece, data={"status": "polished"})
@@ -26,17 +27,23 @@ def test_statistics_follow_logs_saved_edited_and_removed(db):
     actor = new_user(db)
     piece = new_piece(db)
     with db.transaction() as session:
-        first = practice_logs.log_practice(session, actor=actor, data=log_body(
-            sheetMusicId=str(piece), tempoPracticed=60, accuracyPercentage=80)).log
-        practice_logs.log_practice(session, actor=actor, data=log_body(
-            sheetMusicId=str(piece), tempoPracticed=72, accuracyPercentage=90))
+        first = practice_logs.log_practice(
+            session, actor=actor, data=log_body(sheetMusicId=str(piece), tempoPracticed=60, accuracyPercentage=80)
+        ).log
+        practice_logs.log_practice(
+            session, actor=actor, data=log_body(sheetMusicId=str(piece), tempoPracticed=72, accuracyPercentage=90)
+        )
     with db.transaction(write=False) as session:
         stats = repertoire.piece_activity(session, actor=actor, piece_id=piece)
     assert (stats.times_practiced, stats.best_tempo, stats.best_accuracy, stats.average_accuracy) == (2, 72, 90, 85)
     assert stats.in_repertoire is False
     with db.transaction() as session:
-        practice_logs.update_log(session, actor=actor, log_id=first.id, data=log_body(
-            sheetMusicId=str(piece), tempoPracticed=80, accuracyPercentage=70))
+        practice_logs.update_log(
+            session,
+            actor=actor,
+            log_id=first.id,
+            data=log_body(sheetMusicId=str(piece), tempoPracticed=80, accuracyPercentage=70),
+        )
     with db.transaction(write=False) as session:
         assert repertoire.piece_activity(session, actor=actor, piece_id=piece).best_tempo == 80
     with db.transaction() as session:

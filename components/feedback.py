@@ -1,0 +1,28 @@
+"""Telling the musician what happened: errors in plain words, and an undo bar."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from nicegui import ui
+
+from services.errors import Conflict, NotFound, ServiceError
+
+
+def show_error(error: ServiceError) -> None:
+    kind = "warning" if isinstance(error, Conflict | NotFound) else "negative"
+    ui.notify(error.message, type=kind, multi_line=True, close_button="OK" if kind == "warning" else None)
+
+
+def undo_bar(message: str, on_undo: Callable[[], Awaitable[None]], *, seconds: float = 8) -> None:
+    """A bar at the bottom with an Undo button that goes away by itself."""
+    with ui.page_sticky("bottom", y_offset=96).classes("z-top") as sticky:
+        with ui.card().classes("row items-center gap-4 q-px-md q-py-sm bg-grey-9 text-white").mark("undo-bar"):
+            ui.label(message)
+
+            async def undo() -> None:
+                sticky.delete()
+                await on_undo()
+
+            ui.button("Undo", on_click=undo).props("flat color=amber").mark("undo")
+    ui.timer(seconds, lambda: sticky.delete() if not sticky.is_deleted else None, once=True)

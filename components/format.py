@@ -1,0 +1,71 @@
+"""How numbers, times and names read on the pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from services.practice_shapes import ActivityType
+
+ACTIVITY_LABELS: dict[str, str] = {
+    ActivityType.WARM_UP: "Warm-up",
+    ActivityType.SCALES: "Scales",
+    ActivityType.ARPEGGIOS: "Arpeggios",
+    ActivityType.TECHNIQUE: "Technique",
+    ActivityType.ETUDES: "Études",
+    ActivityType.REPERTOIRE: "Repertoire",
+    ActivityType.SIGHT_READING: "Sight-reading",
+    ActivityType.SLOW_PRACTICE: "Slow practice",
+    ActivityType.MEMORIZATION: "Memorization",
+    ActivityType.MENTAL_PRACTICE: "Mental practice",
+    ActivityType.ENSEMBLE_READING: "Ensemble reading",
+    ActivityType.TRANSPOSITION: "Transposition",
+    ActivityType.SCORE_REDUCTION: "Score reduction",
+}
+FOCUS_AREAS = [
+    "accuracy",
+    "rhythm",
+    "dynamics",
+    "articulation",
+    "memorization",
+    "tone",
+    "phrasing",
+    "pedalling",
+    "fingering",
+    "tempo",
+    "intonation",
+    "voicing",
+    "posture",
+    "expression",
+]
+STATUS_LABELS = {"planned": "Planned", "learning": "Learning", "polished": "Polished", "dropped": "Dropped"}
+
+
+def duration(seconds: int | None) -> str:
+    """'1 h 05 min', '25 min', '40 s'."""
+    seconds = int(seconds or 0)
+    hours, rest = divmod(seconds, 3600)
+    minutes = rest // 60
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min"
+    return f"{seconds} s"
+
+
+def clock(moment: datetime | None, timezone: str) -> str:
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%H:%M") if moment else ""
+
+
+def day_name(day: date, today: date) -> str:
+    if day == today:
+        return "Today"
+    if (today - day).days == 1:
+        return "Yesterday"
+    return day.strftime("%A, %d %B %Y")
+
+
+def piece_name(composer: str | None, title: str | None, fallback: str = "No piece") -> str:
+    if composer and title:
+        return f"{composer}: {title}"
+    return title or composer or fallback

@@ -1,0 +1,128 @@
+"""The app frame: header, navigation (drawer on desktop, bottom bar on phones), theme, shortcuts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from nicegui import events, ui
+
+from components.connection_badge import ConnectionBadge
+from components.session import Me
+
+NAV = [
+    ("Dashboard", "/", "space_dashboard"),
+    ("Timer", "/timer", "timer"),
+    ("New log", "/log/new", "edit_note"),
+    ("History", "/history", "history"),
+    ("Library", "/library", "library_music"),
+    ("Repertoire", "/repertoire", "queue_music"),
+    ("Settings", "/settings", "settings"),
+]
+PHONE_NAV = ["Dashboard", "Timer", "History", "Library", "Repertoire"]
+SHORTCUTS = {
+    "t": ("/timer", "Practice timer"),
+    "n": ("/log/new", "New log"),
+    "/": ("/library", "Search the library"),
+    "h": ("/history", "History"),
+    "d": ("/", "Dashboard"),
+    "r": ("/repertoire", "Repertoire"),
+}
+THEMES = {"dark": True, "light": False, "auto": None}
+
+PRIMARY = "#4f46b8"
+
+
+@contextmanager
+def frame(title: str, me: Me, *, shortcuts: dict[str, Callable[[], object]] | None = None) -> Iterator[None]:
+    """Wrap a page's content in the app frame; ``shortcuts`` add page keys over the global ones."""
+    ui.page_title(f"{title} · Mirubato")
+    ui.dark_mode(THEMES.get(me.preferences.get("theme", "auto")))
+    ui.colors(primary=PRIMARY, secondary="#0f766e", accent="#b45309")
+    ui.add_css(_CSS)
+    _header(me)
+    _drawer()
+    _phone_nav()
+    _keyboard(shortcuts or {})
+    with ui.column().classes("mirubato-page w-full max-w-5xl mx-auto q-pa-md gap-4"):
+        ui.label(title).classes("text-h5 text-weight-medium").mark("page-title")
+        yield
+
+
+def _header(me: Me) -> None:
+    with ui.header().classes("items-center q-px-md q-py-xs bg-primary"):
+        with ui.link(target="/").classes("row items-center no-wrap text-white no-underline gap-1"):
+            ui.icon("music_note", size="sm")
+            ui.label("Mirubato").classes("text-h6 text-weight-bold")
+        ui.space()
+        ConnectionBadge().classes("text-white q-mr-sm").mark("connection")
+        with ui.button(icon="account_circle").props("flat round color=white").mark("user-menu"), ui.menu():
+            ui.menu_item(me.profile.display_name or me.profile.email).props("disable")
+            ui.menu_item("Settings", on_click=lambda: ui.navigate.to("/settings"))
+            ui.menu_item("Keyboard shortcuts", on_click=_shortcut_help)
+            ui.separator()
+            ui.menu_item("Sign out", on_click=lambda: _sign_out(me)).mark("sign-out")
+
+
+def _drawer() -> None:
+    # value=None: open beside the page on wide screens, absent on phones (they get the bottom bar).
+    with ui.left_drawer(value=None, bordered=True).props("width=220 breakpoint=1023").classes("q-pa-sm"):
+        for label, target, icon in NAV:
+            with ui.link(target=target).classes("mirubato-nav row items-center no-wrap gap-3 q-pa-sm rounded"):
+                ui.icon(icon, size="sm")
+                ui.label(label)
+
+
+def _phone_nav() -> None:
+    with ui.footer().classes("lt-md bg-white text-grey-9 mirubato-phone-nav q-pa-none"):
+        with ui.row().classes("w-full justify-around no-wrap"):
+            for label, target, icon in [item for item in NAV if item[0] in PHONE_NAV]:
+                with ui.link(target=target).classes("column items-center q-py-xs text-grey-9 no-underline"):
+                    ui.icon(icon, size="sm")
+                    ui.label(label).classes("text-caption")
+
+
+def _keyboard(extra: dict[str, Callable[[], object]]) -> None:
+    def handle(event: events.KeyEventArguments) -> None:
+        if not event.action.keydown or event.action.repeat or event.modifiers.ctrl or event.modifiers.meta:
+            return
+        key = str(event.key.name)
+        if key in extra:
+            extra[key]()
+        elif key in SHORTCUTS:
+            ui.navigate.to(SHORTCUTS[key][0])
+        elif key == "?":
+            _shortcut_help()
+
+    ui.keyboard(on_key=handle, ignore=["input", "select", "button", "textarea"])
+
+
+def _shortcut_help() -> None:
+    with ui.dialog(value=True) as dialog, ui.card():
+        ui.label("Keyboard shortcuts").classes("text-h6")
+        for key, (_, label) in SHORTCUTS.items():
+            with ui.row().classes("items-center gap-3"):
+                ui.badge(key).props("outline")
+                ui.label(label)
+        with ui.row().classes("items-center gap-3"):
+            ui.badge("space").props("outline")
+            ui.label("Start, pause or resume the timer (on the timer page)")
+        ui.button("Close", on_click=dialog.close).props("flat")
+
+
+async def _sign_out(me: Me) -> None:
+    from pages.auth import sign_out  # the sign-out flow lives with the sign-in pages
+
+    await sign_out(me.actor)
+
+
+_CSS = """
+.mirubato-nav { color: inherit; text-decoration: none; }
+.mirubato-nav:hover { background: rgba(79, 70, 184, 0.08); }
+.body--dark .mirubato-phone-nav { background: #1d1d1d !important; color: #eee !important; }
+.body--dark .mirubato-phone-nav a { color: #eee !important; }
+.mirubato-connection { display: inline-flex; align-items: center; font-size: 0.8rem; opacity: 0.95; }
+.mirubato-connection[data-state="offline"] { color: #fde68a; }
+.mirubato-page { padding-bottom: 88px; }
+@media (min-width: 1024px) { .mirubato-page { padding-bottom: 24px; } }
+"""

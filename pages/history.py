@@ -1,0 +1,139 @@
+"""The history: practice by day with daily totals, filters, edit, and delete with undo."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from components.feedback import show_error, undo_bar
+from components.format import ACTIVITY_LABELS, clock, day_name, duration, piece_name
+from components.frame import frame
+from components.session import Me, act, signed_in
+from services import history, practice_logs
+from services.calendar_days import local_day
+from services.errors import ServiceError
+from services.practice_shapes import LogOut
+
+
+@ui.page("/history")
+async def history_page() -> RedirectResponse | None:
+    me = await signed_in()
+    if me is None:
+        return RedirectResponse("/login")
+    with frame("History", me):
+        view = HistoryView(me)
+        view.filters()
+        view.list = ui.column().classes("w-full gap-3")
+        await view.load()
+    return None
+
+
+class HistoryView:
+    def __init__(self, me: Me) -> None:
+        self.me = me
+        self.today = local_day(datetime.now(UTC), me.actor.timezone)
+        self.before: date = self.today + timedelta(days=1)
+        self.query: dict[str, Any] = {}
+        self.list = ui.column()
+
+    def filters(self) -> None:
+        with ui.row().classes("w-full gap-2 items-center"):
+            activity = (
+                ui.select(ACTIVITY_LABELS, multiple=True, label="Activities", clearable=True)
+                .props("outlined dense use-chips")
+                .classes("min-w-[14rem]")
+                .mark("history-activity")
+            )
+            instrument = (
+                ui.select({"piano": "Piano", "guitar": "Guitar"}, label="Instrument", clearable=True)
+                .props("outlined dense")
+                .classes("min-w-[9rem]")
+            )
+            text = (
+                ui.input("Piece or composer").props("outlined dense clearable").classes("grow").mark("history-search")
+            )
+
+            async def apply() -> None:
+                self.query = {
+                    "activityType": activity.value or None,
+                    "instrument": instrument.value or None,
+                    "q": text.value or None,
+                }
+                self.before = self.today + timedelta(days=1)
+                await self.load()
+
+            for widget in (activity, instrument):
+                widget.on_value_change(apply)
+            text.on("keydown.enter", apply)
+            text.on("clear", apply)
+
+    async def load(self) -> None:
+        window = await act(history.history, write=False, query={**self.query, "before": self.before, "days": 14})
+        self.list.clear()
+        with self.list:
+            if not window.days:
+                ui.label(f"No practice between {window.first_day:%d %b} and {window.last_day:%d %b}.").classes(
+                    "text-grey-7"
+                )
+            for day in window.days:
+                with ui.card().classes("w-full gap-1").mark("history-day"):
+                    with ui.row().classes("w-full items-center justify-between"):
+                        ui.label(day_name(day.day, self.today)).classes("text-subtitle1 text-weight-medium")
+                        ui.label(duration(day.total_seconds)).classes("text-weight-medium text-primary").mark(
+                            "day-total"
+                        )
+                    for log in day.logs:
+                        self._row(log)
+            with ui.row().classes("w-full justify-between"):
+                ui.button("Newer", icon="chevron_left", on_click=lambda: self._move(14)).props("flat").set_visibility(
+                    self.before <= self.today
+                )
+                ui.space()
+                ui.button("Older", icon="chevron_right", on_click=lambda: self._move(-14)).props("flat").mark(
+                    "history-older"
+                )
+
+    def _row(self, log: LogOut) -> None:
+        zone = self.me.actor.timezone
+        with ui.row().classes("w-full items-center no-wrap gap-3 q-py-xs").mark("history-log"):
+            ui.label(f"{clock(log.start_time, zone)}–{clock(log.end_time, zone)}").classes(
+                "text-caption text-grey-7 w-24 shrink-0"
+            )
+            with ui.column().classes("gap-0 grow min-w-0"):
+                ui.label(piece_name(log.composer, log.work_title, ACTIVITY_LABELS.get(log.activity_type, ""))).classes(
+                    "ellipsis w-full"
+                )
+                detail = ACTIVITY_LABELS.get(log.activity_type, log.activity_type)
+                if log.self_rating:
+                    detail += f" · rated {log.self_rating}/10"
+                if log.tempo_practiced:
+                    detail += f" · {log.tempo_practiced} BPM"
+                ui.label(detail).classes("text-caption text-grey-7")
+            ui.label(duration(log.duration_seconds)).classes("text-weight-medium whitespace-nowrap")
+            ui.button(icon="edit", on_click=lambda: ui.navigate.to(f"/log/{log.id}/edit")).props(
+                "flat round dense"
+            ).mark("log-edit").tooltip("Edit")
+            ui.button(icon="delete", on_click=lambda: self._delete(log)).props("flat round dense").mark(
+                "log-delete"
+            ).tooltip("Delete")
+
+    async def _delete(self, log: LogOut) -> None:
+        try:
+            await act(practice_logs.delete_log, log_id=log.id)
+        except ServiceError as error:
+            show_error(error)
+            return
+        await self.load()
+
+        async def restore() -> None:
+            await act(practice_logs.restore_log, log_id=log.id)
+            await self.load()
+
+        undo_bar(f"Removed {duration(log.duration_seconds)} of {piece_name(log.composer, log.work_title)}", restore)
+
+    async def _move(self, days: int) -> None:
+        self.before += timedelta(days=days)
+        await self.load()
