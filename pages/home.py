@@ -36,14 +36,14 @@ class DashboardView:
         data = await act(dashboard.dashboard, write=False)
         self.container.clear()
         with self.container:
-            self._greeting(data)
+            self._greeting()
             self._figures(data)
             self._actions(data)
             with ui.element("div").classes("w-full grid gap-4 grid-cols-1 md:grid-cols-2"):
                 self._recent(data)
                 self._in_progress(data)
 
-    def _greeting(self, data: Dashboard) -> None:
+    def _greeting(self) -> None:
         name = self.me.profile.display_name or "there"
         ui.label(f"Hello, {name}").classes("text-subtitle1 text-grey-7").mark("dashboard-greeting")
 
