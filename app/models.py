@@ -26,7 +26,8 @@ NAMING_CONVENTION = {
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 
-JSONType = JSON().with_variant(JSONB(), "postgresql")
+# none_as_null: a Python None is SQL NULL (not the JSON text 'null'), so "IS NULL" means "absent".
+JSONType = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
 class Instrument(StrEnum):

@@ -39,6 +39,7 @@ class LogForm(ui.column):
             seconds=values.get("durationSeconds") or 1800
         )
         start = start.astimezone(ZoneInfo(timezone))
+        self._exact_start = start  # the inputs show minutes; keep the timer's seconds unless edited
         with self:
             with ui.row().classes("w-full gap-3 items-start"):
                 self.activity = (
@@ -201,6 +202,8 @@ class LogForm(ui.column):
         """The log as the services take it (camelCase, times with the user's offset)."""
         self.clear_problems()
         start = _combine(self.day.value, self.start.value, self.timezone)
+        if start is not None and start == self._exact_start.replace(second=0, microsecond=0):
+            start = self._exact_start
         data: dict[str, Any] = {
             "activityType": self.activity.value,
             "instrument": self.instrument.value,

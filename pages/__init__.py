@@ -4,4 +4,15 @@ from __future__ import annotations
 
 
 def install_pages() -> None:
-    from pages import auth, history, home, log, welcome  # noqa: F401
+    from pages import (  # noqa: F401
+        auth,
+        history,
+        home,
+        library,
+        log,
+        piece,
+        repertoire,
+        settings,
+        timer,
+        welcome,
+    )

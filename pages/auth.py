@@ -28,6 +28,7 @@ PROBLEMS = {
     "link": "That sign-in link is invalid, has expired or was already used. Ask for a new one below.",
     "busy": "Too many sign-in attempts from this network. Please wait a few minutes and try again.",
     "origin": "The sign-in form came from another site, so it was not accepted. Open the link from your email.",
+    "deleted": "Your account and all its data have been deleted. Thank you for practising with Mirubato.",
 }
 
 

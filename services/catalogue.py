@@ -131,6 +131,7 @@ class PieceSummary(Output):
     style_period: str | None
     tags: list[str]
     is_active: bool
+    has_notation: bool = False
 
 
 class PieceOut(PieceSummary):
@@ -154,14 +155,15 @@ def list_pieces(
     conditions = _conditions(q)
     total = session.exec(select(func.count()).select_from(SheetMusic).where(*conditions)).one()
     rows = session.exec(
-        select(SheetMusic)
+        select(SheetMusic, col(SheetMusic.notation_data).is_not(None))
         .options(defer(SheetMusic.notation_data))  # type: ignore[arg-type]
         .where(*conditions)
         .order_by(*_ordering(q.sort))
         .limit(q.limit)
         .offset(q.offset)
     ).all()
-    return page_of([_summary(row) for row in rows], total=total, limit=q.limit, offset=q.offset)
+    items = [_summary(row, has_notation=bool(notated)) for row, notated in rows]
+    return page_of(items, total=total, limit=q.limit, offset=q.offset)
 
 
 class Facets(Output):
@@ -303,12 +305,14 @@ def _require_admin(actor: Actor | None) -> None:
         raise Forbidden("Only administrators can change the catalogue.")
 
 
-def _summary(row: SheetMusic) -> PieceSummary:
-    return PieceSummary.model_validate({**_plain(row, exclude=frozenset({"notation_data"})), "tags": row.tags or []})
+def _summary(row: SheetMusic, *, has_notation: bool) -> PieceSummary:
+    plain = _plain(row, exclude=frozenset({"notation_data"}))
+    return PieceSummary.model_validate({**plain, "tags": row.tags or [], "has_notation": has_notation})
 
 
 def _detail(row: SheetMusic) -> PieceOut:
-    return PieceOut.model_validate({**_plain(row), "tags": row.tags or []})
+    plain = _plain(row)
+    return PieceOut.model_validate({**plain, "tags": row.tags or [], "has_notation": row.notation_data is not None})
 
 
 def _plain(row: SheetMusic, exclude: frozenset[str] = frozenset()) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import verovio
 
-PAGE_WIDTH = 2100  # verovio units; the SVG scales to its container
+PAGE_WIDTH = 1500  # verovio units; the SVG scales to its container
 
 
 class NotationError(Exception):
@@ -14,7 +14,7 @@ class NotationError(Exception):
 
 
 @lru_cache(maxsize=128)
-def render_svg(data: str, scale: int = 40) -> tuple[str, ...]:
+def render_svg(data: str, scale: int = 60) -> tuple[str, ...]:
     """Render notation data to SVG pages. CPU-bound: call it through run.cpu_bound."""
     toolkit = verovio.toolkit()
     toolkit.setOptions(

@@ -122,6 +122,13 @@ def _timezones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+@cache
+def common_timezones() -> list[str]:
+    """IANA zones people choose from (Area/City), sorted; for time-zone pickers."""
+    areas = ("Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australia/", "Europe/", "Indian/", "Pacific/")
+    return [*sorted(zone for zone in _timezones() if zone.startswith(areas)), "UTC"]
+
+
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 

@@ -1,0 +1,110 @@
+"""After the timer stops: one prefilled log per activity block, saved only when the musician says so."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
+from typing import Any
+
+from nicegui import ui
+
+from components.feedback import show_error
+from components.format import ACTIVITY_LABELS, duration
+from components.log_form import LogForm
+from components.session import act
+from services import practice_logs, practice_sessions
+from services.errors import Conflict, InvalidInput, NotFound, ServiceError
+
+
+def open_timer_review(
+    stop: dict[str, Any], *, timezone: str, instrument: str, on_done: Callable[[bool], Awaitable[None]]
+) -> None:
+    """``stop`` is the timer's hand-over: activity blocks (each with its own log id) and a session id."""
+    blocks: list[dict[str, Any]] = stop.get("blocks") or []
+    session_id = stop.get("sessionId")
+    total = sum(int(b.get("seconds", 0)) for b in blocks)
+    with (
+        ui.dialog(value=True).props("persistent maximized-on-mobile") as dialog,
+        ui.card().classes("w-full max-w-3xl gap-3").mark("timer-review"),
+    ):
+        ui.label(f"Save your practice · {duration(total)}").classes("text-h6")
+        ui.label("Check each activity, add the piece and how it went, then save.").classes("text-grey-7")
+        forms: list[LogForm] = []
+        for index, block in enumerate(blocks):
+            label = f"{ACTIVITY_LABELS.get(block['activity'], block['activity'])} · {duration(block['seconds'])}"
+            with ui.expansion(label, icon="music_note", value=index == 0).classes("w-full"):
+                forms.append(
+                    LogForm(
+                        timezone=timezone,
+                        instrument=instrument,
+                        initial={
+                            "activityType": block["activity"],
+                            "startTime": block["startTime"],
+                            "durationSeconds": max(1, int(block["seconds"])),
+                        },
+                    )
+                )
+
+        async def save_all() -> None:
+            ok = True
+            for form, block in zip(forms, blocks, strict=True):
+                ok = await _save_block(form, block, session_id) and ok
+            if not ok:
+                return
+            await _end_session(session_id, blocks)
+            dialog.close()
+            ui.notify(f"Saved {duration(total)} of practice", type="positive")
+            await on_done(True)
+
+        async def discard() -> None:
+            await _end_session(session_id, blocks)
+            dialog.close()
+            await on_done(False)
+
+        with ui.row().classes("w-full justify-end gap-2"):
+            ui.button("Discard", on_click=lambda: _confirm_discard(discard)).props("flat color=negative").mark(
+                "timer-discard"
+            )
+            ui.button("Later", on_click=dialog.close).props("flat")
+            ui.button("Save all", icon="check", on_click=save_all).props("unelevated color=primary").mark("timer-save")
+
+
+async def _save_block(form: LogForm, block: dict[str, Any], session_id: str | None) -> bool:
+    data = {**form.values(), "id": block["id"], "sessionId": session_id}
+    try:
+        await act(practice_logs.log_practice, data=data)
+    except InvalidInput as error:
+        if any(p.field == "sessionId" for p in error.problems):
+            return await _save_block(form, block, None)  # the session is gone; keep the log anyway
+        form.show_problems(error)
+        return False
+    except ServiceError as error:
+        show_error(error)
+        return False
+    return True
+
+
+async def _end_session(session_id: str | None, blocks: list[dict[str, Any]]) -> None:
+    try:
+        parsed = uuid.UUID(str(session_id)) if session_id else None
+    except ValueError:
+        parsed = None  # the id came from this device's storage; a damaged one is just skipped
+    if parsed is None:
+        return
+    ends = max((b["endTime"] for b in blocks), default=None)
+    with suppress(Conflict, NotFound, InvalidInput):  # already ended or gone: the logs are what matters
+        await act(practice_sessions.end_session, session_id=parsed, data={"endTime": ends} if ends else {})
+
+
+def _confirm_discard(discard: Callable[[], Awaitable[None]]) -> None:
+    with ui.dialog(value=True) as dialog, ui.card():
+        ui.label("Discard this practice? It will not be logged.")
+        with ui.row().classes("w-full justify-end"):
+            ui.button("Keep it", on_click=dialog.close).props("flat")
+
+            async def yes() -> None:
+                dialog.close()
+                await discard()
+
+            ui.button("Discard", on_click=yes).props("unelevated color=negative").mark("timer-discard-confirm")

@@ -1,0 +1,172 @@
+"""The sheet-music library: search, filters, sort, paging, and a random piece for sight-reading."""
+
+from __future__ import annotations
+
+from math import ceil
+from typing import Any
+
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from components.feedback import show_error
+from components.frame import frame
+from components.session import act, service, signed_in
+from services import catalogue
+from services.catalogue import Facets, PieceSummary
+from services.errors import NotFound, ServiceError
+
+PAGE_SIZE = 20
+SORTS = {
+    "composer": "Composer",
+    "title": "Title",
+    "difficulty": "Easiest first",
+    "-difficulty": "Hardest first",
+    "period": "Period",
+    "newest": "Newest",
+}
+
+
+@ui.page("/library")
+async def library_page(q: str = "") -> RedirectResponse | None:
+    me = await signed_in()
+    if me is None:
+        return RedirectResponse("/login")
+    facets = await service(catalogue.facets, write=False)
+    instrument = me.preferences.get("defaultInstrument") or me.profile.primary_instrument
+    library = Library(facets, initial={"q": q or None, "instrument": instrument})
+    with frame("Library", me, shortcuts={"/": library.focus_search}):
+        library.build()
+        await library.load()
+    return None
+
+
+class Library:
+    def __init__(self, facets: Facets, initial: dict[str, Any]) -> None:
+        self.facets = facets
+        self.criteria: dict[str, Any] = {"sort": "composer", **{k: v for k, v in initial.items() if v}}
+        self.page = 1
+
+    def build(self) -> None:
+        with ui.card().classes("w-full gap-3"):
+            self.search = ui.input("Search title, composer or catalogue number", value=self.criteria.get("q") or "")
+            self.search.props("outlined clearable debounce=300").classes("w-full").mark("library-search")
+            with self.search.add_slot("prepend"):
+                ui.icon("search")
+            self.search.on_value_change(lambda e: self.set("q", e.value))
+            with ui.row().classes("w-full gap-2 items-center"):
+                self._select("instrument", {"piano": "Piano", "guitar": "Guitar"}, "Instrument", "library-instrument")
+                self._select("period", {p.value: p.value for p in self.facets.periods}, "Period", "library-period")
+                self._select("composer", self.facets.composers, "Composer", "library-composer", searchable=True)
+                self._select("grade", self.facets.grades, "Grade", "library-grade")
+                self._select("key", self.facets.keys, "Key", "library-key", searchable=True)
+                self._select("tags", self.facets.tags, "Tags", "library-tags", multiple=True)
+            with ui.row().classes("w-full gap-4 items-center"):
+                with ui.column().classes("gap-0 grow min-w-[14rem]"):
+                    ui.label("Difficulty").classes("text-caption text-grey-7")
+                    difficulty = (
+                        ui.range(min=1, max=10, step=1, value={"min": 1, "max": 10})
+                        .props("label markers snap")
+                        .mark("library-difficulty")
+                    )
+                    difficulty.on("change", lambda e: self.set_difficulty(e.args))
+                sort = ui.select(SORTS, value="composer", label="Sort").props("outlined dense").classes("w-40")
+                sort.on_value_change(lambda e: self.set("sort", e.value))
+                ui.button("Random piece", icon="casino", on_click=self.random).props("outline").mark("library-random")
+        self.summary = ui.label().classes("text-grey-7").mark("library-count")
+        self.results = ui.column().classes("w-full gap-2")
+        self.pager = (
+            ui.pagination(1, 1, direction_links=True, on_change=lambda e: self.turn(e.value))
+            .props("max-pages=7 boundary-numbers")
+            .mark("library-pager")
+        )
+
+    def _select(
+        self, name: str, options: Any, label: str, mark: str, *, searchable: bool = False, multiple: bool = False
+    ) -> None:
+        select = (
+            ui.select(
+                options,
+                value=self.criteria.get(name) or ([] if multiple else None),
+                label=label,
+                clearable=True,
+                with_input=searchable,
+                multiple=multiple,
+            )
+            .props("outlined dense" + (" use-chips" if multiple else ""))
+            .classes("min-w-[9rem] grow")
+            .mark(mark)
+        )
+        select.on_value_change(lambda e: self.set(name, e.value))
+
+    def focus_search(self) -> None:
+        self.search.run_method("focus")
+
+    async def set(self, name: str, value: Any) -> None:
+        self.criteria[name] = value or None
+        self.page = 1
+        await self.load()
+
+    async def set_difficulty(self, value: Any) -> None:
+        low, high = (value or {}).get("min", 1), (value or {}).get("max", 10)
+        self.criteria["difficultyMin"] = low if low > 1 else None
+        self.criteria["difficultyMax"] = high if high < 10 else None
+        self.page = 1
+        await self.load()
+
+    async def turn(self, page: int) -> None:
+        if page != self.page:
+            self.page = page
+            await self.load()
+
+    def query(self, **extra: Any) -> dict[str, Any]:
+        return {k: v for k, v in {**self.criteria, **extra}.items() if v not in (None, [], "")}
+
+    async def load(self) -> None:
+        try:
+            found = await act(
+                catalogue.list_pieces,
+                write=False,
+                query=self.query(limit=PAGE_SIZE, offset=(self.page - 1) * PAGE_SIZE),
+            )
+        except ServiceError as error:
+            show_error(error)
+            return
+        self.summary.text = f"{found.total} piece{'s' if found.total != 1 else ''}"
+        self.pager.max = max(1, ceil(found.total / PAGE_SIZE))
+        self.pager.value = self.page
+        self.pager.set_visibility(found.total > PAGE_SIZE)
+        self.results.clear()
+        with self.results:
+            for piece in found.items:
+                _row(piece)
+            if not found.items:
+                ui.label("No piece matches these filters. Try fewer of them.").classes("text-grey-7")
+
+    async def random(self) -> None:
+        criteria = {k: v for k, v in self.query().items() if k not in {"sort"}}
+        try:
+            piece = await service(catalogue.random_piece, write=False, query=criteria)
+        except NotFound:
+            ui.notify("No piece matches these filters; loosen them for a random pick.", type="warning")
+            return
+        ui.navigate.to(f"/library/{piece.id}")
+
+
+def _row(piece: PieceSummary) -> None:
+    with ui.link(target=f"/library/{piece.id}").classes("w-full text-inherit no-underline"):
+        with ui.card().classes("w-full q-py-sm").mark("library-piece"):
+            with ui.row().classes("w-full items-center no-wrap gap-3"):
+                ui.icon("piano" if piece.instrument == "piano" else "music_note", color="primary")
+                with ui.column().classes("gap-0 grow min-w-0"):
+                    ui.label(piece.title).classes("text-weight-medium ellipsis w-full")
+                    details = [
+                        piece.composer or "",
+                        piece.catalog_number or piece.opus or "",
+                        piece.style_period or "",
+                        piece.key_signature or "",
+                    ]
+                    ui.label(" · ".join(d for d in details if d)).classes("text-caption text-grey-7 ellipsis w-full")
+                if piece.has_notation:
+                    ui.icon("queue_music", color="secondary").tooltip("Notation available")
+                if piece.difficulty_level:
+                    ui.badge(f"{piece.difficulty_level}/10").props("outline color=primary").tooltip("Difficulty")

@@ -1,0 +1,170 @@
+"""One piece: its metadata, its notation, the musician's history with it, star, bookmark, repertoire."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi.responses import RedirectResponse
+from nicegui import run, ui
+
+from components.feedback import show_error
+from components.format import ACTIVITY_LABELS, STATUS_LABELS, duration
+from components.frame import frame
+from components.session import Me, act, signed_in
+from services import catalogue, repertoire
+from services.catalogue import PieceOut
+from services.errors import NotFound, ServiceError
+from services.notation import NotationError, render_svg
+from services.repertoire import PieceActivity
+
+
+@ui.page("/library/{piece_id}")
+async def piece_page(piece_id: str) -> RedirectResponse | None:
+    me = await signed_in()
+    if me is None:
+        return RedirectResponse("/login")
+    try:
+        piece = await act(catalogue.get_piece, write=False, piece_id=uuid.UUID(piece_id))
+        activity = await act(repertoire.piece_activity, write=False, piece_id=piece.id)
+    except (ValueError, NotFound):
+        with frame("Piece not found", me):
+            ui.label("This piece is not in the library.").mark("piece-missing")
+            ui.button("Back to the library", on_click=lambda: ui.navigate.to("/library")).props("flat")
+        return None
+    with frame(piece.title, me):
+        _heading(piece)
+        actions = ui.row().classes("w-full gap-2 items-center")
+        PieceActions(me, piece, activity, actions).build()
+        with ui.element("div").classes("w-full grid gap-4 grid-cols-1 md:grid-cols-3"):
+            with ui.card().classes("w-full md:col-span-2"):
+                ui.label("Notation").classes("text-subtitle1 text-weight-medium")
+                await _notation(piece, me)
+            with ui.column().classes("w-full gap-4"):
+                _details(piece)
+                await _history(piece, activity)
+    return None
+
+
+def _heading(piece: PieceOut) -> None:
+    number = piece.catalog_number or piece.opus
+    ui.label(" · ".join(x for x in (piece.composer, number) if x)).classes("text-subtitle1 text-grey-8").mark(
+        "piece-composer"
+    )
+
+
+async def _notation(piece: PieceOut, me: Me) -> None:
+    if not piece.notation_data:
+        ui.label("No notation for this piece yet.").classes("text-grey-7")
+        return
+    scale = round(60 * int(me.preferences.get("notationSize") or 100) / 100)
+    try:
+        pages = await run.cpu_bound(render_svg, piece.notation_data["data"], scale)
+    except NotationError:
+        ui.label("The notation of this piece could not be read.").classes("text-negative")
+        return
+    for svg in pages:
+        # verovio writes this SVG from catalogue data (admins only) and escapes text; DOMPurify would strip it.
+        ui.html(svg, sanitize=False).classes("mirubato-notation w-full").mark("notation")
+    ui.add_css(
+        ".mirubato-notation svg { width: 100%; height: auto; } "
+        ".body--dark .mirubato-notation svg { filter: invert(0.9); }"
+    )
+
+
+def _details(piece: PieceOut) -> None:
+    rows = [
+        ("Instrument", piece.instrument.value.title()),
+        ("Difficulty", f"{piece.difficulty_level}/10" if piece.difficulty_level else None),
+        ("Grade", piece.grade_level),
+        ("Period", piece.style_period),
+        ("Key", piece.key_signature),
+        ("Time", piece.time_signature),
+        ("Tempo", piece.tempo_marking),
+        ("Suggested tempo", f"{piece.suggested_tempo} BPM" if piece.suggested_tempo else None),
+        ("Length", duration(piece.duration_seconds) if piece.duration_seconds else None),
+        ("Source", piece.license_type),
+    ]
+    with ui.card().classes("w-full gap-1").mark("piece-details"):
+        ui.label("About").classes("text-subtitle1 text-weight-medium")
+        for label, value in rows:
+            if value:
+                with ui.row().classes("w-full justify-between no-wrap gap-2"):
+                    ui.label(label).classes("text-grey-7")
+                    ui.label(str(value)).classes("text-right")
+        if piece.tags:
+            with ui.row().classes("gap-1 q-pt-sm"):
+                for tag in piece.tags:
+                    ui.badge(tag).props("outline")
+
+
+async def _history(piece: PieceOut, activity: PieceActivity) -> None:
+    timeline = await act(repertoire.piece_timeline, write=False, piece_id=piece.id)
+    with ui.card().classes("w-full gap-1").mark("piece-history"):
+        ui.label("Your practice").classes("text-subtitle1 text-weight-medium")
+        if not activity.times_practiced:
+            ui.label("Not practised yet.").classes("text-grey-7")
+            return
+        ui.label(f"Practised {activity.times_practiced} time{'s' if activity.times_practiced != 1 else ''}").mark(
+            "piece-times"
+        )
+        if activity.best_tempo:
+            target = activity.target_tempo or piece.suggested_tempo
+            ui.label(f"Best tempo {activity.best_tempo} BPM" + (f" of {target}" if target else ""))
+        if activity.best_accuracy is not None:
+            ui.label(f"Accuracy: best {activity.best_accuracy:.0f}%, average {activity.average_accuracy:.0f}%")
+        for point in timeline[-8:][::-1]:
+            detail = ACTIVITY_LABELS.get(point.activity_type, "")
+            if point.tempo_practiced:
+                detail += f" · {point.tempo_practiced} BPM"
+            ui.label(f"{point.start_time:%d %b %Y} · {duration(point.duration_seconds)} · {detail}").classes(
+                "text-caption text-grey-7"
+            )
+
+
+class PieceActions:
+    """Star, bookmark, repertoire status and "log practice" for one piece."""
+
+    def __init__(self, me: Me, piece: PieceOut, activity: PieceActivity, container: ui.row) -> None:
+        self.me, self.piece, self.activity, self.container = me, piece, activity, container
+
+    def build(self) -> None:
+        self.container.clear()
+        with self.container:
+            ui.button(
+                "Log practice", icon="edit_note", on_click=lambda: ui.navigate.to(f"/log/new?piece={self.piece.id}")
+            ).props("unelevated color=primary").mark("piece-log")
+            if self.activity.in_repertoire:
+                status = (
+                    ui.select(STATUS_LABELS, value=self.activity.status, label="In your repertoire")
+                    .props("outlined dense")
+                    .classes("w-48")
+                    .mark("piece-status")
+                )
+                status.on_value_change(lambda e: self.to_repertoire(e.value))
+            else:
+                ui.button(
+                    "Add to repertoire", icon="playlist_add", on_click=lambda: self.to_repertoire("learning")
+                ).props("outline").mark("piece-add")
+            ui.button(
+                icon="star" if self.activity.is_starred else "star_border",
+                on_click=lambda: self.flag(isStarred=not self.activity.is_starred),
+            ).props("flat round color=amber-8").mark("piece-star").tooltip("Star")
+            ui.button(
+                icon="bookmark" if self.activity.is_bookmarked else "bookmark_border",
+                on_click=lambda: self.flag(isBookmarked=not self.activity.is_bookmarked),
+            ).props("flat round color=primary").mark("piece-bookmark").tooltip("Bookmark")
+
+    async def to_repertoire(self, status: str) -> None:
+        try:
+            item = await act(repertoire.add_to_repertoire, piece_id=self.piece.id, data={"status": status})
+        except ServiceError as error:
+            show_error(error)
+            return
+        self.activity = self.activity.model_copy(update={"in_repertoire": True, "status": item.status})
+        ui.notify(f"{STATUS_LABELS[status]}: {self.piece.title}", type="positive")
+        self.build()
+
+    async def flag(self, **flags: Any) -> None:
+        self.activity = await act(repertoire.set_flags, piece_id=self.piece.id, data=flags)
+        self.build()

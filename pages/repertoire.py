@@ -1,0 +1,131 @@
+"""The repertoire: the musician's pieces by status, best tempo against target, notes, a timeline each."""
+
+from __future__ import annotations
+
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from components.feedback import show_error
+from components.format import STATUS_LABELS, duration
+from components.frame import frame
+from components.session import act, signed_in
+from services import repertoire
+from services.errors import InvalidInput, ServiceError
+from services.repertoire import RepertoireItem
+
+TABS = {"all": "All", **STATUS_LABELS}
+
+
+@ui.page("/repertoire")
+async def repertoire_page() -> RedirectResponse | None:
+    me = await signed_in()
+    if me is None:
+        return RedirectResponse("/login")
+    with frame("Repertoire", me):
+        view = RepertoireView()
+        with ui.tabs(on_change=lambda e: view.show(e.value)).props("align=left inline-label").classes("w-full") as tabs:
+            for key, label in TABS.items():
+                ui.tab(key, label)
+        tabs.value = "all"
+        view.list = ui.column().classes("w-full gap-3")
+        await view.show("all")
+    return None
+
+
+class RepertoireView:
+    def __init__(self) -> None:
+        self.list = ui.column()
+        self.status = "all"
+
+    async def show(self, status: str) -> None:
+        self.status = status
+        items = await act(repertoire.list_repertoire, write=False, status=None if status == "all" else status)
+        self.list.clear()
+        with self.list:
+            if not items:
+                with ui.card().classes("w-full items-center q-pa-lg"):
+                    ui.icon("queue_music", size="2.5rem", color="grey-5")
+                    ui.label("No pieces here yet. Add pieces from the library.").classes("text-grey-7")
+                    ui.button("Open the library", on_click=lambda: ui.navigate.to("/library")).props("flat")
+            for item in items:
+                self._card(item)
+
+    def _card(self, item: RepertoireItem) -> None:
+        with ui.card().classes("w-full gap-2").mark("repertoire-item"):
+            with ui.row().classes("w-full items-center no-wrap gap-3"):
+                with ui.column().classes("gap-0 grow min-w-0"):
+                    ui.link(item.title, f"/library/{item.piece_id}").classes(
+                        "text-weight-medium ellipsis w-full text-inherit"
+                    )
+                    ui.label(" · ".join(x for x in (item.composer, item.catalog_number) if x)).classes(
+                        "text-caption text-grey-7"
+                    )
+                status = (
+                    ui.select(STATUS_LABELS, value=item.status)
+                    .props("outlined dense")
+                    .classes("w-36")
+                    .mark("repertoire-status")
+                )
+                status.on_value_change(lambda e, i=item: self.save(i, status=e.value))
+            self._tempo(item)
+            with ui.expansion("Notes and timeline", icon="timeline").classes("w-full"):
+                notes = ui.textarea("Notes", value=item.notes or "").props("outlined autogrow").classes("w-full")
+                target = (
+                    ui.number("Target tempo (BPM)", value=item.target_tempo, min=1, max=400)
+                    .props("outlined dense")
+                    .classes("w-48")
+                )
+                with ui.row().classes("gap-2"):
+                    ui.button(
+                        "Save",
+                        on_click=lambda i=item: self.save(
+                            i, notes=notes.value or None, targetTempo=int(target.value) if target.value else None
+                        ),
+                    ).props("unelevated dense")
+                    ui.button("Remove from repertoire", on_click=lambda i=item: self.remove(i)).props(
+                        "flat dense color=negative"
+                    )
+                timeline = ui.column().classes("w-full gap-0")
+                ui.timer(0.1, lambda i=item, t=timeline: self.timeline(i, t), once=True)
+
+    def _tempo(self, item: RepertoireItem) -> None:
+        target = item.target_tempo or item.suggested_tempo
+        practised = f"Practised {item.times_practiced}x" if item.times_practiced else "Not practised yet"
+        if target and item.best_tempo:
+            with ui.row().classes("w-full items-center gap-3 no-wrap"):
+                ui.linear_progress(min(item.best_tempo / target, 1), show_value=False, size="10px").classes("grow")
+                ui.label(f"{item.best_tempo} / {target} BPM").classes("text-caption whitespace-nowrap").mark(
+                    "repertoire-tempo"
+                )
+        ui.label(practised + (f" · target {target} BPM" if target and not item.best_tempo else "")).classes(
+            "text-caption text-grey-7"
+        )
+
+    async def timeline(self, item: RepertoireItem, container: ui.column) -> None:
+        points = await act(repertoire.piece_timeline, write=False, piece_id=item.piece_id)
+        with container:
+            if not points:
+                ui.label("No practice of this piece logged yet.").classes("text-caption text-grey-7")
+            for point in points[::-1][:20]:
+                tempo = f" · {point.tempo_practiced} BPM" if point.tempo_practiced else ""
+                rating = f" · {point.self_rating}/10" if point.self_rating else ""
+                ui.label(f"{point.start_time:%d %b %Y} · {duration(point.duration_seconds)}{tempo}{rating}").classes(
+                    "text-caption"
+                )
+
+    async def save(self, item: RepertoireItem, **changes: object) -> None:
+        data = {"status": item.status, "targetTempo": item.target_tempo, "notes": item.notes, **changes}
+        try:
+            await act(repertoire.add_to_repertoire, piece_id=item.piece_id, data=data)
+        except InvalidInput as error:
+            ui.notify(error.message, type="negative")
+            return
+        except ServiceError as error:
+            show_error(error)
+            return
+        ui.notify("Saved", type="positive")
+        await self.show(self.status)
+
+    async def remove(self, item: RepertoireItem) -> None:
+        await act(repertoire.remove_from_repertoire, piece_id=item.piece_id)
+        await self.show(self.status)

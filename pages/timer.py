@@ -1,0 +1,66 @@
+"""The practice timer page: start, pause, laps per activity, stop and review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.responses import RedirectResponse
+from nicegui import events, ui
+
+from components.frame import frame
+from components.practice_timer import PracticeTimer
+from components.session import act, signed_in
+from components.timer_review import open_timer_review
+from services import practice_sessions
+from services.errors import ServiceError
+
+
+@ui.page("/timer")
+async def timer_page(start: str = "") -> RedirectResponse | None:
+    me = await signed_in()
+    if me is None:
+        return RedirectResponse("/login")
+    instrument = me.preferences.get("defaultInstrument") or me.profile.primary_instrument or "piano"
+    reviewing = False
+
+    async def on_started(event: events.GenericEventArguments) -> None:
+        try:
+            sitting = await act(
+                practice_sessions.start_session, data={"startTime": event.args["startedAt"], "instrument": instrument}
+            )
+        except ServiceError:
+            return  # the logs will still be saved, just not grouped in a session
+        timer.run_method("setSession", str(sitting.id))
+
+    def review(stop: dict[str, Any] | None) -> None:
+        nonlocal reviewing
+        if not stop or reviewing:
+            return
+        reviewing = True
+
+        async def done(_: bool) -> None:
+            nonlocal reviewing
+            reviewing = False
+            timer.run_method("reset")
+
+        open_timer_review(stop, timezone=me.actor.timezone, instrument=instrument, on_done=done)
+
+    # The timer handles space and "t" itself (it works offline); the frame must not navigate on them.
+    with frame("Practice timer", me, shortcuts={"t": lambda: None, " ": lambda: None}):
+        with ui.card().classes("w-full items-center q-py-lg"):
+            timer = PracticeTimer(
+                default_activity="warm_up", reminder_minutes=int(me.preferences.get("reminderMinutes") or 0)
+            ).mark("timer")
+        timer.on("started", on_started)
+        timer.on("stopped", lambda event: review(event.args))
+
+    async def resume_where_left() -> None:
+        pending = await timer.run_method("pendingStop")
+        if pending:
+            review(pending)
+        elif start:
+            timer.run_method("startIfIdle")
+
+    ui.context.client.on_connect(resume_where_left)
+    ui.add_css(".mirubato-timer-clock { font-size: clamp(3.5rem, 14vw, 6rem); font-variant-numeric: tabular-nums; }")
+    return None
