@@ -7,16 +7,20 @@ export default {
       <span class="q-ml-xs gt-xs">{{ label }}</span>
     </span>`,
   data() {
-    return { online: true, waiting: 0 };
+    return { online: null, waiting: 0 };
   },
   computed: {
     state() {
+      if (this.online === null) return "connecting";
       return !this.online ? "offline" : this.waiting ? "syncing" : "online";
     },
     icon() {
-      return { offline: "cloud_off", syncing: "cloud_sync", online: "cloud_done" }[this.state];
+      return { connecting: "cloud_queue", offline: "cloud_off", syncing: "cloud_sync", online: "cloud_done" }[
+        this.state
+      ];
     },
     label() {
+      if (this.online === null) return "Connecting";
       if (!this.online) return this.waiting ? `Offline · ${this.waiting} waiting` : "Offline";
       return this.waiting ? `${this.waiting} to sync` : "Online";
     },
@@ -25,15 +29,18 @@ export default {
     },
   },
   mounted() {
+    this.started = Date.now();
     this.refresh = () => {
-      this.online = Boolean(window.socket && window.socket.connected) && navigator.onLine;
+      const connected = Boolean(window.socket && window.socket.connected) && navigator.onLine;
+      // Until the first connection (or a few seconds), say "connecting" rather than "offline".
+      if (connected || this.online !== null || Date.now() - this.started > 4000) this.online = connected;
       try {
         this.waiting = JSON.parse(localStorage.getItem("mirubato.outbox") || "[]").length;
       } catch (error) {
         this.waiting = 0;
       }
     };
-    this.timer = setInterval(this.refresh, 1000);
+    this.timer = setInterval(this.refresh, 500);
     window.addEventListener("online", this.refresh);
     window.addEventListener("offline", this.refresh);
     this.refresh();

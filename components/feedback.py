@@ -14,9 +14,12 @@ def show_error(error: ServiceError) -> None:
     ui.notify(error.message, type=kind, multi_line=True, close_button="OK" if kind == "warning" else None)
 
 
-def undo_bar(message: str, on_undo: Callable[[], Awaitable[None]], *, seconds: float = 8) -> None:
-    """A bar at the bottom with an Undo button that goes away by itself."""
-    with ui.page_sticky("bottom", y_offset=96).classes("z-top") as sticky:
+def undo_bar(within: ui.element, message: str, on_undo: Callable[[], Awaitable[None]], *, seconds: float = 8) -> None:
+    """A bar at the bottom with an Undo button that goes away by itself.
+
+    ``within`` is a stable page-level element: the clicked button may sit in a list that is rebuilt.
+    """
+    with within, ui.page_sticky("bottom", y_offset=96).classes("z-top") as sticky:
         with ui.card().classes("row items-center gap-4 q-px-md q-py-sm bg-grey-9 text-white").mark("undo-bar"):
             ui.label(message)
 
@@ -25,4 +28,5 @@ def undo_bar(message: str, on_undo: Callable[[], Awaitable[None]], *, seconds: f
                 await on_undo()
 
             ui.button("Undo", on_click=undo).props("flat color=amber").mark("undo")
-    ui.timer(seconds, lambda: sticky.delete() if not sticky.is_deleted else None, once=True)
+    with within:
+        ui.timer(seconds, lambda: sticky.delete() if not sticky.is_deleted else None, once=True)

@@ -56,7 +56,12 @@ def _header(me: Me) -> None:
             ui.label("Mirubato").classes("text-h6 text-weight-bold")
         ui.space()
         ConnectionBadge().classes("text-white q-mr-sm").mark("connection")
-        with ui.button(icon="account_circle").props("flat round color=white").mark("user-menu"), ui.menu():
+        with (
+            ui.button(icon="account_circle")
+            .props('flat round color=white aria-label="Account menu"')
+            .mark("user-menu"),
+            ui.menu(),
+        ):
             ui.menu_item(me.profile.display_name or me.profile.email).props("disable")
             ui.menu_item("Settings", on_click=lambda: ui.navigate.to("/settings"))
             ui.menu_item("Keyboard shortcuts", on_click=_shortcut_help)

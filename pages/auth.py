@@ -15,11 +15,11 @@ from fastapi.responses import RedirectResponse, Response
 from nicegui import app, run, ui
 
 from app.browser_storage import rotate_browser_id, storage_of
-from app.models import SessionKind
 from components.auth_card import auth_card
 from components.session import browser_actor, forget_sign_in, remember_sign_in, service
 from services import auth, auth_sessions
 from services.actor import Actor
+from services.auth import SessionKind
 from services.errors import InvalidInput, ServiceError, Unauthenticated
 from services.mail import deliver_sign_in_link
 from services.rate_limits import RateLimited

@@ -26,6 +26,7 @@ async def history_page() -> RedirectResponse | None:
     with frame("History", me):
         view = HistoryView(me)
         view.filters()
+        view.notices = ui.element("div")
         view.list = ui.column().classes("w-full gap-3")
         await view.load()
     return None
@@ -38,6 +39,7 @@ class HistoryView:
         self.before: date = self.today + timedelta(days=1)
         self.query: dict[str, Any] = {}
         self.list = ui.column()
+        self.notices = ui.element("div")
 
     def filters(self) -> None:
         with ui.row().classes("w-full gap-2 items-center"):
@@ -98,15 +100,13 @@ class HistoryView:
 
     def _row(self, log: LogOut) -> None:
         zone = self.me.actor.timezone
-        with ui.row().classes("w-full items-center no-wrap gap-3 q-py-xs").mark("history-log"):
-            ui.label(f"{clock(log.start_time, zone)}–{clock(log.end_time, zone)}").classes(
-                "text-caption text-grey-7 w-24 shrink-0"
-            )
+        with ui.row().classes("w-full items-center no-wrap gap-2 q-py-xs").mark("history-log"):
             with ui.column().classes("gap-0 grow min-w-0"):
                 ui.label(piece_name(log.composer, log.work_title, ACTIVITY_LABELS.get(log.activity_type, ""))).classes(
                     "ellipsis w-full"
                 )
-                detail = ACTIVITY_LABELS.get(log.activity_type, log.activity_type)
+                detail = f"{clock(log.start_time, zone)}–{clock(log.end_time, zone)} · "
+                detail += ACTIVITY_LABELS.get(log.activity_type, log.activity_type)
                 if log.self_rating:
                     detail += f" · rated {log.self_rating}/10"
                 if log.tempo_practiced:
@@ -114,11 +114,11 @@ class HistoryView:
                 ui.label(detail).classes("text-caption text-grey-7")
             ui.label(duration(log.duration_seconds)).classes("text-weight-medium whitespace-nowrap")
             ui.button(icon="edit", on_click=lambda: ui.navigate.to(f"/log/{log.id}/edit")).props(
-                "flat round dense"
+                "flat round dense aria-label=Edit"
             ).mark("log-edit").tooltip("Edit")
-            ui.button(icon="delete", on_click=lambda: self._delete(log)).props("flat round dense").mark(
-                "log-delete"
-            ).tooltip("Delete")
+            ui.button(icon="delete", on_click=lambda: self._delete(log)).props(
+                "flat round dense aria-label=Delete"
+            ).mark("log-delete").tooltip("Delete")
 
     async def _delete(self, log: LogOut) -> None:
         try:
@@ -132,7 +132,8 @@ class HistoryView:
             await act(practice_logs.restore_log, log_id=log.id)
             await self.load()
 
-        undo_bar(f"Removed {duration(log.duration_seconds)} of {piece_name(log.composer, log.work_title)}", restore)
+        name = piece_name(log.composer, log.work_title, ACTIVITY_LABELS.get(log.activity_type, "practice"))
+        undo_bar(self.notices, f"Removed {duration(log.duration_seconds)} of {name}", restore)
 
     async def _move(self, days: int) -> None:
         self.before += timedelta(days=days)

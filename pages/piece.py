@@ -149,11 +149,11 @@ class PieceActions:
             ui.button(
                 icon="star" if self.activity.is_starred else "star_border",
                 on_click=lambda: self.flag(isStarred=not self.activity.is_starred),
-            ).props("flat round color=amber-8").mark("piece-star").tooltip("Star")
+            ).props("flat round color=amber-8 aria-label=Star").mark("piece-star").tooltip("Star")
             ui.button(
                 icon="bookmark" if self.activity.is_bookmarked else "bookmark_border",
                 on_click=lambda: self.flag(isBookmarked=not self.activity.is_bookmarked),
-            ).props("flat round color=primary").mark("piece-bookmark").tooltip("Bookmark")
+            ).props("flat round color=primary aria-label=Bookmark").mark("piece-bookmark").tooltip("Bookmark")
 
     async def to_repertoire(self, status: str) -> None:
         try:

@@ -95,7 +95,7 @@ def screenshot(page: Page, name: str) -> None:
     size = page.viewport_size
     for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         page.set_viewport_size(viewport)
-        page.wait_for_timeout(150)
+        page.wait_for_timeout(450)  # let the drawer and grid settle at the new width
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
     if size:
         page.set_viewport_size(size)

@@ -65,8 +65,11 @@ def test_signing_out_everywhere_ends_the_browser_session_on_its_next_load(page, 
 
 def test_signing_out_in_the_browser_returns_to_the_sign_in_page(page, server):
     sign_in_through_email(page, server, "leaver@example.com")
-    page.goto(f"{server.url}/")
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("Your name").fill("Leaver")
+    page.get_by_role("button", name="Start practising").click()
+    page.wait_for_url(f"{server.url}/")
+    page.get_by_role("button", name="Account menu").click()
+    page.get_by_text("Sign out", exact=True).click()
     page.wait_for_url(f"{server.url}/login")
     page.goto(f"{server.url}/")
     page.wait_for_url(f"{server.url}/login")
