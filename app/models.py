@@ -418,3 +418,30 @@ class AuditEvent(SQLModel, table=True):
     request_id: str | None = Field(default=None, max_length=64)
     ip: str | None = Field(default=None, max_length=64)
     details: dict[str, Any] | None = _json()
+
+
+class SyncStatus(StrEnum):
+    APPLIED = "applied"
+    CONFLICT = "conflict"
+    REJECTED = "rejected"
+
+
+class SyncChange(SQLModel, table=True):
+    """One change a device sent while it may have been offline, and the answer it got.
+
+    Keyed by (user, change id): a change sent again gets the stored answer and changes nothing.
+    """
+
+    __tablename__ = "sync_changes"
+    __table_args__ = (
+        CheckConstraint(one_of("status", SyncStatus), name="status"),
+        Index("idx_sync_changes_log", "user_id", "log_id"),
+    )
+
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    change_id: uuid.UUID = Field(primary_key=True)
+    kind: str = Field(max_length=10)
+    log_id: uuid.UUID
+    status: str = Field(max_length=10)
+    response: dict[str, Any] = Field(sa_type=JSONType)
+    received_at: datetime = _created()

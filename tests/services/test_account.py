@@ -76,13 +76,15 @@ def test_the_export_holds_every_row_of_the_user_in_every_table(db):
     busy_user(db, "someone-else@example.com")
     with db.transaction() as session:
         document = account.export_account(session, actor=actor)
-    exported = {name: {row["id"] for row in rows} for name, rows in document["tables"].items()}
+    keys = {table.name: [c.name for c in table.primary_key.columns] for table in SQLModel.metadata.sorted_tables}
+    exported = {name: {tuple(row[k] for k in keys[name]) for row in rows} for name, rows in document["tables"].items()}
     with db.engine.connect() as connection:
         for table in SQLModel.metadata.sorted_tables:
             condition = account.ownership(table, _user_row(db, actor))
             if condition is None:
                 continue
-            expected = {str(row.id) for row in connection.execute(select(table.c.id).where(condition))}
+            found = connection.execute(select(*table.primary_key.columns).where(condition))
+            expected = {tuple(str(value) for value in row) for row in found}
             assert expected == exported.get(table.name, set()), table.name
     counts = {name: len(ids) for name, ids in exported.items() if ids}
     print(f"export: {sum(counts.values())} rows from {len(counts)} tables {counts}")

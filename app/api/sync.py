@@ -1,0 +1,20 @@
+"""REST: the offline-sync protocol for clients other than the NiceGUI page (/api/sync)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, BackgroundTasks
+
+from app.api.deps import BODY_LIMIT, WRITE_LIMIT, CurrentActor, SessionDep
+from app.events import logs_changed
+from services import sync
+from services.sync import Batch, BatchResult
+
+router = APIRouter(prefix="/api", tags=["sync"], max_body_size=4 * BODY_LIMIT, dependencies=WRITE_LIMIT)
+
+
+@router.post("/sync")
+def apply_changes(session: SessionDep, actor: CurrentActor, body: Batch, background: BackgroundTasks) -> BatchResult:
+    """Apply up to 100 queued changes; each answered applied, conflict or rejected (repeats: `repeated`)."""
+    result = sync.apply_batch(session, actor=actor, batch=body)
+    background.add_task(logs_changed.emit, actor.id)  # after the commit: other open pages refresh
+    return result

@@ -1,0 +1,184 @@
+"""Offline sync: apply the changes a device queued, each exactly once, and answer each one.
+
+A change is identified by (user, change id). The first time it arrives it is applied and its
+answer stored; any later arrival gets the stored answer and changes nothing. A change based on
+an older version of a log is a conflict that the user resolves on the device; nothing is
+overwritten silently. Devices' clocks are only shown, never used to order or to decide.
+
+# NOTE: the change and answer formats are shared with components/static/mirubato-offline.js.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, Field
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from app.models import PracticeLog, SyncChange, SyncStatus, utcnow
+from services import practice_logs
+from services.actor import Actor
+from services.errors import Conflict, FieldProblem, InvalidInput, NotFound, ServiceError
+from services.practice_shapes import LogOut
+from services.validation import Input, Output, parse
+
+MAX_BATCH = 100
+
+ChangeKind = Literal["create", "update", "delete", "restore"]
+
+
+class Change(Input):
+    id: uuid.UUID = Field(description="Made by the device; the same change sent twice is applied once")
+    kind: ChangeKind
+    log_id: uuid.UUID
+    base_version: int | None = Field(default=None, ge=1, description="The log version the edit was based on")
+    data: dict[str, Any] | None = Field(default=None, description="The log (camelCase) for create and update")
+    queued_at: AwareDatetime | None = Field(default=None, description="The device's clock; shown, never trusted")
+    origin: str | None = Field(default=None, max_length=100, description="A label for the device's own use")
+
+
+class Batch(Input):
+    # Parsed one by one: a malformed change is answered "rejected" without blocking the others.
+    changes: list[dict[str, Any]] = Field(max_length=MAX_BATCH)
+
+
+class Problem(Output):
+    field: str
+    message: str
+
+
+class ChangeResult(Output):
+    id: uuid.UUID
+    log_id: uuid.UUID
+    status: SyncStatus
+    repeated: bool = False
+    message: str | None = None
+    log: LogOut | None = Field(default=None, description="The log as the server now holds it")
+    problems: list[Problem] = Field(default_factory=list)
+    applied_at: datetime | None = None
+
+
+class BatchResult(Output):
+    results: list[ChangeResult]
+
+
+def apply_batch(session: Session, *, actor: Actor, batch: Batch | Mapping[str, Any]) -> BatchResult:
+    """Apply each change once, in the order received; answer every change, repeats included."""
+    results = []
+    for raw in parse(Batch, batch).changes:
+        try:
+            change = parse(Change, raw)
+        except InvalidInput as error:
+            if (rejected := _malformed(raw, error)) is not None:
+                results.append(rejected)
+            continue
+        results.append(_apply_once(session, actor, change))
+    return BatchResult(results=results)
+
+
+def _malformed(raw: Mapping[str, Any], error: InvalidInput) -> ChangeResult | None:
+    """A change that cannot be read is rejected under its id; without a readable id it cannot be answered."""
+    try:
+        change_id, log_id = uuid.UUID(str(raw.get("id"))), uuid.UUID(str(raw.get("logId")))
+    except ValueError:
+        return None
+    return ChangeResult(
+        id=change_id,
+        log_id=log_id,
+        status=SyncStatus.REJECTED,
+        message=error.message,
+        problems=[Problem(field=p.field, message=p.message) for p in error.problems],
+    )
+
+
+def _apply_once(session: Session, actor: Actor, change: Change) -> ChangeResult:
+    stored = session.get(SyncChange, (actor.id, change.id))
+    if stored is not None:
+        return _repeat(stored)
+    try:
+        with session.begin_nested():
+            result = _apply(session, actor, change)
+            session.add(
+                SyncChange(
+                    user_id=actor.id,
+                    change_id=change.id,
+                    kind=change.kind,
+                    log_id=change.log_id,
+                    status=result.status.value,
+                    response=result.model_dump(mode="json"),
+                )
+            )
+    except IntegrityError:
+        # Another tab or device delivered the same change at the same moment: answer as it was answered.
+        session.expire_all()
+        stored = session.get(SyncChange, (actor.id, change.id))
+        if stored is None:
+            raise
+        return _repeat(stored)
+    return result
+
+
+def _apply(session: Session, actor: Actor, change: Change) -> ChangeResult:
+    action: Callable[[], LogOut | None] = {
+        "create": lambda: (
+            practice_logs.log_practice(session, actor=actor, data={**(change.data or {}), "id": str(change.log_id)}).log
+        ),
+        "update": lambda: practice_logs.update_log(
+            session, actor=actor, log_id=change.log_id, data={**(change.data or {}), "version": change.base_version}
+        ),
+        "delete": lambda: _delete(session, actor, change),
+        "restore": lambda: practice_logs.restore_log(session, actor=actor, log_id=change.log_id),
+    }[change.kind]
+    try:
+        with session.begin_nested():
+            log = action()
+    except InvalidInput as error:
+        return _answer(change, SyncStatus.REJECTED, error.message, problems=error.problems)
+    except Conflict as error:
+        return _answer(change, SyncStatus.CONFLICT, error.message, log=_current(session, actor, change.log_id))
+    except NotFound as error:
+        current = _current(session, actor, change.log_id)
+        if current is not None:  # removed on another device while this one edited it
+            return _answer(change, SyncStatus.CONFLICT, "This log was deleted on another device.", log=current)
+        return _answer(change, SyncStatus.REJECTED, error.message)
+    except ServiceError as error:
+        return _answer(change, SyncStatus.REJECTED, error.message)
+    return _answer(change, SyncStatus.APPLIED, None, log=log or _current(session, actor, change.log_id))
+
+
+def _delete(session: Session, actor: Actor, change: Change) -> LogOut | None:
+    practice_logs.delete_log(session, actor=actor, log_id=change.log_id, version=change.base_version)
+    return None
+
+
+def _current(session: Session, actor: Actor, log_id: uuid.UUID) -> LogOut | None:
+    """The actor's log as it is now, removed ones included; None when it is not theirs or not there."""
+    row = session.get(PracticeLog, log_id)
+    return LogOut.model_validate(row) if row is not None and row.user_id == actor.id else None
+
+
+def _answer(
+    change: Change,
+    status: SyncStatus,
+    message: str | None,
+    *,
+    log: LogOut | None = None,
+    problems: list[FieldProblem] | None = None,
+) -> ChangeResult:
+    return ChangeResult(
+        id=change.id,
+        log_id=change.log_id,
+        status=status,
+        message=message,
+        log=log,
+        problems=[Problem(field=p.field, message=p.message) for p in problems or []],
+        applied_at=utcnow() if status == SyncStatus.APPLIED else None,
+    )
+
+
+def _repeat(stored: SyncChange) -> ChangeResult:
+    return ChangeResult.model_validate({**stored.response, "repeated": True})

@@ -1,0 +1,152 @@
+"""Offline sync at the service layer: exactly once, conflicts instead of overwrites, nothing half-done."""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from threading import Barrier
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from app.models import PracticeLog
+from services import practice_logs, sync
+from tests.factories import log_body, new_user
+
+
+def create(log_id=None, **overrides):
+    data = log_body(**overrides)
+    data.pop("id", None)
+    return {"id": str(uuid.uuid4()), "kind": "create", "logId": str(log_id or uuid.uuid4()), "data": data}
+
+
+def rows(db) -> int:
+    with db.transaction(write=False) as session:
+        return session.exec(select(func.count()).select_from(PracticeLog)).one()
+
+
+def send(db, actor, changes):
+    with db.transaction() as session:
+        return sync.apply_batch(session, actor=actor, batch={"changes": changes}).results
+
+
+def test_a_batch_sent_twice_is_applied_once_and_answered_twice(db):
+    actor = new_user(db)
+    batch = [create(selfRating=r) for r in range(1, 9)]
+    first, again = send(db, actor, batch), send(db, actor, batch)
+    assert [r.status for r in first] == ["applied"] * 8 and not any(r.repeated for r in first)
+    assert [r.status for r in again] == ["applied"] * 8 and all(r.repeated for r in again)
+    print(f"queued 8, delivered 16 (twice), server rows {rows(db)}, duplicated {rows(db) - 8}")
+    assert rows(db) == 8
+
+
+def test_an_edit_based_on_an_old_version_is_a_conflict_and_overwrites_nothing(db):
+    actor = new_user(db)
+    log_id = uuid.uuid4()
+    send(db, actor, [create(log_id)])
+    phone = {
+        "id": str(uuid.uuid4()),
+        "kind": "update",
+        "logId": str(log_id),
+        "baseVersion": 1,
+        "data": log_body(selfRating=9),
+    }
+    laptop = {
+        "id": str(uuid.uuid4()),
+        "kind": "update",
+        "logId": str(log_id),
+        "baseVersion": 1,
+        "data": log_body(selfRating=2),
+    }
+    assert send(db, actor, [phone])[0].status == "applied"
+    conflict = send(db, actor, [laptop])[0]
+    assert conflict.status == "conflict"
+    assert (conflict.log.self_rating, conflict.log.version) == (9, 2)
+    with db.transaction(write=False) as session:
+        assert practice_logs.get_log(session, actor=actor, log_id=log_id).self_rating == 9
+    mine = {**laptop, "id": str(uuid.uuid4()), "baseVersion": 2}  # "keep mine": based on what the server holds
+    assert send(db, actor, [mine])[0].status == "applied"
+
+
+def test_editing_a_log_deleted_elsewhere_is_a_conflict_and_a_stale_delete_too(db):
+    actor = new_user(db)
+    log_id = uuid.uuid4()
+    send(db, actor, [create(log_id)])
+    send(db, actor, [{"id": str(uuid.uuid4()), "kind": "delete", "logId": str(log_id), "baseVersion": 1}])
+    edit = send(
+        db,
+        actor,
+        [{"id": str(uuid.uuid4()), "kind": "update", "logId": str(log_id), "baseVersion": 1, "data": log_body()}],
+    )[0]
+    assert edit.status == "conflict" and edit.log.is_active is False
+    restored = send(db, actor, [{"id": str(uuid.uuid4()), "kind": "restore", "logId": str(log_id)}])[0]
+    assert restored.status == "applied" and restored.log.version == 3
+    stale_delete = send(
+        db, actor, [{"id": str(uuid.uuid4()), "kind": "delete", "logId": str(log_id), "baseVersion": 1}]
+    )[0]
+    assert stale_delete.status == "conflict"
+
+
+def test_a_bad_change_is_rejected_with_its_problems_and_the_rest_of_the_batch_lands(db):
+    actor = new_user(db)
+    results = send(db, actor, [create(), create(selfRating=42), create()])
+    assert [r.status for r in results] == ["applied", "rejected", "applied"]
+    assert results[1].problems[0].field == "selfRating"
+    assert rows(db) == 2
+
+
+def test_another_users_log_is_not_found_for_sync_either(db):
+    owner, other = new_user(db), new_user(db)
+    log_id = uuid.uuid4()
+    send(db, owner, [create(log_id)])
+    edit = send(
+        db,
+        other,
+        [{"id": str(uuid.uuid4()), "kind": "update", "logId": str(log_id), "baseVersion": 1, "data": log_body()}],
+    )[0]
+    assert edit.status == "rejected" and edit.log is None
+
+
+def test_a_device_clock_a_day_ahead_does_not_break_sync(db):
+    actor = new_user(db)
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    change = {**create(startTime=tomorrow.isoformat()), "queuedAt": tomorrow.isoformat()}
+    assert send(db, actor, [change])[0].status == "applied"
+
+
+def test_two_tabs_flushing_the_same_batch_at_once_make_no_duplicates(db):
+    actor = new_user(db)
+    batch = [create() for _ in range(20)]
+    barrier = Barrier(2)
+
+    def flush(_: int) -> list[str]:
+        barrier.wait()
+        return [r.status for r in send(db, actor, batch)]
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(flush, range(2)))
+    print(
+        f"queued 20, delivered 40 (two tabs at once), server rows {rows(db)}, lost {20 - rows(db)}, "
+        f"duplicated {max(0, rows(db) - 20)}"
+    )
+    assert answers == [["applied"] * 20] * 2
+    assert rows(db) == 20
+
+
+def test_a_batch_is_capped_at_one_hundred_changes(db):
+    actor = new_user(db)
+    import pytest
+
+    from services.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="changes"):
+        send(db, actor, [create() for _ in range(101)])
+
+
+def test_a_malformed_change_is_rejected_alone(db):
+    actor = new_user(db)
+    broken = {"id": str(uuid.uuid4()), "kind": "teleport", "logId": str(uuid.uuid4())}
+    results = send(db, actor, [create(), broken, create()])
+    assert [r.status for r in results] == ["applied", "rejected", "applied"]
+    assert results[1].problems[0].field == "kind"
