@@ -1,25 +1,27 @@
 // Shows whether the page is connected to the server, and how many saved changes wait to sync.
-// NOTE: the outbox key and entry format are shared with components/outbox.js and services/sync.py.
+// NOTE: reads the outbox through window.MirubatoOutbox (components/static/mirubato-offline.js).
 export default {
   template: `
-    <span class="mirubato-connection" :data-state="state" :title="title" role="status" aria-live="polite">
+    <span class="mirubato-connection cursor-pointer" :data-state="state" :title="title" role="status"
+      aria-live="polite" data-testid="connection-badge" @click="open">
       <q-icon :name="icon" size="18px" />
       <span class="q-ml-xs gt-xs">{{ label }}</span>
     </span>`,
   data() {
-    return { online: null, waiting: 0 };
+    return { online: null, waiting: 0, attention: 0 };
   },
   computed: {
     state() {
+      if (this.attention) return "attention";
       if (this.online === null) return "connecting";
       return !this.online ? "offline" : this.waiting ? "syncing" : "online";
     },
     icon() {
-      return { connecting: "cloud_queue", offline: "cloud_off", syncing: "cloud_sync", online: "cloud_done" }[
-        this.state
-      ];
+      return { attention: "sync_problem", connecting: "cloud_queue", offline: "cloud_off", syncing: "cloud_sync",
+        online: "cloud_done" }[this.state];
     },
     label() {
+      if (this.attention) return `${this.attention} need${this.attention === 1 ? "s" : ""} your decision`;
       if (this.online === null) return "Connecting";
       if (!this.online) return this.waiting ? `Offline · ${this.waiting} waiting` : "Offline";
       return this.waiting ? `${this.waiting} to sync` : "Online";
@@ -34,16 +36,19 @@ export default {
       const connected = Boolean(window.socket && window.socket.connected) && navigator.onLine;
       // Until the first connection (or a few seconds), say "connecting" rather than "offline".
       if (connected || this.online !== null || Date.now() - this.started > 4000) this.online = connected;
-      try {
-        this.waiting = JSON.parse(localStorage.getItem("mirubato.outbox") || "[]").length;
-      } catch (error) {
-        this.waiting = 0;
-      }
+      const counts = window.MirubatoOutbox ? MirubatoOutbox.counts() : { pending: 0, attention: 0 };
+      this.waiting = counts.pending;
+      this.attention = counts.attention;
     };
     this.timer = setInterval(this.refresh, 500);
     window.addEventListener("online", this.refresh);
     window.addEventListener("offline", this.refresh);
     this.refresh();
+  },
+  methods: {
+    open() {
+      window.location.href = "/sync";
+    },
   },
   unmounted() {
     clearInterval(this.timer);

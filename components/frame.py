@@ -8,7 +8,9 @@ from contextlib import contextmanager
 from nicegui import events, ui
 
 from components.connection_badge import ConnectionBadge
+from components.outbox_sync import install_page_sync
 from components.session import Me
+from components.static_assets import HEAD
 
 NAV = [
     ("Dashboard", "/", "space_dashboard"),
@@ -37,6 +39,8 @@ PRIMARY = "#4f46b8"
 def frame(title: str, me: Me, *, shortcuts: dict[str, Callable[[], object]] | None = None) -> Iterator[None]:
     """Wrap a page's content in the app frame; ``shortcuts`` add page keys over the global ones."""
     ui.page_title(f"{title} · Mirubato")
+    ui.add_head_html(HEAD)
+    install_page_sync()
     ui.dark_mode(THEMES.get(me.preferences.get("theme", "auto")))
     ui.colors(primary=PRIMARY, secondary="#0f766e", accent="#b45309")
     ui.add_css(_CSS)
@@ -127,7 +131,7 @@ _CSS = """
 .body--dark .mirubato-phone-nav { background: #1d1d1d !important; color: #eee !important; }
 .body--dark .mirubato-phone-nav a { color: #eee !important; }
 .mirubato-connection { display: inline-flex; align-items: center; font-size: 0.8rem; opacity: 0.95; }
-.mirubato-connection[data-state="offline"] { color: #fde68a; }
+.mirubato-connection[data-state="offline"], .mirubato-connection[data-state="attention"] { color: #fde68a; }
 .mirubato-page { padding-bottom: 88px; }
 @media (min-width: 1024px) { .mirubato-page { padding-bottom: 24px; } }
 """

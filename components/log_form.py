@@ -1,233 +1,112 @@
 """The practice log form: every field of a log, with the piece from the library or typed in.
 
-It only gathers values and shows problems next to their fields; the page decides what saving
-means (create, edit, or one of several logs after the timer).
+Saving works with or without a connection. Each field keeps a draft in the browser
+(window.MirubatoForms); the save button puts a change with a client-made id into the outbox
+there, the outbox syncs it when it can, and the server's answer comes back to ``on_answer``.
+The choice widgets update on the client by themselves (no server round trip), so the form is
+fully usable while offline.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
 from components.format import ACTIVITY_LABELS, FOCUS_AREAS
+from components.offline_fields import Select, Slider, Toggle
+from components.outbox_sync import page_sync
 from components.session import act
 from services import catalogue, suggestions
-from services.errors import InvalidInput
-from services.practice_shapes import LogOut
+from services.errors import FieldProblem, InvalidInput
+from services.sync import ChangeResult
 
-Search = Callable[[str], Awaitable[None]]
+Answer = Callable[[ChangeResult], Awaitable[None] | None]
 FIELD_OF_ERROR = {"startTime": "start", "endTime": "minutes", "durationSeconds": "minutes"}
+INSTRUMENTS = {"piano": "Piano", "guitar": "Guitar"}
 
 
 class LogForm(ui.column):
     """Fields for one practice log, prefilled from ``initial`` (a log, the timer, or a template)."""
 
     def __init__(
-        self, *, timezone: str, instrument: str, initial: dict[str, Any] | None = None, compact: bool = False
+        self,
+        *,
+        timezone: str,
+        instrument: str,
+        initial: dict[str, Any] | None = None,
+        compact: bool = False,
+        log_id: str | None = None,
+        base_version: int | None = None,
+        session_id: str | None = None,
+        on_answer: Answer | None = None,
     ) -> None:
         super().__init__()
         self.classes("w-full gap-3")
+        self.key = f"log-{uuid.uuid4().hex[:12]}"
+        self.log_id = log_id
         self.timezone = timezone
-        self.piece_id: str | None = None
+        self.on_answer = on_answer
         values = {"activityType": "repertoire", "instrument": instrument, **(initial or {})}
-        start = _parse_time(values.get("startTime")) or datetime.now(ZoneInfo(timezone)) - timedelta(
-            seconds=values.get("durationSeconds") or 1800
-        )
-        start = start.astimezone(ZoneInfo(timezone))
-        self._exact_start = start  # the inputs show minutes; keep the timer's seconds unless edited
+        start = _start_of(values, timezone)
+        self.widgets: dict[str, Any] = {}
         with self:
             with ui.row().classes("w-full gap-3 items-start"):
-                self.activity = (
-                    ui.select(ACTIVITY_LABELS, value=values["activityType"], label="Activity")
+                self._add(
+                    "activityType",
+                    Select(ACTIVITY_LABELS, value=values["activityType"], label="Activity")
                     .props("outlined")
-                    .classes("min-w-[12rem] grow")
-                    .mark("log-activity")
+                    .classes("min-w-[12rem] grow"),
                 )
-                self.instrument = ui.toggle({"piano": "Piano", "guitar": "Guitar"}, value=values["instrument"]).mark(
-                    "log-instrument"
-                )
+                self._add("instrument", Toggle(INSTRUMENTS, value=values["instrument"]))
             with ui.row().classes("w-full gap-3"):
-                self.day = (
-                    ui.input("Date", value=start.date().isoformat())
-                    .props("outlined type=date")
-                    .classes("grow")
-                    .mark("log-date")
+                self._add(
+                    "day", ui.input("Date", value=start.date().isoformat()).props("outlined type=date").classes("grow")
                 )
-                self.start = (
-                    ui.input("Start", value=start.strftime("%H:%M"))
-                    .props("outlined type=time")
-                    .classes("grow")
-                    .mark("log-start")
+                self._add(
+                    "start",
+                    ui.input("Start", value=start.strftime("%H:%M")).props("outlined type=time").classes("grow"),
                 )
-                self.minutes = (
+                self._add(
+                    "minutes",
                     ui.number(
                         "Minutes", value=round((values.get("durationSeconds") or 1800) / 60, 1), min=1, max=1440, step=1
                     )
                     .props("outlined")
-                    .classes("grow")
-                    .mark("log-minutes")
+                    .classes("grow"),
                 )
             self._piece_fields(values)
-            if not compact:
+            if compact:
+                self._rating(values)
+            else:
                 self._practice_fields(values)
-            self.notes = (
+            self._add(
+                "practiceNotes",
                 ui.textarea("Notes", value=values.get("practiceNotes") or "")
                 .props("outlined autogrow maxlength=10000")
-                .classes("w-full")
-                .mark("log-notes")
+                .classes("w-full"),
             )
-        self.fields: dict[str, Any] = {
-            "activityType": self.activity,
-            "instrument": self.instrument,
-            "start": self.start,
-            "minutes": self.minutes,
-            "composer": self.composer,
-            "workTitle": self.title,
-            "movementSection": self.section,
-            "practiceNotes": self.notes,
-            **getattr(self, "_practice_widgets", {}),
-        }
+        self._start_draft(values, start, log_id=log_id, base_version=base_version, session_id=session_id)
+        if (sync := page_sync()) is not None:
+            sync.listen(self.key, self._answered)
 
-    def _piece_fields(self, values: dict[str, Any]) -> None:
-        self.piece_id = str(values["sheetMusicId"]) if values.get("sheetMusicId") else None
-        options = {self.piece_id: _piece_label(values)} if self.piece_id else {}
-        self.piece = (
-            ui.select(
-                options,
-                value=self.piece_id,
-                with_input=True,
-                clearable=True,
-                label="Piece from the library (type to search)",
-            )
-            .props("outlined use-input input-debounce=250 hide-selected fill-input")
-            .classes("w-full")
-            .mark("log-piece")
-        )
-        self.piece.on("input-value", lambda e: self._search_pieces(e.args))
-        self.piece.on_value_change(self._piece_chosen)
-        with ui.row().classes("w-full gap-3"):
-            self.composer = (
-                ui.input("Composer", value=values.get("composer") or "", autocomplete=[])
-                .props("outlined maxlength=200")
-                .classes("grow")
-                .mark("log-composer")
-            )
-            self.title = (
-                ui.input("Title", value=values.get("workTitle") or "", autocomplete=[])
-                .props("outlined maxlength=300")
-                .classes("grow")
-                .mark("log-title")
-            )
-        self.section = (
-            ui.input("Movement or section", value=values.get("movementSection") or "")
-            .props("outlined maxlength=200")
-            .classes("w-full")
-            .mark("log-section")
-        )
-        self.composer.on("update:model-value", lambda e: self._suggest_composers(e.args), throttle=0.4)
-        self.title.on("update:model-value", lambda e: self._suggest_titles(e.args), throttle=0.4)
-
-    def _practice_fields(self, values: dict[str, Any]) -> None:
-        with ui.row().classes("w-full gap-3"):
-            tempo = (
-                ui.number("Tempo practised (BPM)", value=values.get("tempoPracticed"), min=1, max=400)
-                .props("outlined")
-                .classes("grow")
-                .mark("log-tempo")
-            )
-            target = (
-                ui.number("Target tempo (BPM)", value=values.get("targetTempo"), min=1, max=400)
-                .props("outlined")
-                .classes("grow")
-                .mark("log-target-tempo")
-            )
-        focus = (
-            ui.select(
-                FOCUS_AREAS,
-                value=list(values.get("focusAreas") or []),
-                multiple=True,
-                new_value_mode="add-unique",
-                label="Focus areas",
-            )
-            .props("outlined use-chips use-input")
-            .classes("w-full")
-            .mark("log-focus")
-        )
-        with ui.column().classes("w-full gap-0"):
-            ui.label("How did it go? (1 = struggled, 10 = excellent)").classes("text-caption text-grey-7")
-            rating = (
-                ui.slider(min=1, max=10, step=1, value=values.get("selfRating") or 6)
-                .props("label-always markers snap")
-                .classes("q-px-sm")
-                .mark("log-rating")
-            )
-        with ui.expansion("Accuracy and recording", icon="tune").classes("w-full"):
-            with ui.row().classes("w-full gap-3"):
-                accuracy = (
-                    ui.number("Accuracy %", value=values.get("accuracyPercentage"), min=0, max=100)
-                    .props("outlined")
-                    .classes("grow")
-                    .mark("log-accuracy")
-                )
-                played = (
-                    ui.number("Notes played", value=values.get("notesPlayed"), min=0).props("outlined").classes("grow")
-                )
-                correct = (
-                    ui.number("Notes correct", value=values.get("notesCorrect"), min=0)
-                    .props("outlined")
-                    .classes("grow")
-                )
-            audio = (
-                ui.input("Recording link (https://...)", value=values.get("audioRecordingUrl") or "")
-                .props("outlined")
-                .classes("w-full")
-            )
-        self._practice_widgets = {
-            "tempoPracticed": tempo,
-            "targetTempo": target,
-            "focusAreas": focus,
-            "selfRating": rating,
-            "accuracyPercentage": accuracy,
-            "notesPlayed": played,
-            "notesCorrect": correct,
-            "audioRecordingUrl": audio,
-        }
-
-    def values(self) -> dict[str, Any]:
-        """The log as the services take it (camelCase, times with the user's offset)."""
-        self.clear_problems()
-        start = _combine(self.day.value, self.start.value, self.timezone)
-        if start is not None and start == self._exact_start.replace(second=0, microsecond=0):
-            start = self._exact_start
-        data: dict[str, Any] = {
-            "activityType": self.activity.value,
-            "instrument": self.instrument.value,
-            "startTime": start.isoformat() if start else None,
-            "durationSeconds": round(float(self.minutes.value) * 60) if self.minutes.value else None,
-            "sheetMusicId": self.piece_id,
-            "composer": (self.composer.value or "").strip() or None,
-            "workTitle": (self.title.value or "").strip() or None,
-            "movementSection": (self.section.value or "").strip() or None,
-            "practiceNotes": (self.notes.value or "").strip() or None,
-        }
-        for name, widget in getattr(self, "_practice_widgets", {}).items():
-            value = widget.value
-            data[name] = (value or None) if not isinstance(value, int | float) else value
-        for name in ("tempoPracticed", "targetTempo", "notesPlayed", "notesCorrect"):
-            if data.get(name) is not None:
-                data[name] = int(data[name])
-        return data
+    def save_button(self, label: str = "Save", **props: Any) -> ui.button:
+        """A button that saves through the outbox: it works offline and never saves twice."""
+        button = ui.button(label, icon=props.pop("icon", "check")).props("unelevated color=primary")
+        button.on("click", js_handler=f"() => MirubatoForms.submit({json.dumps(self.key)})")
+        return button
 
     def show_problems(self, error: InvalidInput) -> None:
         """Put each problem next to its field; the rest in a notification."""
+        self.clear_problems()
         unplaced = []
         for problem in error.problems:
-            widget = self.fields.get(FIELD_OF_ERROR.get(problem.field, problem.field.split("[")[0]))
+            widget = self.widgets.get(FIELD_OF_ERROR.get(problem.field, problem.field.split("[")[0]))
             if widget is not None and hasattr(widget, "error"):
                 widget.error = problem.message[:1].upper() + problem.message[1:]
             else:
@@ -236,53 +115,207 @@ class LogForm(ui.column):
             ui.notify("; ".join(unplaced) or error.message, type="negative", multi_line=True)
 
     def clear_problems(self) -> None:
-        for widget in self.fields.values():
+        for widget in self.widgets.values():
             if hasattr(widget, "error"):
                 widget.error = None
+
+    def value(self, name: str) -> Any:
+        widget = self.widgets.get(name)
+        return widget.value if widget is not None else None
+
+    async def _answered(self, answer: ChangeResult) -> None:
+        if answer.status == "rejected":
+            problems = [FieldProblem(p.field, p.message) for p in answer.problems]
+            self.show_problems(InvalidInput(problems=problems) if problems else InvalidInput("", answer.message or ""))
+        elif answer.status == "applied":
+            self.clear_problems()
+        if self.on_answer is not None:
+            outcome = self.on_answer(answer)
+            if outcome is not None:
+                await outcome
+
+    def _add(self, name: str, widget: Any) -> Any:
+        """Register a field and mirror every change of it into the browser-side draft."""
+        self.widgets[name] = widget
+        widget.on(
+            "update:model-value", js_handler=f"(v) => MirubatoForms.set({json.dumps(self.key)}, {json.dumps(name)}, v)"
+        )
+        return widget
+
+    def _mirror(self, name: str, value: Any) -> None:
+        """Tell the draft about a value set from Python (the browser sends no event for those)."""
+        ui.run_javascript(f"MirubatoForms.set({json.dumps(self.key)}, {json.dumps(name)}, {json.dumps(value)})")
+
+    def _start_draft(
+        self,
+        values: dict[str, Any],
+        start: datetime,
+        *,
+        log_id: str | None,
+        base_version: int | None,
+        session_id: str | None,
+    ) -> None:
+        draft = {name: widget.value for name, widget in self.widgets.items() if name != "sheetMusicId"}
+        config = {
+            "kind": "update" if base_version else "create",
+            "logId": log_id or str(uuid.uuid4()),
+            "fixedId": log_id is not None,
+            "baseVersion": base_version,
+            "sessionId": session_id,
+            "timezone": self.timezone,
+            "exactStart": start.isoformat(),
+            "exactDuration": values.get("durationSeconds"),
+            "options": {
+                "activityType": list(ACTIVITY_LABELS),
+                "instrument": list(INSTRUMENTS),
+                "focusAreas": list(self.widgets["focusAreas"].options) if "focusAreas" in self.widgets else [],
+            },
+            "values": {**draft, "sheetMusicId": values.get("sheetMusicId")},
+        }
+        ui.run_javascript(f"MirubatoForms.init({json.dumps(self.key)}, {json.dumps(config, default=str)})")
+
+    def _piece_fields(self, values: dict[str, Any]) -> None:
+        piece_id = str(values["sheetMusicId"]) if values.get("sheetMusicId") else None
+        options = {piece_id: _piece_label(values)} if piece_id else {}
+        self.piece = (
+            ui.select(
+                options,
+                value=piece_id,
+                with_input=True,
+                clearable=True,
+                label="Piece from the library (type to search)",
+            )
+            .props("outlined use-input input-debounce=250 hide-selected fill-input")
+            .classes("w-full")
+        )
+        self.piece.on("input-value", lambda e: self._search_pieces(e.args))
+        self.piece.on_value_change(self._piece_chosen)
+        with ui.row().classes("w-full gap-3"):
+            composer = self._add(
+                "composer",
+                ui.input("Composer", value=values.get("composer") or "", autocomplete=[])
+                .props("outlined maxlength=200")
+                .classes("grow"),
+            )
+            title = self._add(
+                "workTitle",
+                ui.input("Title", value=values.get("workTitle") or "", autocomplete=[])
+                .props("outlined maxlength=300")
+                .classes("grow"),
+            )
+        self._add(
+            "movementSection",
+            ui.input("Movement or section", value=values.get("movementSection") or "")
+            .props("outlined maxlength=200")
+            .classes("w-full"),
+        )
+        composer.on("update:model-value", lambda e: self._suggest_composers(e.args), throttle=0.4)
+        title.on("update:model-value", lambda e: self._suggest_titles(e.args), throttle=0.4)
+
+    def _rating(self, values: dict[str, Any]) -> None:
+        with ui.column().classes("w-full gap-0"):
+            ui.label("How did it go? (1 = struggled, 10 = excellent)").classes("text-caption text-grey-7")
+            self._add(
+                "selfRating",
+                Slider(min=1, max=10, step=1, value=values.get("selfRating") or 6)
+                .props("label-always markers snap")
+                .classes("q-px-sm"),
+            )
+
+    def _practice_fields(self, values: dict[str, Any]) -> None:
+        with ui.row().classes("w-full gap-3"):
+            self._add(
+                "tempoPracticed",
+                ui.number("Tempo practised (BPM)", value=values.get("tempoPracticed"), min=1, max=400)
+                .props("outlined")
+                .classes("grow"),
+            )
+            self._add(
+                "targetTempo",
+                ui.number("Target tempo (BPM)", value=values.get("targetTempo"), min=1, max=400)
+                .props("outlined")
+                .classes("grow"),
+            )
+        focus_values = list(values.get("focusAreas") or [])
+        self._add(
+            "focusAreas",
+            Select(
+                list(dict.fromkeys([*FOCUS_AREAS, *focus_values])),
+                value=focus_values,
+                multiple=True,
+                new_value_mode="add-unique",
+                label="Focus areas",
+            )
+            .props("outlined use-chips use-input")
+            .classes("w-full"),
+        )
+        self._rating(values)
+        with ui.expansion("Accuracy and recording", icon="tune").classes("w-full"):
+            with ui.row().classes("w-full gap-3"):
+                self._add(
+                    "accuracyPercentage",
+                    ui.number("Accuracy %", value=values.get("accuracyPercentage"), min=0, max=100)
+                    .props("outlined")
+                    .classes("grow"),
+                )
+                self._add(
+                    "notesPlayed",
+                    ui.number("Notes played", value=values.get("notesPlayed"), min=0).props("outlined").classes("grow"),
+                )
+                self._add(
+                    "notesCorrect",
+                    ui.number("Notes correct", value=values.get("notesCorrect"), min=0)
+                    .props("outlined")
+                    .classes("grow"),
+                )
+            self._add(
+                "audioRecordingUrl",
+                ui.input("Recording link (https://...)", value=values.get("audioRecordingUrl") or "")
+                .props("outlined")
+                .classes("w-full"),
+            )
 
     async def _search_pieces(self, text: Any) -> None:
         if not isinstance(text, str) or len(text.strip()) < 2:
             return
-        page = await act(
-            lambda session, actor: catalogue.list_pieces(session, actor=actor, query={"q": text, "limit": 15}),
-            write=False,
-        )
+        page = await act(catalogue.list_pieces, write=False, query={"q": text, "limit": 15})
         options = {
             str(p.id): f"{p.composer}: {p.title}" + (f" ({p.catalog_number})" if p.catalog_number else "")
             for p in page.items
         }
-        if self.piece.value and self.piece.value not in options:
-            options[self.piece.value] = (
-                self.piece.options.get(self.piece.value, "") if isinstance(self.piece.options, dict) else ""
-            )
+        if self.piece.value and self.piece.value not in options and isinstance(self.piece.options, dict):
+            options[self.piece.value] = self.piece.options.get(self.piece.value, "")
         self.piece.set_options(options, value=self.piece.value)
 
     async def _piece_chosen(self, event: Any) -> None:
-        self.piece_id = event.value or None
-        if not self.piece_id:
+        self._mirror("sheetMusicId", event.value or None)
+        if not event.value:
             return
-        piece = await act(
-            lambda session, actor: catalogue.get_piece(session, actor=actor, piece_id=uuid.UUID(self.piece_id)),
-            write=False,
-        )
-        self.composer.value, self.title.value = piece.composer or "", piece.title
-        widgets = getattr(self, "_practice_widgets", {})
-        if piece.suggested_tempo and "targetTempo" in widgets and not widgets["targetTempo"].value:
-            widgets["targetTempo"].value = piece.suggested_tempo
+        piece = await act(catalogue.get_piece, write=False, piece_id=uuid.UUID(event.value))
+        self.widgets["composer"].value, self.widgets["workTitle"].value = piece.composer or "", piece.title
+        self._mirror("composer", piece.composer or "")
+        self._mirror("workTitle", piece.title)
+        target = self.widgets.get("targetTempo")
+        if piece.suggested_tempo and target is not None and not target.value:
+            target.value = piece.suggested_tempo
+            self._mirror("targetTempo", piece.suggested_tempo)
 
     async def _suggest_composers(self, text: Any) -> None:
         if isinstance(text, str) and len(text) >= 2:
-            self.composer.set_autocomplete(await act(suggestions.composers, write=False, text=text))
+            self.widgets["composer"].set_autocomplete(await act(suggestions.composers, write=False, text=text))
 
     async def _suggest_titles(self, text: Any) -> None:
         if isinstance(text, str) and len(text) >= 2:
-            self.title.set_autocomplete(
-                await act(suggestions.titles, write=False, text=text, composer=self.composer.value or None)
+            self.widgets["workTitle"].set_autocomplete(
+                await act(suggestions.titles, write=False, text=text, composer=self.widgets["composer"].value or None)
             )
 
 
-def initial_from_log(log: LogOut) -> dict[str, Any]:
-    return log.model_dump(by_alias=True, mode="json")
+def _start_of(values: dict[str, Any], timezone: str) -> datetime:
+    start = _parse_time(values.get("startTime"))
+    if start is None:
+        start = datetime.now(ZoneInfo(timezone)) - timedelta(seconds=values.get("durationSeconds") or 1800)
+    return start.astimezone(ZoneInfo(timezone))
 
 
 def _piece_label(values: dict[str, Any]) -> str:
@@ -300,10 +333,6 @@ def _parse_time(value: Any) -> datetime | None:
     return None
 
 
-def _combine(day: str | None, clock: str | None, timezone: str) -> datetime | None:
-    try:
-        parsed_day = date.fromisoformat(day or "")
-        hours, minutes = (int(part) for part in (clock or "").split(":")[:2])
-    except ValueError:
-        return None
-    return datetime(parsed_day.year, parsed_day.month, parsed_day.day, hours, minutes, tzinfo=ZoneInfo(timezone))
+def initial_from_log(log: Any) -> dict[str, Any]:
+    """Form values from a stored log."""
+    return log.model_dump(by_alias=True, mode="json")

@@ -1,21 +1,7 @@
-// The practice timer. It runs in the browser on wall-clock timestamps kept in localStorage, so
-// a reload, a sleeping phone, a background tab or a lost connection never changes the time.
-// Stopping never saves anything: it hands the activity blocks to the page for review.
-const KEY = "mirubato.timer";
-
-function uuid4() {
-  if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-function blank(activity, reminderMinutes) {
-  return { status: "idle", activity, segments: [], sessionId: null, blocks: null, reminderMinutes, lastReminder: null };
-}
-
+// The practice timer. Its state (wall-clock segments) lives in localStorage through
+// window.MirubatoTimer, so a reload, a sleeping phone, a background tab or a lost connection
+// never changes the time. Stopping never saves anything: online it hands the activity blocks to
+// the page's review; offline it shows a short review here that saves into the outbox.
 export default {
   template: `
     <div class="mirubato-timer column items-center q-gutter-md full-width">
@@ -33,15 +19,30 @@ export default {
           @click="resume" data-testid="timer-resume" />
         <q-btn v-if="state.status === 'running' || state.status === 'paused'" outline color="negative" size="lg"
           icon="stop" label="Stop" @click="stop" data-testid="timer-stop" />
-        <q-btn v-if="state.status === 'stopped'" unelevated color="primary" size="lg" icon="edit_note"
-          label="Review and save" @click="review" data-testid="timer-review" />
+        <q-btn v-if="state.status === 'stopped' && !offlineReview" unelevated color="primary" size="lg"
+          icon="edit_note" label="Review and save" @click="review" data-testid="timer-review" />
       </div>
-      <q-list v-if="laps.length" bordered separator class="rounded-borders" style="min-width: 18rem">
+      <q-list v-if="laps.length && !offlineReview" bordered separator class="rounded-borders" style="min-width: 18rem">
         <q-item v-for="lap in laps" :key="lap.start">
           <q-item-section>{{ labels[lap.activity] || lap.activity }}</q-item-section>
           <q-item-section side>{{ format(lap.seconds) }}</q-item-section>
         </q-item>
       </q-list>
+      <q-card v-if="offlineReview" flat bordered class="full-width q-pa-md" data-testid="timer-offline-review">
+        <div class="text-subtitle1 q-mb-sm">You are offline: save this practice on the device</div>
+        <div v-for="block in state.blocks" :key="block.id" class="row q-col-gutter-sm items-center q-mb-sm">
+          <div class="col-12 col-sm-3 text-weight-medium">{{ labels[block.activity] || block.activity }}</div>
+          <q-input class="col-4 col-sm-2" dense outlined type="number" label="Minutes" v-model="details[block.id].minutes" />
+          <q-input class="col-8 col-sm-5" dense outlined label="Piece" v-model="details[block.id].workTitle" />
+          <q-input class="col-12 col-sm-2" dense outlined type="number" label="Rating 1-10"
+            v-model="details[block.id].selfRating" />
+        </div>
+        <div class="row justify-end q-gutter-sm">
+          <q-btn flat color="negative" label="Discard" @click="discard" />
+          <q-btn unelevated color="primary" label="Save on this device" @click="saveOffline"
+            data-testid="timer-offline-save" />
+        </div>
+      </q-card>
       <q-select v-if="state.status !== 'stopped'" :model-value="state.reminderMinutes" :options="reminderOptions"
         emit-value map-options dense outlined label="Remind me every" style="min-width: 12rem"
         @update:model-value="setReminder" />
@@ -52,9 +53,11 @@ export default {
     activities: Object,
     defaultActivity: String,
     reminderMinutes: Number,
+    instrument: String,
   },
   data() {
-    return { state: this.load(), now: Date.now() };
+    return { state: MirubatoTimer.load(this.defaultActivity, this.reminderMinutes), now: Date.now(),
+      offlineReview: false, details: {} };
   },
   computed: {
     labels() {
@@ -66,16 +69,12 @@ export default {
     reminderOptions() {
       return [0, 5, 10, 15, 20, 30, 45, 60].map((m) => ({ value: m, label: m ? `${m} minutes` : "Off" }));
     },
-    elapsed() {
-      return this.state.segments.reduce((sum, s) => sum + ((s.end ?? this.now) - s.start), 0) / 1000;
-    },
     clock() {
-      const total = Math.floor(this.elapsed);
+      const total = Math.floor(MirubatoTimer.elapsed(this.state, this.now));
       const h = Math.floor(total / 3600);
-      const m = Math.floor((total % 3600) / 60);
-      const s = total % 60;
       const two = (n) => String(n).padStart(2, "0");
-      return h ? `${h}:${two(m)}:${two(s)}` : `${two(m)}:${two(s)}`;
+      const rest = `${two(Math.floor((total % 3600) / 60))}:${two(total % 60)}`;
+      return h ? `${h}:${rest}` : rest;
     },
     statusText() {
       return { idle: "Ready", running: "Practising", paused: "Paused", stopped: "Stopped: review and save" }[
@@ -83,15 +82,16 @@ export default {
       ];
     },
     laps() {
-      return this.merge(this.state.segments);
+      return MirubatoTimer.merge(this.state.segments, this.now);
     },
   },
   mounted() {
     this.tick = setInterval(() => this.onTick(), 250);
     this.onVisible = () => (this.now = Date.now());
     document.addEventListener("visibilitychange", this.onVisible);
-    this.onStorage = (event) => event.key === KEY && (this.state = this.load());
+    this.onStorage = (event) => event.key === "mirubato.timer" && this.reload();
     window.addEventListener("storage", this.onStorage);
+    window.addEventListener("mirubato:timer", this.reloadSoon);
     this.onKey = (event) => {
       const tag = (event.target && event.target.tagName) || "";
       if (["INPUT", "TEXTAREA", "SELECT"].includes(tag) || event.ctrlKey || event.metaKey || event.repeat) return;
@@ -106,29 +106,29 @@ export default {
     clearInterval(this.tick);
     document.removeEventListener("visibilitychange", this.onVisible);
     window.removeEventListener("storage", this.onStorage);
+    window.removeEventListener("mirubato:timer", this.reloadSoon);
     window.removeEventListener("keydown", this.onKey);
   },
   methods: {
-    load() {
-      try {
-        const saved = JSON.parse(localStorage.getItem(KEY) || "null");
-        if (saved && Array.isArray(saved.segments)) return saved;
-      } catch (error) {
-        /* a damaged entry starts a fresh timer */
-      }
-      return blank(this.defaultActivity || "repertoire", this.reminderMinutes || 0);
+    reload() {
+      this.state = MirubatoTimer.load(this.defaultActivity, this.reminderMinutes);
+      if (this.state.status !== "stopped") this.offlineReview = false;
     },
-    save() {
-      localStorage.setItem(KEY, JSON.stringify(this.state));
+    reloadSoon() {
+      setTimeout(() => this.reload(), 0);
+    },
+    apply(change) {
+      const now = Date.now();
+      if (change(this.state, now) !== false) MirubatoTimer.save(this.state);
+      this.now = now;
     },
     onTick() {
       this.now = Date.now();
       const every = (this.state.reminderMinutes || 0) * 60000;
       if (this.state.status !== "running" || !every) return;
-      const since = this.state.lastReminder ?? this.state.segments[0].start;
-      if (this.now - since >= every) {
+      if (this.now - (this.state.lastReminder ?? this.state.segments[0].start) >= every) {
         this.state.lastReminder = this.now;
-        this.save();
+        MirubatoTimer.save(this.state);
         this.remind();
       }
     },
@@ -152,57 +152,57 @@ export default {
     },
     start() {
       if (this.state.status !== "idle") return;
-      const now = Date.now();
-      this.state.status = "running";
-      this.state.segments = [{ activity: this.state.activity, start: now, end: null }];
-      this.state.lastReminder = now;
-      this.save();
-      this.$emit("started", { startedAt: new Date(now).toISOString(), activity: this.state.activity });
+      this.apply(MirubatoTimer.start);
+      this.$emit("started", { startedAt: new Date(this.state.segments[0].start).toISOString() });
     },
     startIfIdle() {
-      if (this.state.status === "idle") this.start();
+      this.start();
     },
     pause() {
-      if (this.state.status !== "running") return;
-      this.state.segments[this.state.segments.length - 1].end = Date.now();
-      this.state.status = "paused";
-      this.save();
+      this.apply(MirubatoTimer.pause);
     },
     resume() {
-      if (this.state.status !== "paused") return;
-      this.state.segments.push({ activity: this.state.activity, start: Date.now(), end: null });
-      this.state.status = "running";
-      this.save();
+      this.apply(MirubatoTimer.resume);
     },
     toggle() {
       ({ idle: this.start, running: this.pause, paused: this.resume }[this.state.status] || (() => {}))();
     },
     changeActivity(activity) {
-      this.state.activity = activity;
-      if (this.state.status === "running") {
-        const now = Date.now();
-        this.state.segments[this.state.segments.length - 1].end = now;
-        this.state.segments.push({ activity, start: now, end: null });
-      }
-      this.save();
+      this.apply((state, now) => MirubatoTimer.changeActivity(state, activity, now));
     },
     setReminder(minutes) {
-      this.state.reminderMinutes = minutes;
-      this.state.lastReminder = Date.now();
-      this.save();
+      this.apply((state, now) => {
+        state.reminderMinutes = minutes;
+        state.lastReminder = now;
+      });
       if (minutes && window.Notification && Notification.permission === "default") Notification.requestPermission();
     },
     stop() {
-      if (this.state.status !== "running" && this.state.status !== "paused") return;
-      const last = this.state.segments[this.state.segments.length - 1];
-      if (last.end === null) last.end = Date.now();
-      this.state.status = "stopped";
-      this.state.blocks = this.merge(this.state.segments).map((block) => ({ ...block, id: uuid4() }));
-      this.save();
+      this.apply(MirubatoTimer.stop);
       this.review();
     },
     review() {
-      this.$emit("stopped", this.pendingStop());
+      if (this.state.status !== "stopped") return;
+      if (Mirubato.connected()) {
+        this.$emit("stopped", this.pendingStop());
+        return;
+      }
+      this.details = Object.fromEntries(this.state.blocks.map((b) => [b.id, {
+        minutes: Math.max(1, Math.round(b.seconds / 60)), workTitle: "", selfRating: "", instrument: this.instrument,
+      }]));
+      this.offlineReview = true;
+    },
+    saveOffline() {
+      try {
+        MirubatoTimer.queueBlocks(this.state, this.details);
+      } catch (error) {
+        return; // storage full: the timer keeps its blocks, nothing is lost
+      }
+      Mirubato.notify("Saved on this device. It will sync when you are back online.", "info");
+      this.reset();
+    },
+    discard() {
+      if (window.confirm("Discard this practice? It will not be logged.")) this.reset();
     },
     pendingStop() {
       if (this.state.status !== "stopped") return null;
@@ -210,33 +210,12 @@ export default {
     },
     setSession(sessionId) {
       this.state.sessionId = sessionId;
-      this.save();
+      MirubatoTimer.save(this.state);
     },
     reset() {
-      this.state = blank(this.state.activity, this.state.reminderMinutes);
-      this.save();
-    },
-    merge(segments) {
-      // Consecutive segments of one activity (a pause in between) make one block, and one log.
-      const blocks = [];
-      for (const s of segments) {
-        const seconds = ((s.end ?? this.now) - s.start) / 1000;
-        const last = blocks[blocks.length - 1];
-        if (last && last.activity === s.activity) {
-          last.seconds += seconds;
-          last.end = s.end ?? this.now;
-        } else {
-          blocks.push({ activity: s.activity, start: s.start, end: s.end ?? this.now, seconds });
-        }
-      }
-      return blocks
-        .filter((b) => b.seconds >= 1)
-        .map((b) => ({
-          ...b,
-          seconds: Math.round(b.seconds),
-          startTime: new Date(b.start).toISOString(),
-          endTime: new Date(b.end).toISOString(),
-        }));
+      this.state = MirubatoTimer.blank(this.state.activity, this.state.reminderMinutes);
+      this.offlineReview = false;
+      MirubatoTimer.save(this.state);
     },
     format(seconds) {
       const m = Math.floor(seconds / 60);

@@ -1,7 +1,12 @@
-"""After the timer stops: one prefilled log per activity block, saved only when the musician says so."""
+"""After the timer stops: one prefilled log per activity block, saved only when the musician says so.
+
+Each block carries the id the timer gave it, so saving is idempotent: a retry, a reload or a
+flaky connection can never log the same practice twice. Saving goes through the outbox.
+"""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
@@ -9,12 +14,12 @@ from typing import Any
 
 from nicegui import ui
 
-from components.feedback import show_error
 from components.format import ACTIVITY_LABELS, duration
 from components.log_form import LogForm
 from components.session import act
-from services import practice_logs, practice_sessions
-from services.errors import Conflict, InvalidInput, NotFound, ServiceError
+from services import practice_sessions
+from services.errors import Conflict, InvalidInput, NotFound
+from services.sync import ChangeResult
 
 
 def open_timer_review(
@@ -24,13 +29,26 @@ def open_timer_review(
     blocks: list[dict[str, Any]] = stop.get("blocks") or []
     session_id = stop.get("sessionId")
     total = sum(int(b.get("seconds", 0)) for b in blocks)
+    saved: set[str] = set()
+    forms: list[LogForm] = []
+
+    async def answered(answer: ChangeResult) -> None:
+        if answer.status != "applied":
+            return
+        saved.add(str(answer.log_id))
+        ui.run_javascript(f"MirubatoForms.markDone({json.dumps(_key_of(forms, answer.log_id))})")
+        if len(saved) == len(blocks):
+            await _end_session(session_id, blocks)
+            dialog.close()
+            ui.notify(f"Saved {duration(total)} of practice", type="positive")
+            await on_done(True)
+
     with (
         ui.dialog(value=True).props("persistent maximized-on-mobile") as dialog,
-        ui.card().classes("w-full max-w-3xl gap-3").mark("timer-review"),
+        ui.card().classes("w-full max-w-3xl gap-3"),
     ):
         ui.label(f"Save your practice · {duration(total)}").classes("text-h6")
         ui.label("Check each activity, add the piece and how it went, then save.").classes("text-grey-7")
-        forms: list[LogForm] = []
         for index, block in enumerate(blocks):
             label = f"{ACTIVITY_LABELS.get(block['activity'], block['activity'])} · {duration(block['seconds'])}"
             with ui.expansion(label, icon="music_note", value=index == 0).classes("w-full"):
@@ -38,51 +56,32 @@ def open_timer_review(
                     LogForm(
                         timezone=timezone,
                         instrument=instrument,
+                        log_id=block["id"],
+                        session_id=session_id,
                         initial={
                             "activityType": block["activity"],
                             "startTime": block["startTime"],
                             "durationSeconds": max(1, int(block["seconds"])),
                         },
+                        on_answer=answered,
                     )
                 )
-
-        async def save_all() -> None:
-            ok = True
-            for form, block in zip(forms, blocks, strict=True):
-                ok = await _save_block(form, block, session_id) and ok
-            if not ok:
-                return
-            await _end_session(session_id, blocks)
-            dialog.close()
-            ui.notify(f"Saved {duration(total)} of practice", type="positive")
-            await on_done(True)
 
         async def discard() -> None:
             await _end_session(session_id, blocks)
             dialog.close()
             await on_done(False)
 
+        keys = json.dumps([form.key for form in forms])
         with ui.row().classes("w-full justify-end gap-2"):
-            ui.button("Discard", on_click=lambda: _confirm_discard(discard)).props("flat color=negative").mark(
-                "timer-discard"
-            )
+            ui.button("Discard", on_click=lambda: _confirm_discard(discard)).props("flat color=negative")
             ui.button("Later", on_click=dialog.close).props("flat")
-            ui.button("Save all", icon="check", on_click=save_all).props("unelevated color=primary").mark("timer-save")
+            save = ui.button("Save all", icon="check").props("unelevated color=primary")
+            save.on("click", js_handler=f"() => MirubatoForms.submitAll({keys})")
 
 
-async def _save_block(form: LogForm, block: dict[str, Any], session_id: str | None) -> bool:
-    data = {**form.values(), "id": block["id"], "sessionId": session_id}
-    try:
-        await act(practice_logs.log_practice, data=data)
-    except InvalidInput as error:
-        if any(p.field == "sessionId" for p in error.problems):
-            return await _save_block(form, block, None)  # the session is gone; keep the log anyway
-        form.show_problems(error)
-        return False
-    except ServiceError as error:
-        show_error(error)
-        return False
-    return True
+def _key_of(forms: list[LogForm], log_id: uuid.UUID) -> str:
+    return next((form.key for form in forms if form.log_id == str(log_id)), "")
 
 
 async def _end_session(session_id: str | None, blocks: list[dict[str, Any]]) -> None:
@@ -107,4 +106,4 @@ def _confirm_discard(discard: Callable[[], Awaitable[None]]) -> None:
                 dialog.close()
                 await discard()
 
-            ui.button("Discard", on_click=yes).props("unelevated color=negative").mark("timer-discard-confirm")
+            ui.button("Discard", on_click=yes).props("unelevated color=negative")

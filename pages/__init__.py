@@ -11,8 +11,12 @@ def install_pages() -> None:
         library,
         log,
         piece,
+        pwa,
         repertoire,
         settings,
+        sync_review,
         timer,
         welcome,
     )
+
+    pwa.install_static()

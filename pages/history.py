@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from app.events import logs_changed
 from components.feedback import show_error, undo_bar
 from components.format import ACTIVITY_LABELS, clock, day_name, duration, piece_name
 from components.frame import frame
+from components.outbox_sync import page_sync
 from components.session import Me, act, signed_in
 from services import history, practice_logs
 from services.calendar_days import local_day
 from services.errors import ServiceError
 from services.practice_shapes import LogOut
+from services.sync import ChangeResult
 
 
 @ui.page("/history")
@@ -29,6 +33,9 @@ async def history_page() -> RedirectResponse | None:
         view.notices = ui.element("div")
         view.list = ui.column().classes("w-full gap-3")
         await view.load()
+        if (sync := page_sync()) is not None:
+            sync.listen("history", view.answered)
+    logs_changed.subscribe(lambda user_id: view.load() if user_id == me.actor.id else None)
     return None
 
 
@@ -100,7 +107,7 @@ class HistoryView:
 
     def _row(self, log: LogOut) -> None:
         zone = self.me.actor.timezone
-        with ui.row().classes("w-full items-center no-wrap gap-2 q-py-xs").mark("history-log"):
+        with ui.row().classes("w-full items-center no-wrap gap-2 q-py-xs mirubato-log-row").mark("history-log"):
             with ui.column().classes("gap-0 grow min-w-0"):
                 ui.label(piece_name(log.composer, log.work_title, ACTIVITY_LABELS.get(log.activity_type, ""))).classes(
                     "ellipsis w-full"
@@ -116,24 +123,38 @@ class HistoryView:
             ui.button(icon="edit", on_click=lambda: ui.navigate.to(f"/log/{log.id}/edit")).props(
                 "flat round dense aria-label=Edit"
             ).mark("log-edit").tooltip("Edit")
-            ui.button(icon="delete", on_click=lambda: self._delete(log)).props(
-                "flat round dense aria-label=Delete"
-            ).mark("log-delete").tooltip("Delete")
+            # Through the outbox (works offline); the row hides at once, the answer comes to _answered.
+            delete = ui.button(icon="delete").props("flat round dense aria-label=Delete").tooltip("Delete")
+            delete.on(
+                "click",
+                js_handler=(
+                    f"(e) => {{ MirubatoForms.queueDelete({json.dumps(str(log.id))}, {log.version}, 'history'); "
+                    "e.target.closest('.mirubato-log-row').style.display = 'none'; }"
+                ),
+            )
 
-    async def _delete(self, log: LogOut) -> None:
-        try:
-            await act(practice_logs.delete_log, log_id=log.id)
-        except ServiceError as error:
-            show_error(error)
-            return
+    async def answered(self, answer: ChangeResult) -> None:
+        """The server's answer to a delete queued on this page."""
         await self.load()
+        if answer.status == "conflict":
+            ui.notify(
+                "This log changed on another device, so it was not removed. Check it and try again.",
+                type="warning",
+                multi_line=True,
+            )
+            return
+        if answer.status != "applied":
+            ui.notify(answer.message or "The log could not be removed.", type="negative")
+            return
 
         async def restore() -> None:
-            await act(practice_logs.restore_log, log_id=log.id)
+            try:
+                await act(practice_logs.restore_log, log_id=answer.log_id)
+            except ServiceError as error:
+                show_error(error)
             await self.load()
 
-        name = piece_name(log.composer, log.work_title, ACTIVITY_LABELS.get(log.activity_type, "practice"))
-        undo_bar(self.notices, f"Removed {duration(log.duration_seconds)} of {name}", restore)
+        undo_bar(self.notices, "Log removed", restore)
 
     async def _move(self, days: int) -> None:
         self.before += timedelta(days=days)

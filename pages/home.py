@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from app.events import logs_changed
 from components.format import ACTIVITY_LABELS, STATUS_LABELS, clock, day_name, duration, piece_name
 from components.frame import frame
 from components.quick_log import open_quick_log
@@ -21,9 +22,10 @@ async def home() -> RedirectResponse | None:
         return RedirectResponse("/login")
     if not me.profile.display_name:
         return RedirectResponse("/welcome")
-    with frame("Dashboard", me, shortcuts={"q": lambda: open_quick_log(on_saved=lambda _: board.refresh())}):
+    with frame("Dashboard", me, shortcuts={"q": lambda: board.quick_log()}):
         board = DashboardView(me)
         await board.refresh()
+    logs_changed.subscribe(lambda user_id: board.refresh() if user_id == me.actor.id else None)
     return None
 
 
@@ -31,6 +33,10 @@ class DashboardView:
     def __init__(self, me: Me) -> None:
         self.me = me
         self.container = ui.column().classes("w-full gap-4")
+
+    def quick_log(self, preset: dict | None = None) -> None:  # type: ignore[type-arg]
+        instrument = self.me.preferences.get("defaultInstrument") or self.me.profile.primary_instrument or "piano"
+        open_quick_log(preset, timezone=self.me.actor.timezone, instrument=instrument, on_saved=self.refresh)
 
     async def refresh(self) -> None:
         data = await act(dashboard.dashboard, write=False)
@@ -78,15 +84,15 @@ class DashboardView:
             ui.button("Start timer", icon="play_arrow", on_click=lambda: ui.navigate.to("/timer?start=1")).props(
                 "unelevated color=primary size=lg"
             ).mark("start-timer")
-            ui.button(
-                "Quick log", icon="bolt", on_click=lambda: open_quick_log(on_saved=lambda _: self.refresh())
-            ).props("outline color=primary size=lg").mark("quick-log-open")
+            ui.button("Quick log", icon="bolt", on_click=lambda: self.quick_log()).props(
+                "outline color=primary size=lg"
+            ).mark("quick-log-open")
             for template in data.templates[:6]:
                 preset = template.model_dump(by_alias=True, mode="json")
                 ui.button(
                     template.template_name,
                     icon="replay",
-                    on_click=lambda p=preset: open_quick_log(p, on_saved=lambda _: self.refresh()),
+                    on_click=lambda p=preset: self.quick_log(p),
                 ).props("outline rounded no-caps").mark("template-button")
 
     def _recent(self, data: Dashboard) -> None:

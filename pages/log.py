@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from fastapi.responses import RedirectResponse
@@ -11,9 +12,10 @@ from components.feedback import show_error
 from components.format import duration
 from components.frame import frame
 from components.log_form import LogForm, initial_from_log
-from components.session import act, signed_in
+from components.session import Me, act, signed_in
 from services import catalogue, practice_logs, templates
-from services.errors import Conflict, InvalidInput, NotFound, ServiceError
+from services.errors import InvalidInput, NotFound, ServiceError
+from services.sync import ChangeResult
 
 
 @ui.page("/log/new")
@@ -21,40 +23,21 @@ async def new_log_page(piece: str = "") -> RedirectResponse | None:
     me = await signed_in()
     if me is None:
         return RedirectResponse("/login")
-    initial = {}
-    if piece:
-        try:
-            found = await act(catalogue.get_piece, write=False, piece_id=uuid.UUID(piece))
-            initial = {
-                "sheetMusicId": str(found.id),
-                "composer": found.composer,
-                "workTitle": found.title,
-                "targetTempo": found.suggested_tempo,
-            }
-        except (ValueError, NotFound):
-            pass
-    client_id = str(uuid.uuid4())
-    with frame("New practice log", me):
-        with ui.card().classes("w-full"):
-            form = LogForm(timezone=me.actor.timezone, instrument=_default_instrument(me), initial=initial)
+    initial = await _piece_initial(piece)
 
-        async def save() -> None:
-            try:
-                saved = await act(practice_logs.log_practice, data={**form.values(), "id": client_id})
-            except InvalidInput as error:
-                form.show_problems(error)
-                return
-            except ServiceError as error:
-                show_error(error)
-                return
-            ui.notify(f"Saved {duration(saved.log.duration_seconds)} of practice", type="positive")
+    async def answered(answer: ChangeResult) -> None:
+        if answer.status == "applied" and answer.log is not None:
+            ui.notify(f"Saved {duration(answer.log.duration_seconds)} of practice", type="positive")
             ui.navigate.to("/history")
 
+    with frame("New practice log", me):
+        with ui.card().classes("w-full"):
+            form = LogForm(
+                timezone=me.actor.timezone, instrument=_default_instrument(me), initial=initial, on_answer=answered
+            )
         with ui.row().classes("w-full justify-end gap-2"):
-            ui.button("Save as template", icon="bookmark_add", on_click=lambda: save_as_template(form)).props(
-                "flat"
-            ).mark("log-save-template")
-            ui.button("Save", icon="check", on_click=save).props("unelevated color=primary").mark("log-save")
+            ui.button("Save as template", icon="bookmark_add", on_click=lambda: save_as_template(form)).props("flat")
+            form.save_button("Save")
     return None
 
 
@@ -67,31 +50,53 @@ async def edit_log_page(log_id: str) -> RedirectResponse | None:
         try:
             log = await act(practice_logs.get_log, write=False, log_id=uuid.UUID(log_id))
         except (ValueError, NotFound):
-            ui.label("This log does not exist or was removed.").mark("log-missing")
+            ui.label("This log does not exist or was removed.")
             ui.button("Back to history", on_click=lambda: ui.navigate.to("/history")).props("flat")
             return None
+
+        async def answered(answer: ChangeResult) -> None:
+            if answer.status == "applied":
+                ui.notify("Changes saved", type="positive")
+                ui.navigate.to("/history")
+            elif answer.status == "conflict":
+                conflict_dialog(answer, log_id)
+
         with ui.card().classes("w-full"):
-            form = LogForm(timezone=me.actor.timezone, instrument=log.instrument, initial=initial_from_log(log))
-
-        async def save() -> None:
-            try:
-                await act(practice_logs.update_log, log_id=log.id, data={**form.values(), "version": log.version})
-            except InvalidInput as error:
-                form.show_problems(error)
-                return
-            except Conflict as error:
-                _changed_elsewhere(error.message, log_id)
-                return
-            except ServiceError as error:
-                show_error(error)
-                return
-            ui.notify("Changes saved", type="positive")
-            ui.navigate.to("/history")
-
+            form = LogForm(
+                timezone=me.actor.timezone,
+                instrument=log.instrument,
+                initial=initial_from_log(log),
+                log_id=str(log.id),
+                base_version=log.version,
+                on_answer=answered,
+            )
         with ui.row().classes("w-full justify-end gap-2"):
             ui.button("Cancel", on_click=lambda: ui.navigate.to("/history")).props("flat")
-            ui.button("Save changes", icon="check", on_click=save).props("unelevated color=primary").mark("log-save")
+            form.save_button("Save changes")
     return None
+
+
+def conflict_dialog(answer: ChangeResult, log_id: str) -> None:
+    """The log changed on another device: the musician chooses; nothing is overwritten silently."""
+    theirs = answer.log
+    with ui.dialog(value=True).props("persistent") as dialog, ui.card().classes("max-w-lg"):
+        ui.label("Changed on another device").classes("text-h6")
+        ui.label(answer.message or "This log was changed elsewhere after you opened it.")
+        if theirs is not None:
+            state = "deleted" if not theirs.is_active else f"now {duration(theirs.duration_seconds)}"
+            ui.label(f"The saved version is {state}, rated {theirs.self_rating or '-'}/10.").classes("text-grey-7")
+
+        def choose(choice: str) -> None:
+            ui.run_javascript(f"MirubatoOutbox.resolve({json.dumps(str(answer.id))}, {json.dumps(choice)})")
+            dialog.close()
+            if choice == "theirs":
+                ui.navigate.to(f"/log/{log_id}/edit")
+
+        with ui.row().classes("w-full justify-end"):
+            ui.button("Keep theirs", on_click=lambda: choose("theirs")).props("flat").mark("conflict-theirs")
+            ui.button("Keep mine", on_click=lambda: choose("mine")).props("unelevated color=primary").mark(
+                "conflict-mine"
+            )
 
 
 async def save_as_template(form: LogForm) -> None:
@@ -99,24 +104,23 @@ async def save_as_template(form: LogForm) -> None:
     with ui.dialog(value=True) as dialog, ui.card().classes("w-full max-w-sm"):
         ui.label("Save as template").classes("text-h6")
         name = (
-            ui.input("Template name", value=(form.title.value or form.activity.value or "")[:100])
+            ui.input("Template name", value=(form.value("workTitle") or "")[:100])
             .props("outlined autofocus")
             .classes("w-full")
-            .mark("template-name")
         )
 
         async def save() -> None:
-            values = form.values()
+            minutes = form.value("minutes")
             data = {
                 "templateName": name.value,
-                "activityType": values["activityType"],
-                "instrument": values["instrument"],
-                "durationSeconds": values["durationSeconds"],
-                "composer": values["composer"],
-                "workTitle": values["workTitle"],
-                "movementSection": values["movementSection"],
-                "tempo": values.get("tempoPracticed"),
-                "focusAreas": values.get("focusAreas") or None,
+                "activityType": form.value("activityType"),
+                "instrument": form.value("instrument"),
+                "durationSeconds": round(float(minutes) * 60) if minutes else None,
+                "composer": form.value("composer") or None,
+                "workTitle": form.value("workTitle") or None,
+                "movementSection": form.value("movementSection") or None,
+                "tempo": int(form.value("tempoPracticed")) if form.value("tempoPracticed") else None,
+                "focusAreas": form.value("focusAreas") or None,
             }
             try:
                 _, created = await act(templates.save_template, data=data)
@@ -131,18 +135,23 @@ async def save_as_template(form: LogForm) -> None:
 
         with ui.row().classes("w-full justify-end"):
             ui.button("Cancel", on_click=dialog.close).props("flat")
-            ui.button("Save", on_click=save).props("unelevated color=primary").mark("template-save")
+            ui.button("Save", on_click=save).props("unelevated color=primary")
 
 
-def _changed_elsewhere(message: str, log_id: str) -> None:
-    with ui.dialog(value=True) as dialog, ui.card():
-        ui.label("Changed on another device").classes("text-h6")
-        ui.label(message)
-        ui.label("Reload to see the newest version, then make your change again.")
-        with ui.row().classes("w-full justify-end"):
-            ui.button("Keep editing", on_click=dialog.close).props("flat")
-            ui.button("Reload", on_click=lambda: ui.navigate.to(f"/log/{log_id}/edit")).props("unelevated")
+async def _piece_initial(piece: str) -> dict[str, object]:
+    if not piece:
+        return {}
+    try:
+        found = await act(catalogue.get_piece, write=False, piece_id=uuid.UUID(piece))
+    except (ValueError, NotFound):
+        return {}
+    return {
+        "sheetMusicId": str(found.id),
+        "composer": found.composer,
+        "workTitle": found.title,
+        "targetTempo": found.suggested_tempo,
+    }
 
 
-def _default_instrument(me) -> str:  # type: ignore[no-untyped-def]
+def _default_instrument(me: Me) -> str:
     return me.preferences.get("defaultInstrument") or me.profile.primary_instrument or "piano"

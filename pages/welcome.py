@@ -38,7 +38,10 @@ async def welcome_page() -> RedirectResponse | None:
         save = ui.button("Start practising").props("unelevated color=primary").classes("w-full").mark("welcome-save")
 
     async def detect_zone() -> None:
-        detected = await ui.run_javascript("Intl.DateTimeFormat().resolvedOptions().timeZone")
+        try:
+            detected = await ui.run_javascript("Intl.DateTimeFormat().resolvedOptions().timeZone", timeout=5)
+        except TimeoutError:
+            return  # the page was left before the browser answered; the field keeps UTC
         if detected and zone.value == "UTC":
             zone.value = detected
 

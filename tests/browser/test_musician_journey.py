@@ -38,7 +38,7 @@ def test_a_new_musician_practises_logs_edits_and_builds_a_repertoire(page, serve
     page.get_by_text("Save your practice").wait_for()
     screenshot(page, "timer-review")
     page.get_by_role("button", name="Save all").click()
-    page.get_by_text("Saved").first.wait_for()
+    page.get_by_text(re.compile(r"Saved \d+ s of practice")).wait_for()
 
     # The log shows on the dashboard and in the history.
     page.goto(f"{server.url}/")

@@ -1,0 +1,56 @@
+"""The page's end of offline sync: applies what the browser's outbox sends, answers each change."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from nicegui import app, events, ui
+
+from app.events import logs_changed
+from components.session import SignedOut, act, browser_actor
+from services import sync
+from services.sync import ChangeResult
+
+Listener = Callable[[ChangeResult], Awaitable[None] | None]
+
+
+class OutboxSync(ui.element, component="outbox_sync.js"):  # type: ignore[call-arg]
+    """One per page (the frame adds it). Forms register for the answers to their own changes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._listeners: dict[str, Listener] = {}
+        self.on("sync", self._receive)
+
+    def listen(self, origin: str, listener: Listener) -> None:
+        """Call ``listener`` with the answer to each change this page's ``origin`` queued."""
+        self._listeners[origin] = listener
+
+    async def _receive(self, event: events.GenericEventArguments) -> None:
+        changes: list[dict[str, Any]] = list((event.args or {}).get("changes") or [])
+        try:
+            result = await act(sync.apply_batch, batch={"changes": changes})
+        except SignedOut:
+            return  # the entries stay queued until someone signs in again
+        self.run_method("acknowledge", [r.model_dump(mode="json", by_alias=True) for r in result.results])
+        origins = {str(c.get("id")): c.get("origin") for c in changes}
+        for answer in result.results:
+            listener = self._listeners.get(origins.get(str(answer.id)) or "")
+            if listener is not None:
+                outcome = listener(answer)
+                if outcome is not None:
+                    await outcome
+        if actor := await browser_actor():
+            logs_changed.emit(actor.id)
+
+
+def page_sync() -> OutboxSync | None:
+    """The sync element of the page being built or handled."""
+    return app.storage.client.get("outbox_sync")
+
+
+def install_page_sync() -> OutboxSync:
+    element = OutboxSync()
+    app.storage.client["outbox_sync"] = element
+    return element

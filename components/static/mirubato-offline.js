@@ -1,0 +1,328 @@
+// What the browser must do by itself, with or without a connection: the outbox of queued
+// changes, the drafts of open log forms, and the practice timer's state. Plain script (no
+// framework) so that the app pages and the offline shell share it.
+// NOTE: the change and answer formats are shared with services/sync.py; the timer state with
+// components/practice_timer.js.
+(function () {
+  "use strict";
+  const OUTBOX = "mirubato.outbox";
+  const TIMER = "mirubato.timer";
+  const LEASE = "mirubato.outbox.lease";
+  const TAB = uuid4();
+
+  function uuid4() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  function connected() {
+    return Boolean(window.socket && window.socket.connected) && navigator.onLine;
+  }
+
+  function notify(message, type) {
+    if (window.Quasar && Quasar.Notify) {
+      Quasar.Notify.create({ message, type: type || "info", multiLine: true, timeout: 5000 });
+    } else {
+      window.dispatchEvent(new CustomEvent("mirubato:notice", { detail: { message, type } }));
+    }
+  }
+
+  // ---- Outbox: changes wait here until the server acknowledges their id -------------------
+  function read() {
+    try {
+      const entries = JSON.parse(localStorage.getItem(OUTBOX) || "[]");
+      return Array.isArray(entries) ? entries : [];
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function write(entries) {
+    localStorage.setItem(OUTBOX, JSON.stringify(entries)); // may throw when storage is full
+    window.dispatchEvent(new CustomEvent("mirubato:outbox"));
+  }
+
+  const Outbox = {
+    entries: read,
+    counts() {
+      const entries = read();
+      const pending = entries.filter((e) => e.state === "pending").length;
+      return { pending, attention: entries.length - pending };
+    },
+    enqueue(change) {
+      const entry = { id: uuid4(), queuedAt: new Date().toISOString(), state: "pending", ...change };
+      const entries = read();
+      entries.push(entry);
+      try {
+        write(entries);
+      } catch (error) {
+        notify(
+          "This device's storage is full, so this change could not be kept. Everything saved before is safe; " +
+            "reconnect to sync it, or free some space.",
+          "negative"
+        );
+        throw error;
+      }
+      return entry;
+    },
+    batch(max) {
+      return read()
+        .filter((e) => e.state === "pending")
+        .slice(0, max)
+        .map((e) => ({
+          id: e.id, kind: e.kind, logId: e.logId, baseVersion: e.baseVersion ?? null, data: e.data ?? null,
+          queuedAt: e.queuedAt, origin: e.origin ?? null,
+        }));
+    },
+    acknowledge(results) {
+      const answers = new Map(results.map((r) => [r.id, r]));
+      const kept = [];
+      for (const entry of read()) {
+        const answer = answers.get(entry.id);
+        if (!answer) kept.push(entry);
+        else if (answer.status !== "applied") kept.push({ ...entry, state: answer.status, answer });
+      }
+      write(kept);
+    },
+    resolve(id, choice) {
+      // "mine": send again, based on what the server holds now; "theirs"/"discard": drop it.
+      const entries = read();
+      const index = entries.findIndex((e) => e.id === id);
+      if (index < 0) return;
+      const [entry] = entries.splice(index, 1);
+      const server = entry.answer && entry.answer.log;
+      const again = { kind: entry.kind, logId: entry.logId, data: entry.data, origin: entry.origin };
+      if (choice === "mine") {
+        if (entry.kind === "create") entries.push(fresh({ ...again, logId: uuid4() }));
+        else if (server && server.isActive === false && entry.kind !== "delete") {
+          entries.push(fresh({ kind: "restore", logId: entry.logId, baseVersion: server.version }));
+          entries.push(fresh({ ...again, baseVersion: server.version + 1 }));
+        } else entries.push(fresh({ ...again, baseVersion: server ? server.version : entry.baseVersion }));
+      }
+      write(entries);
+    },
+    forgetRejected(origin) {
+      write(read().filter((e) => !(e.origin === origin && e.state === "rejected")));
+    },
+    async withLock(work) {
+      // One tab at a time sends the outbox, so two tabs never send the same entry at once.
+      if (navigator.locks) {
+        return navigator.locks.request("mirubato-outbox", { ifAvailable: true }, (lock) => (lock ? work() : null));
+      }
+      const now = Date.now();
+      const lease = JSON.parse(localStorage.getItem(LEASE) || "null");
+      if (lease && lease.tab !== TAB && lease.until > now) return null;
+      localStorage.setItem(LEASE, JSON.stringify({ tab: TAB, until: now + 30000 }));
+      try {
+        return await work();
+      } finally {
+        localStorage.removeItem(LEASE);
+      }
+    },
+  };
+
+  function fresh(change) {
+    return { id: uuid4(), queuedAt: new Date().toISOString(), state: "pending", ...change };
+  }
+
+  // ---- Time: a wall-clock date and time in an IANA zone, as an instant ----------------------
+  function zoneOffsetMinutes(instant, zone) {
+    const parts = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", second: "2-digit",
+    }).formatToParts(instant);
+    const get = (type) => Number(parts.find((p) => p.type === type).value);
+    const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+    return (asUtc - instant.getTime()) / 60000;
+  }
+
+  function zonedIso(day, time, zone) {
+    if (!day || !time) return null;
+    const [y, m, d] = day.split("-").map(Number);
+    const [hh, mm] = time.split(":").map(Number);
+    const wall = Date.UTC(y, m - 1, d, hh, mm);
+    let instant = new Date(wall - zoneOffsetMinutes(new Date(wall), zone) * 60000);
+    instant = new Date(wall - zoneOffsetMinutes(instant, zone) * 60000); // settle across a DST edge
+    return instant.toISOString();
+  }
+
+  // ---- Forms: a draft of each open log form, kept in step with its fields --------------------
+  const drafts = {};
+  const early = {}; // field events that arrive before the form's init (init comes after the handshake)
+  const NUMBERS = ["tempoPracticed", "targetTempo", "selfRating", "accuracyPercentage", "notesPlayed", "notesCorrect"];
+  const TEXTS = ["composer", "workTitle", "movementSection", "practiceNotes", "audioRecordingUrl"];
+
+  function decode(raw, options) {
+    if (Array.isArray(raw)) return raw.map((item) => decode(item, options));
+    if (options && raw && typeof raw === "object" && "value" in raw) return options[raw.value];
+    return raw;
+  }
+
+  function number(value) {
+    if (value === null || value === undefined || value === "") return null;
+    const parsed = Number(value);
+    return Number.isFinite(parsed) ? parsed : null;
+  }
+
+  function toLog(draft) {
+    const v = draft.values;
+    const unchanged = v.day === draft.initial.day && v.start === draft.initial.start;
+    // The fields show whole minutes; the timer's exact seconds stay unless the minutes are edited.
+    const exactDuration = number(v.minutes) === number(draft.initial.minutes) && draft.exactDuration;
+    const log = {
+      activityType: v.activityType,
+      instrument: v.instrument || null,
+      startTime: unchanged && draft.exactStart ? draft.exactStart : zonedIso(v.day, v.start, draft.timezone),
+      durationSeconds: exactDuration ? draft.exactDuration
+        : number(v.minutes) === null ? null : Math.round(number(v.minutes) * 60),
+      sheetMusicId: v.sheetMusicId || null,
+      focusAreas: Array.isArray(v.focusAreas) && v.focusAreas.length ? v.focusAreas : null,
+    };
+    for (const name of TEXTS) log[name] = typeof v[name] === "string" && v[name].trim() ? v[name].trim() : null;
+    for (const name of NUMBERS) log[name] = number(v[name]);
+    for (const name of ["tempoPracticed", "targetTempo", "selfRating", "notesPlayed", "notesCorrect"]) {
+      if (log[name] !== null) log[name] = Math.round(log[name]);
+    }
+    if (draft.sessionId) log.sessionId = draft.sessionId;
+    return log;
+  }
+
+  const Forms = {
+    init(key, config) {
+      const draft = { ...config, values: { ...config.values }, initial: { ...config.values } };
+      for (const [field, raw] of early[key] || []) draft.values[field] = decode(raw, (draft.options || {})[field]);
+      delete early[key];
+      drafts[key] = draft;
+    },
+    set(key, field, raw) {
+      const draft = drafts[key];
+      if (draft) draft.values[field] = decode(raw, (draft.options || {})[field]);
+      else (early[key] ??= []).push([field, raw]);
+    },
+    submit(key) {
+      const draft = drafts[key];
+      if (!draft) return null;
+      Outbox.forgetRejected(key);
+      const change = { kind: draft.kind, logId: draft.logId, baseVersion: draft.baseVersion ?? null, data: toLog(draft),
+        origin: key };
+      let entry;
+      try {
+        entry = Outbox.enqueue(change);
+      } catch (error) {
+        return null;
+      }
+      if (!connected()) {
+        notify("Saved on this device. It will sync when you are back online.", "info");
+        if (draft.kind === "create" && !draft.fixedId) draft.logId = uuid4(); // another save is another log
+      }
+      return entry.id;
+    },
+    submitAll(keys) {
+      // The timer's review: every block not yet saved, in one go.
+      for (const key of keys) if (drafts[key] && !drafts[key].done) Forms.submit(key);
+    },
+    markDone(key) {
+      if (drafts[key]) drafts[key].done = true;
+    },
+    queueDelete(logId, baseVersion, origin) {
+      Outbox.enqueue({ kind: "delete", logId, baseVersion, origin });
+      if (!connected()) notify("Removed on this device. It will sync when you are back online.", "info");
+    },
+  };
+
+  // ---- Timer state: wall-clock segments, shared by the timer page and the offline shell -------
+  const Timer = {
+    blank(activity, reminderMinutes) {
+      return { status: "idle", activity: activity || "repertoire", segments: [], sessionId: null, blocks: null,
+        reminderMinutes: reminderMinutes || 0, lastReminder: null };
+    },
+    load(activity, reminderMinutes) {
+      try {
+        const saved = JSON.parse(localStorage.getItem(TIMER) || "null");
+        if (saved && Array.isArray(saved.segments)) return saved;
+      } catch (error) {
+        /* a damaged entry starts a fresh timer */
+      }
+      return Timer.blank(activity, reminderMinutes);
+    },
+    save(state) {
+      localStorage.setItem(TIMER, JSON.stringify(state));
+      window.dispatchEvent(new CustomEvent("mirubato:timer"));
+    },
+    elapsed(state, now) {
+      return state.segments.reduce((sum, s) => sum + ((s.end ?? now) - s.start), 0) / 1000;
+    },
+    start(state, now) {
+      if (state.status !== "idle") return false;
+      state.status = "running";
+      state.segments = [{ activity: state.activity, start: now, end: null }];
+      state.lastReminder = now;
+      return true;
+    },
+    pause(state, now) {
+      if (state.status !== "running") return false;
+      state.segments[state.segments.length - 1].end = now;
+      state.status = "paused";
+      return true;
+    },
+    resume(state, now) {
+      if (state.status !== "paused") return false;
+      state.segments.push({ activity: state.activity, start: now, end: null });
+      state.status = "running";
+      return true;
+    },
+    changeActivity(state, activity, now) {
+      state.activity = activity;
+      if (state.status === "running") {
+        state.segments[state.segments.length - 1].end = now;
+        state.segments.push({ activity, start: now, end: null });
+      }
+    },
+    stop(state, now) {
+      if (state.status !== "running" && state.status !== "paused") return false;
+      const last = state.segments[state.segments.length - 1];
+      if (last.end === null) last.end = now;
+      state.status = "stopped";
+      state.blocks = Timer.merge(state.segments, now).map((block) => ({ ...block, id: uuid4() }));
+      return true;
+    },
+    merge(segments, now) {
+      // Consecutive segments of one activity (a pause in between) make one block, and one log.
+      const blocks = [];
+      for (const s of segments) {
+        const end = s.end ?? now;
+        const last = blocks[blocks.length - 1];
+        if (last && last.activity === s.activity) {
+          last.seconds += (end - s.start) / 1000;
+          last.end = end;
+        } else blocks.push({ activity: s.activity, start: s.start, end, seconds: (end - s.start) / 1000 });
+      }
+      return blocks
+        .filter((b) => b.seconds >= 1)
+        .map((b) => ({ ...b, seconds: Math.round(b.seconds), startTime: new Date(b.start).toISOString(),
+          endTime: new Date(b.end).toISOString() }));
+    },
+    queueBlocks(state, details) {
+      // Offline review: each block becomes a queued log with the block's own id (saved once, ever).
+      for (const block of state.blocks || []) {
+        const extra = details[block.id] || {};
+        Outbox.enqueue({ kind: "create", logId: block.id, origin: "timer", data: {
+          activityType: block.activity, instrument: extra.instrument || null, startTime: block.startTime,
+          durationSeconds: Math.max(1, Math.round((number(extra.minutes) ?? block.seconds / 60) * 60)),
+          workTitle: extra.workTitle || null, selfRating: number(extra.selfRating),
+          sessionId: state.sessionId || null,
+        } });
+      }
+    },
+  };
+
+  window.MirubatoOutbox = Outbox;
+  window.MirubatoForms = Forms;
+  window.MirubatoTimer = Timer;
+  window.MirubatoTime = { zonedIso };
+  window.Mirubato = { uuid4, connected, notify };
+})();

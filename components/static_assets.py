@@ -1,0 +1,36 @@
+"""Our own static files (offline script, shell, service worker, icons) and their version stamp."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import nicegui
+
+import app as mirubato
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _asset_version() -> str:
+    """Changes whenever a static file or a version changes, so browsers pick up the new service worker."""
+    digest = hashlib.sha256(f"{mirubato.__version__}:{nicegui.__version__}".encode())
+    for path in sorted(STATIC.rglob("*")):
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+ASSET_VERSION = _asset_version()
+HEAD = (
+    '<link rel="manifest" href="/manifest.webmanifest">'
+    '<meta name="theme-color" content="#4f46b8">'
+    '<link rel="apple-touch-icon" href="/static/icons/apple-touch-icon.png">'
+    f'<script src="/static/mirubato-offline.js?v={ASSET_VERSION}"></script>'
+    '<script>if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js");</script>'
+)
+
+
+def versioned(name: str) -> str:
+    """A static text file with its __VERSION__ placeholders filled in."""
+    return (STATIC / name).read_text(encoding="utf-8").replace("__VERSION__", ASSET_VERSION)

@@ -1,0 +1,36 @@
+"""The installable app: web manifest, service worker (root scope), offline shell, static assets.
+
+Everything is served by the app itself; nothing comes from a CDN.
+"""
+
+from __future__ import annotations
+
+from fastapi import Response
+from nicegui import app
+
+from components.static_assets import STATIC, versioned
+
+
+@app.get("/sw.js", include_in_schema=False)
+def service_worker() -> Response:
+    return Response(
+        versioned("sw.js"),
+        media_type="text/javascript",
+        headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"},
+    )
+
+
+@app.get("/offline", include_in_schema=False)
+def offline_shell() -> Response:
+    return Response(versioned("offline.html"), media_type="text/html", headers={"Cache-Control": "no-cache"})
+
+
+@app.get("/manifest.webmanifest", include_in_schema=False)
+def manifest() -> Response:
+    return Response((STATIC / "manifest.webmanifest").read_bytes(), media_type="application/manifest+json")
+
+
+def install_static() -> None:
+    if not getattr(app.state, "static_installed", False):
+        app.add_static_files("/static", STATIC)
+        app.state.static_installed = True
