@@ -43,6 +43,19 @@ export default {
     this.timer = setInterval(this.refresh, 500);
     window.addEventListener("online", this.refresh);
     window.addEventListener("offline", this.refresh);
+    window.addEventListener("mirubato:outbox", this.refresh);
+    const attach = () => {
+      if (!window.socket) return setTimeout(attach, 100);
+      window.socket.on("connect", () => {
+        this.online = true;
+        this.refresh();
+      });
+      window.socket.on("disconnect", () => {
+        this.online = false;
+        this.refresh();
+      });
+    };
+    attach();
     this.refresh();
   },
   methods: {
@@ -54,5 +67,6 @@ export default {
     clearInterval(this.timer);
     window.removeEventListener("online", this.refresh);
     window.removeEventListener("offline", this.refresh);
+    window.removeEventListener("mirubato:outbox", this.refresh);
   },
 };

@@ -172,7 +172,12 @@ class LogForm(ui.column):
             },
             "values": {**draft, "sheetMusicId": values.get("sheetMusicId")},
         }
-        ui.run_javascript(f"MirubatoForms.init({json.dumps(self.key)}, {json.dumps(config, default=str)})")
+        script = f"MirubatoForms.init({json.dumps(self.key)}, {json.dumps(config, default=str)})"
+        if ui.context.client.has_socket_connection:
+            ui.run_javascript(script)  # a form opened later, e.g. in a dialog
+        else:
+            # Built with the page: the draft must exist even if the connection drops before the handshake.
+            ui.add_body_html(f"<script>{_script_safe(script)}</script>")
 
     def _piece_fields(self, values: dict[str, Any]) -> None:
         piece_id = str(values["sheetMusicId"]) if values.get("sheetMusicId") else None
@@ -309,6 +314,11 @@ class LogForm(ui.column):
             self.widgets["workTitle"].set_autocomplete(
                 await act(suggestions.titles, write=False, text=text, composer=self.widgets["composer"].value or None)
             )
+
+
+def _script_safe(script: str) -> str:
+    """Keep JSON inside a <script> element from ending it early."""
+    return script.replace("</", "<\\/")
 
 
 def _start_of(values: dict[str, Any], timezone: str) -> datetime:

@@ -35,12 +35,23 @@ class OutboxSync(ui.element, component="outbox_sync.js"):  # type: ignore[call-a
             return  # the entries stay queued until someone signs in again
         self.run_method("acknowledge", [r.model_dump(mode="json", by_alias=True) for r in result.results])
         origins = {str(c.get("id")): c.get("origin") for c in changes}
+        unheard = 0
         for answer in result.results:
             listener = self._listeners.get(origins.get(str(answer.id)) or "")
             if listener is not None:
                 outcome = listener(answer)
                 if outcome is not None:
                     await outcome
+            elif answer.status != "applied":
+                unheard += 1  # queued on a page that is gone (e.g. reloaded after a long outage)
+        if unheard:
+            ui.notify(
+                f"{unheard} change(s) you saved offline need your decision. Tap the sync status at the top "
+                "to review them.",
+                type="warning",
+                multi_line=True,
+                timeout=10000,
+            )
         if actor := await browser_actor():
             logs_changed.emit(actor.id)
 

@@ -15,7 +15,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 def _asset_version() -> str:
     """Changes whenever a static file or a version changes, so browsers pick up the new service worker."""
     digest = hashlib.sha256(f"{mirubato.__version__}:{nicegui.__version__}".encode())
-    for path in sorted(STATIC.rglob("*")):
+    for path in sorted(STATIC.parent.rglob("*.js")) + sorted(STATIC.rglob("*")):
         if path.is_file():
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

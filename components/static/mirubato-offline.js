@@ -205,7 +205,10 @@
     },
     submit(key) {
       const draft = drafts[key];
-      if (!draft) return null;
+      if (!draft) {
+        notify("This form is still loading. Please try again in a moment.", "warning");
+        return null;
+      }
       Outbox.forgetRejected(key);
       const change = { kind: draft.kind, logId: draft.logId, baseVersion: draft.baseVersion ?? null, data: toLog(draft),
         origin: key };

@@ -48,10 +48,8 @@ def mail() -> Iterator[MailSink]:
         yield sink
 
 
-@pytest.fixture(scope="module")
-def server(mail: MailSink, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data_dir = tmp_path_factory.mktemp("server")
-    port = free_port()
+def start_server(data_dir: Path, port: int, mail: MailSink) -> Server:
+    """A `mirubato serve` process on loopback; the same data directory and port may be reused after a kill."""
     url = f"http://127.0.0.1:{port}"
     env = clean_env(
         MIRUBATO_DATA_DIR=str(data_dir),
@@ -60,17 +58,27 @@ def server(mail: MailSink, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         MIRUBATO_SMTP_PORT=str(mail.port),
         MIRUBATO_RATE_VERIFY_PER_IP="1000",
         MIRUBATO_RATE_LOGIN_PER_IP="1000",
+        MIRUBATO_RATE_WRITES_PER_USER="100000",
     )
-    with (data_dir / "server.log").open("w") as log:
-        process = subprocess.Popen(
-            [MIRUBATO, "serve", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env
-        )
-        try:
-            wait_until_healthy(url, process)
-            yield Server(url=url, mail=mail, data_dir=data_dir, process=process)
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
+    log = (data_dir / "server.log").open("a")
+    process = subprocess.Popen([MIRUBATO, "serve", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
+    wait_until_healthy(url, process)
+    return Server(url=url, mail=mail, data_dir=data_dir, process=process)
+
+
+def stop_server(server: Server) -> None:
+    if server.process.poll() is None:
+        server.process.terminate()
+        server.process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(mail: MailSink, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = start_server(tmp_path_factory.mktemp("server"), free_port(), mail)
+    try:
+        yield running
+    finally:
+        stop_server(running)
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +87,14 @@ def browser() -> Iterator[Browser]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+def onboard(page: Page, server: Server, email: str, name: str = "Musician") -> None:
+    """Sign in as a new user and finish onboarding, ending on the dashboard."""
+    sign_in_through_email(page, server, email)
+    page.get_by_label("Your name").fill(name)
+    page.get_by_role("button", name="Start practising").click()
+    page.wait_for_url(f"{server.url}/")
 
 
 @pytest.fixture
