@@ -1,4 +1,4 @@
-"""The `mirubato` command line: serve, migrate, seed."""
+"""The `mirubato` command line: serve, migrate, seed, rebuild progress, make an admin."""
 
 from __future__ import annotations
 
@@ -43,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     _command(db_commands, "current", "print the database's revision and the newest one", _db_current)
 
     _command(commands, "seed", "load (or refresh) the starter catalogue of sheet music", _seed)
+    progress = commands.add_parser("progress", help="progress: rebuild levels, streaks and achievements from the logs")
+    progress_commands = progress.add_subparsers(title="progress commands", metavar="PROGRESS_COMMAND", required=True)
+    rebuild = _command(progress_commands, "rebuild", "recompute progress from the logs alone", _progress_rebuild)
+    rebuild.add_argument("--email", help="only this user (default: everyone)")
     admin = _command(commands, "create-admin", "give EMAIL the admin role (creating the account if new)", _create_admin)
     admin.add_argument("email", metavar="EMAIL")
     return parser
@@ -116,6 +120,25 @@ def _seed(settings: Settings, _: argparse.Namespace) -> int:
     with database.transaction() as session:
         report = seed_catalogue(session)
     print(f"catalogue: {report.added} added, {report.updated} updated, {report.unchanged} unchanged")
+    return 0
+
+
+def _progress_rebuild(settings: Settings, args: argparse.Namespace) -> int:
+    from app import schema
+    from services.progress_tracking import rebuild_progress, users_to_rebuild
+
+    database = _database(settings)
+    schema.upgrade(database)
+    with database.transaction(write=False) as session:
+        user_ids = users_to_rebuild(session, email=args.email)
+    if args.email and not user_ids:
+        print(f"mirubato: no user has the email {args.email}", file=sys.stderr)
+        return 2
+    changed = 0
+    for user_id in user_ids:  # one transaction per user: a long rebuild never holds the write lock for long
+        with database.transaction() as session:
+            changed += rebuild_progress(session, user_id)
+    print(f"progress rebuilt for {len(user_ids)} users: {changed} rows changed")
     return 0
 
 

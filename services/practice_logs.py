@@ -31,6 +31,7 @@ from services.practice_shapes import (
     QuickLogIn,
     SavedLog,
 )
+from services.progress_tracking import progress_changed
 from services.repertoire import refresh_piece_stats
 from services.validation import Page, page_of, parse
 
@@ -236,8 +237,9 @@ def _replay(existing: PracticeLog, actor: Actor, log_in: LogIn, values: dict[str
 
 
 def _pieces_changed(session: Session, row: PracticeLog, *also: uuid.UUID | None) -> None:
-    """Keep the per-piece statistics of the repertoire in step with the logs."""
+    """Keep the per-piece statistics of the repertoire and the user's progress in step with the logs."""
     session.flush()
+    progress_changed(session, row.user_id)
     for piece_id in {row.sheet_music_id, *also} - {None}:
         refresh_piece_stats(session, row.user_id, piece_id)  # type: ignore[arg-type]
 

@@ -14,6 +14,7 @@ from app.models import Instrument, Role, SkillLevel, User, utcnow
 from services import audit
 from services.actor import Actor
 from services.errors import InvalidInput, NotFound
+from services.progress_tracking import progress_changed
 from services.validation import Input, Output, Text100, TimeZoneName, Url, parse
 
 DEFAULT_PREFERENCES: dict[str, Any] = {
@@ -79,6 +80,7 @@ def update_profile(session: Session, *, actor: Actor, data: ProfileUpdate | Mapp
     changes = parse(ProfileUpdate, data).model_dump(exclude_unset=True)
     user = _own_row(session, actor)
     _refuse_nulls(changes, {"timezone"})
+    _timezone_changing(session, user, changes.get("timezone"))
     for name, value in changes.items():
         setattr(user, name, value)
     user.updated_at = utcnow()
@@ -93,6 +95,7 @@ def update_preferences(session: Session, *, actor: Actor, data: PreferencesUpdat
     user = _own_row(session, actor)
     timezone = changes.pop("timezone", None)
     if timezone:
+        _timezone_changing(session, user, timezone)
         user.timezone = timezone
     user.preferences = {**(user.preferences or {}), **changes}
     user.updated_at = utcnow()
@@ -153,3 +156,9 @@ def _refuse_nulls(changes: dict[str, Any], required: set[str]) -> None:
     for name in required:
         if name in changes and changes[name] is None:
             raise InvalidInput(name, "cannot be empty")
+
+
+def _timezone_changing(session: Session, user: User, timezone: str | None) -> None:
+    """Local days move with the time zone, and with them streaks and daily bonuses."""
+    if timezone and timezone != user.timezone:
+        progress_changed(session, user.id)

@@ -5,11 +5,19 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from app.api import auth, health, practice, sheet_music, sync, users
+from app.api import auth, health, practice, progress, sheet_music, sync, users
 from app.api.errors import error_body, install_error_handlers
 from app.api.middleware import RequestContextMiddleware
 
-ROUTERS = (health.router, auth.router, sheet_music.router, practice.router, sync.router, users.router)
+ROUTERS = (
+    health.router,
+    auth.router,
+    sheet_music.router,
+    practice.router,
+    progress.router,
+    sync.router,
+    users.router,
+)
 
 
 def install_api(app: FastAPI) -> None:

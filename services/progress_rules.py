@@ -1,0 +1,192 @@
+"""The rules of progress: skill areas, experience points, levels, trends and achievements.
+
+Pure functions over the facts of a musician's logs, so that the same logs always give the same
+numbers (the stored progress is rebuilt from the logs with exactly these rules).
+
+Experience points (XP), per instrument and skill area:
+  * 1 XP per whole minute practised, at most 180 XP for one log (a timer left running all
+    night does not make anyone a virtuoso);
+  * 10 XP for each local day with practice in that area (regular practice beats cramming).
+
+Levels: reaching level n takes 50 * n * (n - 1) XP in total, so level 2 needs 100 XP, level 3
+needs 300, level 10 needs 4,500 and level 20 needs 19,000 (an hour a day reaches level 10 in
+about two months and level 20 in about nine).
+
+Trends are moving averages over the last 10 logs that carry the measure: accuracy in percent,
+and speed as the tempo practised in percent of the log's target tempo.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from math import isqrt
+
+from app.models import ActivityType
+
+XP_PER_LOG_CAP = 180
+XP_PER_DAY = 10
+TREND_WINDOW = 10
+ALL_INSTRUMENTS = "all"
+OVERALL = "overall"
+
+SKILL_AREAS: dict[ActivityType, str] = {
+    ActivityType.SIGHT_READING: "sight_reading",
+    ActivityType.ENSEMBLE_READING: "sight_reading",
+    ActivityType.SCALES: "technique",
+    ActivityType.ARPEGGIOS: "technique",
+    ActivityType.ETUDES: "technique",
+    ActivityType.TECHNIQUE: "technique",
+    ActivityType.WARM_UP: "technique",
+    ActivityType.REPERTOIRE: "repertoire",
+    ActivityType.MEMORIZATION: "repertoire",
+    ActivityType.SLOW_PRACTICE: "repertoire",
+    ActivityType.MENTAL_PRACTICE: "musicianship",
+    ActivityType.TRANSPOSITION: "musicianship",
+    ActivityType.SCORE_REDUCTION: "musicianship",
+}
+
+TITLES = ((1, "Beginner"), (5, "Developing"), (10, "Intermediate"), (20, "Advanced"), (35, "Virtuoso"))
+LEVEL_MILESTONES = (5, 10, 20, 35, 50)
+
+
+@dataclass(frozen=True)
+class LogFact:
+    """What progress needs to know about one log (its day is the musician's local day)."""
+
+    log_id: uuid.UUID
+    day: date
+    instrument: str
+    activity: str
+    seconds: int
+    accuracy: float | None
+    tempo: int | None
+    target_tempo: int | None
+    piece: str | None
+
+
+@dataclass(frozen=True)
+class Achievement:
+    key: str
+    title: str
+    description: str
+
+
+ACHIEVEMENTS: tuple[Achievement, ...] = (
+    Achievement("first_log", "First notes", "Logged your first practice"),
+    Achievement("streak_7", "A week in a row", "Practised 7 days in a row"),
+    Achievement("streak_30", "A month in a row", "Practised 30 days in a row"),
+    Achievement("streak_100", "Hundred-day run", "Practised 100 days in a row"),
+    Achievement("hours_10", "Ten hours", "10 hours of practice in all"),
+    Achievement("hours_100", "A hundred hours", "100 hours of practice in all"),
+    Achievement("hours_1000", "A thousand hours", "1,000 hours of practice in all"),
+    Achievement("pieces_10", "Ten pieces", "Practised 10 different pieces"),
+    Achievement("pieces_100", "A hundred pieces", "Practised 100 different pieces"),
+    Achievement("target_tempo", "Up to speed", "Played a piece at its target tempo"),
+    Achievement("both_instruments", "Two instruments", "Practised both piano and guitar"),
+)
+ACHIEVEMENT_BY_KEY = {a.key: a for a in ACHIEVEMENTS}
+
+
+def skill_area(activity: str) -> str:
+    return SKILL_AREAS[ActivityType(activity)]
+
+
+def log_xp(seconds: int) -> int:
+    return min(max(seconds, 0) // 60, XP_PER_LOG_CAP)
+
+
+def experience(facts: Iterable[LogFact]) -> int:
+    """XP earned by these logs: minutes (capped per log) plus a bonus per day practised."""
+    facts = list(facts)
+    return sum(log_xp(f.seconds) for f in facts) + XP_PER_DAY * len({f.day for f in facts})
+
+
+def level_for(xp: int) -> int:
+    """The highest n with 50 * n * (n - 1) <= xp, i.e. (2n - 1)^2 <= 1 + 8 * xp / 100."""
+    return (1 + isqrt(1 + 8 * max(xp, 0) // 100)) // 2
+
+
+def xp_for_level(level: int) -> int:
+    return 50 * level * (level - 1)
+
+
+def title_for(level: int) -> str:
+    return [title for floor, title in TITLES if level >= floor][-1]
+
+
+def streak_ending(days: Iterable[date], last: date) -> int:
+    """The run of consecutive practice days that ends on ``last``."""
+    practised, run = set(days), 0
+    while last - timedelta(days=run) in practised:
+        run += 1
+    return run
+
+
+def moving_average(values: Sequence[float], window: int = TREND_WINDOW) -> float | None:
+    recent = list(values)[-window:]
+    return round(sum(recent) / len(recent), 1) if recent else None
+
+
+def accuracy_trend(facts: Sequence[LogFact]) -> float | None:
+    return moving_average([f.accuracy for f in facts if f.accuracy is not None])
+
+
+def speed_trend(facts: Sequence[LogFact]) -> float | None:
+    return moving_average([100 * f.tempo / f.target_tempo for f in facts if f.tempo and f.target_tempo])
+
+
+def earned_achievements(facts: Sequence[LogFact]) -> dict[str, date]:
+    """Each achievement reached by these logs (in time order), with the local day it was reached."""
+    earned: dict[str, date] = {}
+    if not facts:
+        return earned
+    earned["first_log"] = facts[0].day
+    _earn_running_totals(facts, earned)
+    _earn_streaks(sorted({f.day for f in facts}), earned)
+    if at_speed := next((f for f in facts if f.tempo and f.target_tempo and f.tempo >= f.target_tempo), None):
+        earned["target_tempo"] = at_speed.day
+    seen: set[str] = set()
+    for fact in facts:
+        seen.add(fact.instrument)
+        if len(seen) >= 2:
+            earned["both_instruments"] = fact.day
+            break
+    return earned
+
+
+def _earn_running_totals(facts: Sequence[LogFact], earned: dict[str, date]) -> None:
+    seconds, pieces = 0, set()
+    for fact in facts:
+        seconds += fact.seconds
+        if fact.piece:
+            pieces.add(fact.piece)
+        for hours in (10, 100, 1000):
+            if seconds >= hours * 3600:
+                earned.setdefault(f"hours_{hours}", fact.day)
+        for count in (10, 100):
+            if len(pieces) >= count:
+                earned.setdefault(f"pieces_{count}", fact.day)
+
+
+def _earn_streaks(days: list[date], earned: dict[str, date]) -> None:
+    run = 0
+    for index, day in enumerate(days):
+        run = run + 1 if index and day - days[index - 1] == timedelta(days=1) else 1
+        for length in (7, 30, 100):
+            if run >= length:
+                earned.setdefault(f"streak_{length}", day)
+
+
+def level_milestones(facts: Sequence[LogFact]) -> list[tuple[date, int]]:
+    """The local days on which these logs' XP crossed each milestone level."""
+    reached: list[tuple[date, int]] = []
+    minutes_xp, days = 0, set()
+    for fact in facts:
+        minutes_xp += log_xp(fact.seconds)
+        days.add(fact.day)
+        level = level_for(minutes_xp + XP_PER_DAY * len(days))
+        reached += [(fact.day, m) for m in LEVEL_MILESTONES if m <= level and m not in {r[1] for r in reached}]
+    return reached

@@ -1,0 +1,185 @@
+"""Keep the progress_tracking table in step with the logs, by rebuilding a user's rows from them.
+
+Any change to a user's logs (save, edit, delete, restore, sync) or time zone marks the user;
+just before the transaction commits, their rows are rebuilt from the logs alone with the rules
+in ``services.progress_rules``. A rebuild is therefore the same computation as the nightly
+"mirubato progress rebuild", and a batch of 100 synced changes rebuilds once, not 100 times.
+
+Rows: one per (instrument, skill area) practised, one per (instrument, "overall") and one for
+("all", "overall"), which also holds the user's achievements and dated milestones.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import event, func
+from sqlmodel import Session, col, select
+
+from app.models import PracticeLog, ProgressTracking, User, utcnow
+from services import progress_rules as rules
+from services.calendar_days import local_day
+from services.progress_rules import ALL_INSTRUMENTS, OVERALL, LogFact
+
+PENDING_KEY = "mirubato_progress_pending"
+Scope = tuple[str, str]
+
+
+def progress_changed(session: Session, user_id: uuid.UUID) -> None:
+    """Rebuild this user's progress when the current transaction commits."""
+    pending: set[uuid.UUID] | None = session.info.get(PENDING_KEY)
+    if pending is None:
+        pending = session.info[PENDING_KEY] = set()
+        event.listen(session, "before_commit", _rebuild_pending, once=True)
+    pending.add(user_id)
+
+
+def flush_progress(session: Session) -> None:
+    """Rebuild now whatever is pending (for reads later in the same transaction)."""
+    for user_id in session.info.pop(PENDING_KEY, set()):
+        rebuild_progress(session, user_id)
+    session.flush()
+
+
+def _rebuild_pending(session: Session) -> None:
+    pending = session.info.pop(PENDING_KEY, set())
+    for user_id in sorted(pending):
+        rebuild_progress(session, user_id)
+
+
+def rebuild_progress(session: Session, user_id: uuid.UUID) -> int:
+    """Recompute every progress row of one user from their active logs; returns how many rows changed."""
+    user = session.get(User, user_id)
+    if user is None:
+        return 0
+    changed = 0
+    facts = log_facts(session, user_id, user.timezone)
+    wanted = {scope: _row_values(group) for scope, group in _scopes(facts)}
+    _add_milestones(wanted, facts)
+    existing = {
+        (row.instrument, row.skill_area): row
+        for row in session.exec(select(ProgressTracking).where(ProgressTracking.user_id == user_id)).all()
+    }
+    for scope, values in wanted.items():
+        row = existing.pop(scope, None)
+        if row is None:
+            row = ProgressTracking(user_id=user_id, instrument=scope[0], skill_area=scope[1])
+        elif all(getattr(row, name) == value for name, value in values.items()):
+            continue
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.updated_at = utcnow()
+        session.add(row)
+        changed += 1
+    for stale in existing.values():
+        session.delete(stale)
+    return changed + len(existing)
+
+
+def users_to_rebuild(session: Session, *, email: str | None = None) -> list[uuid.UUID]:
+    """Every user's id (or the one with this email), for the rebuild command."""
+    query = select(User.id).order_by(col(User.id))
+    if email is not None:
+        query = query.where(func.lower(User.email) == email.strip().lower())
+    return list(session.exec(query).all())
+
+
+def log_facts(session: Session, user_id: uuid.UUID, timezone: str) -> list[LogFact]:
+    """The user's active logs as facts, oldest first, each on its local day."""
+    rows = session.exec(
+        select(
+            PracticeLog.id,
+            PracticeLog.start_time,
+            PracticeLog.instrument,
+            PracticeLog.activity_type,
+            PracticeLog.duration_seconds,
+            PracticeLog.accuracy_percentage,
+            PracticeLog.tempo_practiced,
+            PracticeLog.target_tempo,
+            PracticeLog.sheet_music_id,
+            PracticeLog.composer,
+            PracticeLog.work_title,
+        )
+        .where(PracticeLog.user_id == user_id, col(PracticeLog.is_active).is_(True))
+        .order_by(col(PracticeLog.start_time), col(PracticeLog.id))
+    ).all()
+    return [
+        LogFact(
+            log_id=log_id,
+            day=local_day(start, timezone),
+            instrument=instrument,
+            activity=activity,
+            seconds=seconds or 0,
+            accuracy=accuracy,
+            tempo=tempo,
+            target_tempo=target,
+            piece=piece_key(piece_id, composer, title),
+        )
+        for log_id, start, instrument, activity, seconds, accuracy, tempo, target, piece_id, composer, title in rows
+    ]
+
+
+def piece_key(piece_id: uuid.UUID | None, composer: str | None, title: str | None) -> str | None:
+    """One key per piece: the catalogue id, or the composer and title as typed (case and spaces ignored)."""
+    if piece_id is not None:
+        return str(piece_id)
+    if not title:
+        return None
+    return " ".join(f"{composer or ''}|{title}".lower().split())
+
+
+def _scopes(facts: list[LogFact]) -> Iterator[tuple[Scope, list[LogFact]]]:
+    groups: dict[Scope, list[LogFact]] = defaultdict(list)
+    for fact in facts:
+        groups[(fact.instrument, rules.skill_area(fact.activity))].append(fact)
+        groups[(fact.instrument, OVERALL)].append(fact)
+        groups[(ALL_INSTRUMENTS, OVERALL)].append(fact)
+    yield from groups.items()
+
+
+def _row_values(facts: list[LogFact]) -> dict[str, Any]:
+    xp = rules.experience(facts)
+    level = rules.level_for(xp)
+    last = facts[-1].day if facts else None
+    return {
+        "experience_points": xp,
+        "current_level": level,
+        "current_grade": rules.title_for(level),
+        "total_practice_time": sum(f.seconds for f in facts),
+        "consecutive_days": rules.streak_ending((f.day for f in facts), last) if last else 0,
+        "last_practice_date": max(f.day for f in facts) if facts else None,
+        "accuracy_trend": rules.accuracy_trend(facts),
+        "speed_trend": rules.speed_trend(facts),
+        "achievements": None,
+        "milestones": None,
+    }
+
+
+def _add_milestones(wanted: dict[Scope, dict[str, Any]], facts: list[LogFact]) -> None:
+    """Achievements go on the user's ("all", "overall") row; level milestones on each instrument's."""
+    total = wanted.get((ALL_INSTRUMENTS, OVERALL))
+    if total is None:
+        return
+    earned = rules.earned_achievements(facts)
+    total["achievements"] = sorted(earned, key=lambda key: (earned[key], key))
+    dated = [
+        {"date": day.isoformat(), "achievement": key, "title": rules.ACHIEVEMENT_BY_KEY[key].title}
+        for key, day in earned.items()
+    ]
+    for (instrument, area), values in wanted.items():
+        if area != OVERALL or instrument == ALL_INSTRUMENTS:
+            continue
+        reached = rules.level_milestones([f for f in facts if f.instrument == instrument])
+        values["milestones"] = [{"date": day.isoformat(), "achievement": f"level_{level}"} for day, level in reached]
+        dated += [
+            {
+                "date": day.isoformat(),
+                "achievement": f"{instrument}_level_{level}",
+                "title": f"Level {level} on {instrument}",
+            }
+            for day, level in reached
+        ]
+    total["milestones"] = sorted(dated, key=lambda m: (m["date"], m["achievement"]))

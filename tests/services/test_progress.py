@@ -1,0 +1,209 @@
+"""Progress on a real database: known logs across local midnight and a DST change give known numbers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import select
+
+from app.models import ProgressTracking
+from services import practice_logs, progress, sync, users
+from services.progress_tracking import rebuild_progress
+from tests.factories import new_user
+
+NEW_YORK = ZoneInfo("America/New_York")  # clocks go forward on 2026-03-08
+
+
+def at(day: int, hour: int, minute: int = 0) -> str:
+    return datetime(2026, 3, day, hour, minute, tzinfo=NEW_YORK).isoformat()
+
+
+def known_logs() -> list[dict]:
+    """Seven evenings at 23:30 local (3/2 to 3/8, across the DST change) and a guitar morning on 3/8."""
+    piece = {"composer": "J. S. Bach", "workTitle": "Invention No. 1"}
+    logs = [
+        {"activityType": "repertoire", "accuracyPercentage": 80, **piece},
+        {"activityType": "repertoire", "accuracyPercentage": 90, **piece},
+        {"activityType": "scales"},
+        {"activityType": "scales"},
+        {"activityType": "sight_reading"},
+        {"activityType": "repertoire", "tempoPracticed": 100, "targetTempo": 100, **piece},
+        {"activityType": "repertoire", **piece},
+    ]
+    bodies = [
+        {"id": str(uuid.uuid4()), "instrument": "piano", "startTime": at(2 + i, 23, 30), "durationSeconds": 1800, **log}
+        for i, log in enumerate(logs)
+    ]
+    guitar = {"activityType": "technique", "instrument": "guitar", "startTime": at(8, 9), "durationSeconds": 3600}
+    return [*bodies, {"id": str(uuid.uuid4()), **guitar}]
+
+
+def musician_with_known_logs(db):
+    actor = new_user(db, timezone="America/New_York")
+    bodies = known_logs()
+    for body in bodies:
+        with db.transaction() as session:
+            practice_logs.log_practice(session, actor=actor, data=body)
+    return actor, bodies
+
+
+def rows(db, actor) -> dict[tuple[str, str], dict]:
+    with db.transaction(write=False) as session:
+        found = session.exec(select(ProgressTracking).where(ProgressTracking.user_id == actor.id)).all()
+        return {
+            (r.instrument, r.skill_area): r.model_dump(exclude={"id", "created_at", "updated_at", "user_id"})
+            for r in found
+        }
+
+
+def test_known_logs_give_the_expected_levels_and_totals(db):
+    actor, _ = musician_with_known_logs(db)
+    table = rows(db, actor)
+    assert set(table) == {
+        ("all", "overall"),
+        ("piano", "overall"),
+        ("piano", "repertoire"),
+        ("piano", "technique"),
+        ("piano", "sight_reading"),
+        ("guitar", "overall"),
+        ("guitar", "technique"),
+    }
+    total = table[("all", "overall")]
+    assert total["total_practice_time"] == 7 * 1800 + 3600
+    assert total["experience_points"] == 270 + 7 * 10  # minutes + a bonus per local day
+    assert total["current_level"] == 3
+    assert total["consecutive_days"] == 7
+    assert total["last_practice_date"] == date(2026, 3, 8)
+    assert total["accuracy_trend"] == 85.0
+    assert total["speed_trend"] == 100.0
+    assert (table[("piano", "overall")]["experience_points"], table[("piano", "overall")]["current_level"]) == (280, 2)
+    assert table[("piano", "repertoire")]["experience_points"] == 120 + 40
+    assert table[("piano", "technique")]["experience_points"] == 60 + 20
+    assert table[("guitar", "technique")]["consecutive_days"] == 1
+
+
+def test_achievements_are_dated_by_local_day_across_dst(db):
+    actor, _ = musician_with_known_logs(db)
+    with db.transaction(write=False) as session:
+        earned = {a.key: a.earned_on for a in progress.achievements(session, actor=actor) if a.earned}
+    # In UTC every 23:30 log falls on the next day; the musician's days are what count.
+    assert earned == {
+        "first_log": date(2026, 3, 2),
+        "target_tempo": date(2026, 3, 7),
+        "both_instruments": date(2026, 3, 8),
+        "streak_7": date(2026, 3, 8),
+    }
+    assert rows(db, actor)[("all", "overall")]["achievements"] == [
+        "first_log",
+        "target_tempo",
+        "both_instruments",
+        "streak_7",
+    ]
+
+
+def test_the_streak_stays_alive_until_a_whole_local_day_is_missed(db):
+    actor, _ = musician_with_known_logs(db)
+    with db.transaction(write=False) as session:
+        next_day = progress.streaks(session, actor=actor, today=date(2026, 3, 9))
+        later = progress.streaks(session, actor=actor, today=date(2026, 3, 10))
+    assert (next_day.current, next_day.longest, next_day.at_risk, next_day.practised_today) == (7, 7, True, False)
+    assert (later.current, later.longest) == (0, 7)
+
+
+def test_deleting_editing_and_restoring_logs_update_progress(db):
+    actor, bodies = musician_with_known_logs(db)
+    guitar_log = uuid.UUID(bodies[-1]["id"])
+    with db.transaction() as session:
+        practice_logs.delete_log(session, actor=actor, log_id=guitar_log)
+    table = rows(db, actor)
+    assert ("guitar", "overall") not in table
+    assert table[("all", "overall")]["experience_points"] == 280
+    assert "both_instruments" not in table[("all", "overall")]["achievements"]
+
+    with db.transaction() as session:
+        practice_logs.restore_log(session, actor=actor, log_id=guitar_log)
+        first = uuid.UUID(bodies[0]["id"])
+        edited = {k: v for k, v in bodies[0].items() if k != "id"} | {"durationSeconds": 600}
+        practice_logs.update_log(session, actor=actor, log_id=first, data=edited)
+    table = rows(db, actor)
+    assert table[("all", "overall")]["total_practice_time"] == 600 + 6 * 1800 + 3600
+    assert table[("all", "overall")]["experience_points"] == 250 + 70
+
+
+def test_synced_changes_update_progress_once_per_batch(db):
+    actor, _ = musician_with_known_logs(db)
+    change = {
+        "id": str(uuid.uuid4()),
+        "kind": "create",
+        "logId": str(uuid.uuid4()),
+        "data": {"activityType": "scales", "instrument": "piano", "startTime": at(9, 23, 30), "durationSeconds": 600},
+    }
+    with db.transaction() as session:
+        sync.apply_batch(session, actor=actor, batch={"changes": [change]})
+    total = rows(db, actor)[("all", "overall")]
+    assert (total["consecutive_days"], total["last_practice_date"]) == (8, date(2026, 3, 9))
+
+
+def test_a_rebuild_from_the_logs_alone_gives_the_same_numbers(db):
+    actor, _ = musician_with_known_logs(db)
+    before = rows(db, actor)
+    with db.transaction() as session:
+        assert rebuild_progress(session, actor.id) == 0
+        for row in session.exec(select(ProgressTracking)).all():
+            session.delete(row)
+    assert rows(db, actor) == {}
+    with db.transaction() as session:
+        assert rebuild_progress(session, actor.id) == len(before)
+    assert rows(db, actor) == before
+
+
+def test_moving_to_another_time_zone_moves_the_days(db):
+    actor, _ = musician_with_known_logs(db)
+    with db.transaction() as session:
+        users.update_preferences(session, actor=actor, data={"timezone": "UTC"})
+    total = rows(db, actor)[("all", "overall")]
+    assert total["last_practice_date"] == date(2026, 3, 9)  # 23:30 EDT on 3/8 is 03:30 UTC on 3/9
+    assert total["milestones"][0] == {"date": "2026-03-03", "achievement": "first_log", "title": "First notes"}
+
+
+def test_the_overview_matches_the_spec_response(db):
+    actor, _ = musician_with_known_logs(db)
+    with db.transaction(write=False) as session:
+        view = progress.overview(session, actor=actor, today=date(2026, 3, 8))
+        piano = progress.instrument_progress(session, actor=actor, instrument="piano")
+        stats = progress.statistics(session, actor=actor)
+    assert (view.current_level, view.experience_points, view.consecutive_days) == (3, 340, 7)
+    assert (view.level_start_xp, view.next_level_xp, view.title) == (300, 600, "Beginner")
+    assert view.total_practice_time == 16200
+    assert [i.instrument for i in view.instruments] == ["piano", "guitar"]
+    assert len(view.recent_activity) == 5
+    assert [s.skill_area for s in piano.skills] == ["repertoire", "sight_reading", "technique"]
+    assert stats.by_instrument[0].model_dump() == {"name": "piano", "seconds": 12600, "logs": 7}
+    assert stats.average_log_seconds == 16200 // 8
+
+
+def test_a_new_musician_has_level_one_and_nothing_earned(db):
+    actor = new_user(db)
+    with db.transaction(write=False) as session:
+        view = progress.overview(session, actor=actor)
+        earned = [a for a in progress.achievements(session, actor=actor) if a.earned]
+    assert (view.current_level, view.experience_points, view.consecutive_days, view.instruments) == (1, 0, 0, [])
+    assert earned == []
+
+
+def test_the_rebuild_command_reproduces_progress(db, tmp_path, monkeypatch):
+    from app.cli import main
+
+    actor, _ = musician_with_known_logs(db)
+    before = rows(db, actor)
+    with db.transaction() as session:
+        for row in session.exec(select(ProgressTracking)).all():
+            row.experience_points = 1
+            session.add(row)
+    monkeypatch.setenv("MIRUBATO_DATABASE_URL", db.url)
+    monkeypatch.setenv("MIRUBATO_DATA_DIR", str(tmp_path))
+    assert main(["progress", "rebuild"]) == 0
+    assert rows(db, actor) == before
+    assert main(["progress", "rebuild", "--email", "nobody@example.com"]) == 2
