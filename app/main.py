@@ -21,6 +21,7 @@ from app.settings import Settings
 from pages import install_pages
 from services.auth import AuthConfig
 from services.catalogue_seed import seed_if_empty
+from services.chart_images import find_browser
 from services.mail import Mailer, SmtpConfig
 from services.rate_limits import Limits, RateLimiter
 
@@ -102,6 +103,7 @@ def _install_services(app: FastAPI, settings: Settings) -> None:
         refresh_lifetime=timedelta(days=settings.refresh_token_days),
         browser_lifetime=timedelta(days=settings.browser_session_days),
     )
+    app.state.chart_browser = find_browser(settings.chart_browser)
     app.state.mailer = Mailer(
         SmtpConfig(
             host=settings.smtp_host,

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     sqlite_synchronous: Literal["NORMAL", "FULL"] = "FULL"
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0, le=600_000)
+    chart_browser: str | None = Field(
+        default=None, description="Chromium for the charts in PDF reports; default: chromium found on PATH"
+    )
 
     smtp_host: str | None = None
     smtp_port: int = Field(default=25, ge=1, le=65535)

@@ -5,23 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from services.practice_shapes import ActivityType
+from services.labels import ACTIVITY_LABELS, activity_label  # noqa: F401  (pages read labels from here)
 
-ACTIVITY_LABELS: dict[str, str] = {
-    ActivityType.WARM_UP: "Warm-up",
-    ActivityType.SCALES: "Scales",
-    ActivityType.ARPEGGIOS: "Arpeggios",
-    ActivityType.TECHNIQUE: "Technique",
-    ActivityType.ETUDES: "Études",
-    ActivityType.REPERTOIRE: "Repertoire",
-    ActivityType.SIGHT_READING: "Sight-reading",
-    ActivityType.SLOW_PRACTICE: "Slow practice",
-    ActivityType.MEMORIZATION: "Memorization",
-    ActivityType.MENTAL_PRACTICE: "Mental practice",
-    ActivityType.ENSEMBLE_READING: "Ensemble reading",
-    ActivityType.TRANSPOSITION: "Transposition",
-    ActivityType.SCORE_REDUCTION: "Score reduction",
-}
 FOCUS_AREAS = [
     "accuracy",
     "rhythm",

@@ -7,11 +7,8 @@ remembering to add it here.
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Table, delete, or_, select, update
@@ -23,15 +20,10 @@ from services import audit
 from services.actor import Actor
 from services.auth_sessions import browser_ids_of
 from services.errors import NotFound
+from services.log_export import json_value, to_csv
 
 EXPORT_FORMAT = "mirubato-export/1"
 HIDDEN_COLUMNS = {"token_hash"}
-LOG_CSV_COLUMNS = [
-    "id", "start_time", "end_time", "duration_seconds", "activity_type", "instrument", "composer", "work_title",
-    "opus_number", "movement_section", "tempo_practiced", "target_tempo", "focus_areas", "self_rating",
-    "accuracy_percentage", "notes_played", "notes_correct", "practice_notes", "session_id", "sheet_music_id",
-    "is_active", "created_at", "updated_at",
-]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -60,12 +52,7 @@ def export_logs_csv(session: Session, *, actor: Actor) -> str:
     rows = session.exec(
         sqlmodel_select(PracticeLog).where(PracticeLog.user_id == user.id).order_by(col(PracticeLog.start_time))
     ).all()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(LOG_CSV_COLUMNS)
-    for log in rows:
-        writer.writerow([_csv_value(getattr(log, name)) for name in LOG_CSV_COLUMNS])
-    return buffer.getvalue()
+    return to_csv(rows)
 
 
 def delete_account(session: Session, *, actor: Actor) -> DeletedAccount:
@@ -110,18 +97,4 @@ def _user(session: Session, actor: Actor) -> User:
 
 
 def _plain_row(row: Any) -> dict[str, Any]:
-    return {key: ("(hidden)" if key in HIDDEN_COLUMNS else _json_value(value)) for key, value in row.items()}
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
-
-
-def _csv_value(value: Any) -> Any:
-    if isinstance(value, list):
-        return ";".join(str(item) for item in value)
-    return "" if value is None else _json_value(value)
+    return {key: ("(hidden)" if key in HIDDEN_COLUMNS else json_value(value)) for key, value in row.items()}

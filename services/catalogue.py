@@ -162,7 +162,7 @@ def list_pieces(
         .limit(q.limit)
         .offset(q.offset)
     ).all()
-    items = [_summary(row, has_notation=bool(notated)) for row, notated in rows]
+    items = [summary_of(row, has_notation=bool(notated)) for row, notated in rows]
     return page_of(items, total=total, limit=q.limit, offset=q.offset)
 
 
@@ -305,7 +305,7 @@ def _require_admin(actor: Actor | None) -> None:
         raise Forbidden("Only administrators can change the catalogue.")
 
 
-def _summary(row: SheetMusic, *, has_notation: bool) -> PieceSummary:
+def summary_of(row: SheetMusic, *, has_notation: bool) -> PieceSummary:
     plain = _plain(row, exclude=frozenset({"notation_data"}))
     return PieceSummary.model_validate({**plain, "tags": row.tags or [], "has_notation": has_notation})
 

@@ -8,8 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from app.api.deps import CATALOGUE_BODY_LIMIT, WRITE_LIMIT, CurrentActor, OptionalActor, SessionDep
-from services import catalogue
+from services import catalogue, recommendations
 from services.catalogue import CatalogueQuery, PieceIn, PieceOut, PieceSummary, PieceUpdate
+from services.recommendations import Recommendation, RecommendationQuery
 from services.validation import Page
 
 router = APIRouter(
@@ -23,6 +24,14 @@ def list_pieces(
 ) -> Page[PieceSummary]:
     """List pieces with filters (instrument, difficulty range, grade, period, composer, key, tags, q)."""
     return catalogue.list_pieces(session, actor=actor, query=query)
+
+
+@router.get("/recommended")
+def recommended_pieces(
+    session: SessionDep, actor: CurrentActor, query: Annotated[RecommendationQuery, Query()]
+) -> list[Recommendation]:
+    """Pieces to learn next for the user's instrument and level, each with a short reason."""
+    return recommendations.recommended(session, actor=actor, query=query)
 
 
 @router.get("/random")

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlmodel import select
 
@@ -12,41 +11,7 @@ from app.models import ProgressTracking
 from services import practice_logs, progress, sync, users
 from services.progress_tracking import rebuild_progress
 from tests.factories import new_user
-
-NEW_YORK = ZoneInfo("America/New_York")  # clocks go forward on 2026-03-08
-
-
-def at(day: int, hour: int, minute: int = 0) -> str:
-    return datetime(2026, 3, day, hour, minute, tzinfo=NEW_YORK).isoformat()
-
-
-def known_logs() -> list[dict]:
-    """Seven evenings at 23:30 local (3/2 to 3/8, across the DST change) and a guitar morning on 3/8."""
-    piece = {"composer": "J. S. Bach", "workTitle": "Invention No. 1"}
-    logs = [
-        {"activityType": "repertoire", "accuracyPercentage": 80, **piece},
-        {"activityType": "repertoire", "accuracyPercentage": 90, **piece},
-        {"activityType": "scales"},
-        {"activityType": "scales"},
-        {"activityType": "sight_reading"},
-        {"activityType": "repertoire", "tempoPracticed": 100, "targetTempo": 100, **piece},
-        {"activityType": "repertoire", **piece},
-    ]
-    bodies = [
-        {"id": str(uuid.uuid4()), "instrument": "piano", "startTime": at(2 + i, 23, 30), "durationSeconds": 1800, **log}
-        for i, log in enumerate(logs)
-    ]
-    guitar = {"activityType": "technique", "instrument": "guitar", "startTime": at(8, 9), "durationSeconds": 3600}
-    return [*bodies, {"id": str(uuid.uuid4()), **guitar}]
-
-
-def musician_with_known_logs(db):
-    actor = new_user(db, timezone="America/New_York")
-    bodies = known_logs()
-    for body in bodies:
-        with db.transaction() as session:
-            practice_logs.log_practice(session, actor=actor, data=body)
-    return actor, bodies
+from tests.known_logs import at, musician_with_known_logs
 
 
 def rows(db, actor) -> dict[tuple[str, str], dict]:

@@ -1,0 +1,244 @@
+"""Plotly figures of the analytics, shared by the progress page and the PDF report.
+
+On screen the figures are transparent with grey text, so one figure reads on the light and the
+dark theme alike; the report asks for ``paper=True`` (white, dark text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from services.analytics import DaySummary, Improvement, PracticeTime, RepertoireAnalysis, TempoProgress
+from services.labels import activity_label
+from services.progress import Share
+
+ACCENT = "#5c6bc0"
+SECOND = "#ef8a3c"
+PALETTE = ["#5c6bc0", "#ef8a3c", "#26a69a", "#ab47bc", "#ec407a", "#8d6e63", "#7cb342", "#29b6f6"]
+HEAT = [[0, "rgba(128,128,128,0.12)"], [0.001, "#c5cae9"], [0.5, "#7986cb"], [1, "#283593"]]
+
+
+def practice_time_figure(data: PracticeTime, *, paper: bool = False) -> go.Figure:
+    """Minutes per period as bars, with the moving average as a line."""
+    periods = [p.period for p in data.series]
+    figure = go.Figure()
+    figure.add_bar(
+        x=periods,
+        y=[p.seconds / 60 for p in data.series],
+        name="Minutes",
+        marker_color=ACCENT,
+        hovertemplate="%{x}: %{y:.0f} min<extra></extra>",
+    )
+    figure.add_scatter(
+        x=periods,
+        y=[p.moving_average / 60 for p in data.series],
+        name="Moving average",
+        mode="lines",
+        line={"color": SECOND, "width": 3},
+        hovertemplate="average %{y:.0f} min<extra></extra>",
+    )
+    return _styled(figure, f"Practice per {data.granularity}", paper=paper, y_title="minutes")
+
+
+def calendar_figure(days: Sequence[DaySummary], last_day: date, *, paper: bool = False) -> go.Figure:
+    """A year of practice as a GitHub-style calendar: one square per day, darker for more minutes."""
+    minutes = {d.practice_date: d.total_seconds / 60 for d in days}
+    first = last_day - timedelta(days=364)
+    first -= timedelta(days=first.weekday())  # start the grid on a Monday
+    weeks = (last_day - first).days // 7 + 1
+    z: list[list[float | None]] = [[None] * weeks for _ in range(7)]
+    text: list[list[str]] = [[""] * weeks for _ in range(7)]
+    for offset in range((last_day - first).days + 1):
+        day = first + timedelta(days=offset)
+        week, weekday = divmod(offset, 7)
+        z[weekday][week] = minutes.get(day, 0)
+        text[weekday][week] = f"{day:%a %d %b %Y}: {minutes.get(day, 0):.0f} min"
+    figure = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[first + timedelta(weeks=w) for w in range(weeks)],
+            y=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+            text=text,
+            hovertemplate="%{text}<extra></extra>",
+            colorscale=HEAT,
+            showscale=False,
+            xgap=2,
+            ygap=2,
+        )
+    )
+    figure.update_yaxes(autorange="reversed", showgrid=False)
+    figure.update_xaxes(showgrid=False, tickformat="%b", dtick="M1")
+    return _styled(figure, "The last twelve months", paper=paper, legend=False)
+
+
+def shares_figure(shares: Sequence[Share], title: str, *, activities: bool = False, paper: bool = False) -> go.Figure:
+    """Minutes per activity or instrument as horizontal bars, the largest on top."""
+    ordered = list(reversed(shares))
+    labels = [activity_label(s.name) if activities else s.name.capitalize() for s in ordered]
+    figure = go.Figure(
+        go.Bar(
+            x=[s.seconds / 60 for s in ordered],
+            y=labels,
+            orientation="h",
+            marker_color=ACCENT,
+            customdata=[s.logs for s in ordered],
+            hovertemplate="%{y}: %{x:.0f} min in %{customdata} logs<extra></extra>",
+        )
+    )
+    return _styled(figure, title, paper=paper, legend=False, x_title="minutes", height=_bar_height(len(ordered)))
+
+
+def comparison_figure(data: PracticeTime, *, paper: bool = False) -> go.Figure:
+    """This period against the one before, per activity."""
+    names = sorted({s.name for s in data.by_activity} | {s.name for s in data.previous.by_activity})
+    now = {s.name: s.seconds / 60 for s in data.by_activity}
+    before = {s.name: s.seconds / 60 for s in data.previous.by_activity}
+    labels = [activity_label(n) for n in names]
+    figure = go.Figure()
+    figure.add_bar(
+        x=labels, y=[before.get(n, 0) for n in names], name="Period before", marker_color="rgba(128,128,128,0.55)"
+    )
+    figure.add_bar(x=labels, y=[now.get(n, 0) for n in names], name="This period", marker_color=ACCENT)
+    figure.update_layout(barmode="group")
+    return _styled(figure, "This period against the one before", paper=paper, y_title="minutes")
+
+
+def top_pieces_figure(data: RepertoireAnalysis, *, paper: bool = False) -> go.Figure:
+    pieces = list(reversed(data.top_pieces))
+    figure = go.Figure(
+        go.Bar(
+            x=[p.seconds / 60 for p in pieces],
+            y=[_short(p.title, p.composer) for p in pieces],
+            orientation="h",
+            marker_color=ACCENT,
+            hovertemplate="%{y}: %{x:.0f} min<extra></extra>",
+        )
+    )
+    return _styled(figure, "Top pieces", paper=paper, legend=False, x_title="minutes", height=_bar_height(len(pieces)))
+
+
+def top_composers_figure(data: RepertoireAnalysis, *, paper: bool = False) -> go.Figure:
+    composers = list(reversed(data.top_composers))
+    figure = go.Figure(
+        go.Bar(
+            x=[c.seconds / 60 for c in composers],
+            y=[c.name for c in composers],
+            orientation="h",
+            marker_color=SECOND,
+            customdata=[c.pieces for c in composers],
+            hovertemplate="%{y}: %{x:.0f} min, %{customdata} pieces<extra></extra>",
+        )
+    )
+    return _styled(
+        figure, "Top composers", paper=paper, legend=False, x_title="minutes", height=_bar_height(len(composers))
+    )
+
+
+def tempo_figure(pieces: Sequence[TempoProgress], *, paper: bool = False) -> go.Figure:
+    """Tempo practised per piece over time, each with its target as a dashed line of the same colour."""
+    figure = go.Figure()
+    for index, piece in enumerate(pieces):
+        color = PALETTE[index % len(PALETTE)]
+        name = _short(piece.title, piece.composer)
+        days = [p.day for p in piece.points]
+        figure.add_scatter(
+            x=days,
+            y=[p.tempo for p in piece.points],
+            name=name,
+            mode="lines+markers",
+            line={"color": color},
+            legendgroup=name,
+        )
+        if piece.target_tempo:
+            figure.add_scatter(
+                x=[days[0], days[-1]] if len(days) > 1 else [days[0] - timedelta(days=1), days[0]],
+                y=[piece.target_tempo] * 2,
+                name=f"target {piece.target_tempo}",
+                mode="lines",
+                line={"color": color, "dash": "dash", "width": 1.5},
+                legendgroup=name,
+                showlegend=False,
+                hovertemplate=f"{name}: target {piece.target_tempo} BPM<extra></extra>",
+            )
+    return _styled(figure, "Tempo against target", paper=paper, y_title="BPM")
+
+
+def trends_figure(data: Improvement, *, paper: bool = False) -> go.Figure:
+    """Accuracy (left axis, %) and self-rating (right axis, 1-10): daily points and moving averages."""
+    figure = make_subplots(specs=[[{"secondary_y": True}]])
+    accuracy, rating = data.accuracy, data.self_rating
+    figure.add_scatter(
+        x=[p.day for p in accuracy],
+        y=[p.value for p in accuracy],
+        mode="markers",
+        name="Accuracy",
+        marker={"color": ACCENT, "opacity": 0.45},
+    )
+    figure.add_scatter(
+        x=[p.day for p in accuracy],
+        y=[p.moving_average for p in accuracy],
+        mode="lines",
+        name="Accuracy, average",
+        line={"color": ACCENT, "width": 3},
+    )
+    figure.add_scatter(
+        x=[p.day for p in rating],
+        y=[p.value for p in rating],
+        mode="markers",
+        name="Self-rating",
+        marker={"color": SECOND, "opacity": 0.45},
+        secondary_y=True,
+    )
+    figure.add_scatter(
+        x=[p.day for p in rating],
+        y=[p.moving_average for p in rating],
+        mode="lines",
+        name="Self-rating, average",
+        line={"color": SECOND, "width": 3},
+        secondary_y=True,
+    )
+    figure.update_yaxes(title_text="accuracy %", range=[0, 105], secondary_y=False)
+    figure.update_yaxes(title_text="self-rating", range=[0, 10.5], secondary_y=True, showgrid=False)
+    return _styled(figure, "Accuracy and self-rating", paper=paper)
+
+
+def _styled(
+    figure: go.Figure,
+    title: str,
+    *,
+    paper: bool,
+    legend: bool = True,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    height: int = 320,
+) -> go.Figure:
+    text = "#222" if paper else "#8a8a8a"
+    grid = "rgba(0,0,0,0.1)" if paper else "rgba(128,128,128,0.22)"
+    figure.update_layout(
+        title={"text": title, "x": 0.01, "font": {"size": 15}},
+        height=height,
+        margin={"l": 8, "r": 8, "t": 40, "b": 8},
+        paper_bgcolor="white" if paper else "rgba(0,0,0,0)",
+        plot_bgcolor="white" if paper else "rgba(0,0,0,0)",
+        font={"color": text, "family": "Roboto, DejaVu Sans, sans-serif", "size": 12},
+        showlegend=legend,
+        legend={"orientation": "h", "y": -0.18, "x": 0},
+        hoverlabel={"namelength": -1},
+    )
+    figure.update_xaxes(gridcolor=grid, zerolinecolor=grid, automargin=True, title_text=x_title)
+    figure.update_yaxes(gridcolor=grid, zerolinecolor=grid, automargin=True, title_text=y_title)
+    return figure
+
+
+def _short(title: str, composer: str | None, limit: int = 34) -> str:
+    surname = composer.split()[-1] if composer else ""
+    label = f"{surname}: {title}" if surname else title
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def _bar_height(bars: int) -> int:
+    return max(220, 70 + 28 * bars)

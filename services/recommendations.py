@@ -1,0 +1,156 @@
+"""What to learn next: catalogue pieces for the musician's instrument and level, each with a reason.
+
+The level is read from what they actually practise (the median difficulty of the catalogue
+pieces in their logs, weighted by time), or from their stated skill level before they have any.
+Pieces a little above that level come first. A piece by a composer they have worked on is "a
+next step after" that work; a piece from a style period they have hardly touched balances the
+one they practise most. Finished, current and dropped pieces are left out.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import Field
+from sqlalchemy import func
+from sqlalchemy.orm import defer
+from sqlmodel import Session, col, select
+
+from app.models import CatalogueInstrument, Instrument, PracticeLog, RepertoireStatus, SheetMusic, User
+from app.models import UserSheetMusicProgress as Progress
+from services.actor import Actor
+from services.catalogue import PieceSummary, summary_of
+from services.practice_logs import default_instrument
+from services.validation import Input, Output, parse
+
+SKILL_DIFFICULTY = {"beginner": 2, "intermediate": 5, "advanced": 7, "professional": 9}
+STARTING_DIFFICULTY = 3
+BALANCE_SHARE = 0.5  # a period under half of the practised time is "underplayed" next to the main one
+PER_COMPOSER = 2
+SETTLED = (RepertoireStatus.LEARNING.value, RepertoireStatus.POLISHED.value, RepertoireStatus.DROPPED.value)
+
+
+class RecommendationQuery(Input):
+    instrument: Instrument | None = None
+    limit: int = Field(default=6, ge=1, le=20)
+
+
+class Recommendation(Output):
+    piece: PieceSummary
+    reason: str
+
+
+@dataclass(frozen=True)
+class Practised:
+    piece_id: uuid.UUID
+    title: str
+    composer: str | None
+    difficulty: int | None
+    period: str | None
+    seconds: int
+
+
+def recommended(
+    session: Session, *, actor: Actor, query: RecommendationQuery | dict[str, Any] | None = None
+) -> list[Recommendation]:
+    """Pieces to learn next, best first, at most two per composer."""
+    q = parse(RecommendationQuery, query or {})
+    instrument = q.instrument.value if q.instrument else default_instrument(session, actor)
+    history = _practised(session, actor, instrument)
+    level = _level(session, actor, history)
+    periods = Counter({p.period: p.seconds for p in history if p.period})
+    ranked = sorted(
+        _candidates(session, actor, instrument, level),
+        key=lambda found: (
+            abs((found[0].difficulty_level or level) - (level + 0.5)),
+            found[0].composer or "",
+            found[0].title,
+        ),
+    )
+    chosen: list[Recommendation] = []
+    per_composer: Counter[str] = Counter()
+    for piece, notated in ranked:
+        if per_composer[piece.composer or ""] >= PER_COMPOSER:
+            continue
+        per_composer[piece.composer or ""] += 1
+        chosen.append(
+            Recommendation(
+                piece=summary_of(piece, has_notation=notated), reason=_reason(piece, history, periods, level)
+            )
+        )
+        if len(chosen) == q.limit:
+            break
+    return chosen
+
+
+def _practised(session: Session, actor: Actor, instrument: str) -> list[Practised]:
+    rows = session.exec(
+        select(
+            SheetMusic.id,
+            SheetMusic.title,
+            SheetMusic.composer,
+            SheetMusic.difficulty_level,
+            SheetMusic.style_period,
+            func.coalesce(func.sum(PracticeLog.duration_seconds), 0),
+        )
+        .join(PracticeLog, col(PracticeLog.sheet_music_id) == col(SheetMusic.id))
+        .where(
+            PracticeLog.user_id == actor.id,
+            col(PracticeLog.is_active).is_(True),
+            PracticeLog.instrument == instrument,
+        )
+        .group_by(
+            SheetMusic.id, SheetMusic.title, SheetMusic.composer, SheetMusic.difficulty_level, SheetMusic.style_period
+        )
+    ).all()
+    return [Practised(*row[:5], seconds=int(row[5])) for row in rows]
+
+
+def _level(session: Session, actor: Actor, history: list[Practised]) -> int:
+    """The time-weighted median difficulty of the pieces practised, or the stated skill level's."""
+    weighted = sorted((p.difficulty, p.seconds) for p in history if p.difficulty)
+    total = sum(seconds for _, seconds in weighted)
+    running = 0
+    for difficulty, seconds in weighted:
+        running += seconds
+        if running * 2 >= total:
+            return difficulty
+    user = session.get(User, actor.id)
+    return SKILL_DIFFICULTY.get(user.skill_level or "", STARTING_DIFFICULTY) if user else STARTING_DIFFICULTY
+
+
+def _candidates(session: Session, actor: Actor, instrument: str, level: int) -> list[tuple[SheetMusic, bool]]:
+    settled = select(Progress.sheet_music_id).where(
+        Progress.user_id == actor.id,
+        col(Progress.is_completed).is_(True) | col(Progress.status).in_(SETTLED),
+    )
+    return list(
+        session.exec(
+            select(SheetMusic, col(SheetMusic.notation_data).is_not(None))
+            .options(defer(SheetMusic.notation_data))  # type: ignore[arg-type]
+            .where(
+                col(SheetMusic.is_active).is_(True),
+                col(SheetMusic.instrument).in_([instrument, CatalogueInstrument.BOTH.value]),
+                col(SheetMusic.difficulty_level).between(level - 1, level + 2),
+                col(SheetMusic.id).not_in(settled),
+            )
+        ).all()
+    )
+
+
+def _reason(piece: SheetMusic, history: list[Practised], periods: Counter[str | None], level: int) -> str:
+    same_composer = [p for p in history if p.composer and p.composer == piece.composer and p.piece_id != piece.id]
+    if same_composer:
+        previous = max(same_composer, key=lambda p: p.seconds)
+        return f"A next step after {previous.title}"
+    if periods and piece.style_period and piece.style_period not in periods:
+        main, main_seconds = periods.most_common(1)[0]
+        if main and periods[piece.style_period] < BALANCE_SHARE * main_seconds:
+            return f"A {piece.style_period} piece to balance your {main}"
+    difficulty = piece.difficulty_level or level
+    if difficulty > level:
+        return f"A step up from your level ({difficulty} of 10 against your {level})"
+    return f"Within reach at your level ({difficulty} of 10)"
