@@ -19,9 +19,10 @@ NAV = [
     ("History", "/history", "history"),
     ("Library", "/library", "library_music"),
     ("Repertoire", "/repertoire", "queue_music"),
+    ("Progress", "/progress", "insights"),
     ("Settings", "/settings", "settings"),
 ]
-PHONE_NAV = ["Dashboard", "Timer", "History", "Library", "Repertoire"]
+PHONE_NAV = ["Dashboard", "Timer", "History", "Library", "Progress"]
 SHORTCUTS = {
     "t": ("/timer", "Practice timer"),
     "n": ("/log/new", "New log"),
@@ -29,6 +30,7 @@ SHORTCUTS = {
     "h": ("/history", "History"),
     "d": ("/", "Dashboard"),
     "r": ("/repertoire", "Repertoire"),
+    "p": ("/progress", "Progress"),
 }
 THEMES = {"dark": True, "light": False, "auto": None}
 

@@ -11,6 +11,7 @@ def install_pages() -> None:
         library,
         log,
         piece,
+        progress,
         pwa,
         repertoire,
         settings,

@@ -48,6 +48,7 @@ class DashboardView:
             with ui.element("div").classes("w-full grid gap-4 grid-cols-1 md:grid-cols-2"):
                 self._recent(data)
                 self._in_progress(data)
+            self._try_next(data)
 
     def _greeting(self) -> None:
         name = self.me.profile.display_name or "there"
@@ -134,6 +135,25 @@ class DashboardView:
                             f"{STATUS_LABELS.get(item.status or '', '')} · practised {item.times_practiced}x{tempo}"
                         ).classes("text-caption text-grey-7")
             ui.link("Repertoire", "/repertoire").classes("text-primary")
+
+    def _try_next(self, data: Dashboard) -> None:
+        if not data.recommended:
+            return
+        with ui.card().classes("w-full"):
+            ui.label("Try next").classes("text-subtitle1 text-weight-medium")
+            with ui.element("div").classes("w-full grid gap-2 grid-cols-1 md:grid-cols-3"):
+                for item in data.recommended:
+                    piece = item.piece
+                    with (
+                        ui.link(target=f"/library/{piece.id}")
+                        .classes("row items-center no-wrap gap-3 q-pa-sm rounded-borders text-inherit no-underline")
+                        .mark("recommended")
+                    ):
+                        ui.icon("lightbulb", color="accent")
+                        with ui.column().classes("gap-0 min-w-0"):
+                            ui.label(piece_name(piece.composer, piece.title)).classes("ellipsis w-full")
+                            ui.label(item.reason).classes("text-caption text-grey-7")
+            ui.link("Your progress", "/progress").classes("text-primary")
 
 
 def _card(title: str, icon: str):  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ from services.calendar_days import week_start
 from services.progress import Share
 from services.progress_tracking import piece_key
 from services.users import DEFAULT_PREFERENCES
-from services.validation import Output
+from services.validation import Output, parse
 
 MOVING_WINDOW: dict[str, int] = {"day": 7, "week": 4, "month": 3}
 TOP = 10
@@ -328,3 +328,28 @@ def _mean(values: Iterable[float | int | None]) -> float | None:
 def _week_starts_on(session: Session, actor: Actor) -> str:
     user = session.get(User, actor.id)
     return str({**DEFAULT_PREFERENCES, **((user.preferences or {}) if user else {})}["weekStartsOn"])
+
+
+class AnalyticsPage(Output):
+    """Everything the progress page charts, read in one transaction."""
+
+    time: PracticeTime
+    year: list[DaySummary]
+    repertoire: RepertoireAnalysis
+    improvement: Improvement
+
+
+def analytics_page(
+    session: Session, *, actor: Actor, query: AnalyticsQuery | dict[str, Any], today: date | None = None
+) -> AnalyticsPage:
+    """The filtered analyses, plus a year of days (same filters, ending on the range's last day) for the calendar."""
+    time = practice_time(session, actor=actor, query=query, today=today)
+    year_query = {**parse(AnalyticsQuery, query).model_dump(by_alias=True, exclude_none=True)}
+    year_query.update({"from": time.date_to - timedelta(days=364), "to": time.date_to, "granularity": "day"})
+    q, days = resolve(actor, year_query, today=today)
+    return AnalyticsPage(
+        time=time,
+        year=daily_summaries(log_rows(session, actor, q, days)),
+        repertoire=repertoire(session, actor=actor, query=query, today=today),
+        improvement=improvement(session, actor=actor, query=query, today=today),
+    )

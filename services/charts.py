@@ -6,6 +6,7 @@ dark theme alike; the report asks for ``paper=True`` (white, dark text).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
@@ -25,23 +26,24 @@ HEAT = [[0, "rgba(128,128,128,0.12)"], [0.001, "#c5cae9"], [0.5, "#7986cb"], [1,
 def practice_time_figure(data: PracticeTime, *, paper: bool = False) -> go.Figure:
     """Minutes per period as bars, with the moving average as a line."""
     periods = [p.period for p in data.series]
+    unit, per = time_unit([p.seconds for p in data.series])
     figure = go.Figure()
     figure.add_bar(
         x=periods,
-        y=[p.seconds / 60 for p in data.series],
+        y=[p.seconds / per for p in data.series],
         name="Minutes",
         marker_color=ACCENT,
-        hovertemplate="%{x}: %{y:.0f} min<extra></extra>",
+        hovertemplate=f"%{{x}}: %{{y:.1f}} {unit}<extra></extra>",
     )
     figure.add_scatter(
         x=periods,
-        y=[p.moving_average / 60 for p in data.series],
+        y=[p.moving_average / per for p in data.series],
         name="Moving average",
         mode="lines",
         line={"color": SECOND, "width": 3},
-        hovertemplate="average %{y:.0f} min<extra></extra>",
+        hovertemplate=f"average %{{y:.1f}} {unit}<extra></extra>",
     )
-    return _styled(figure, f"Practice per {data.granularity}", paper=paper, y_title="minutes")
+    return _styled(figure, f"Practice per {data.granularity}", paper=paper, y_title=unit)
 
 
 def calendar_figure(days: Sequence[DaySummary], last_day: date, *, paper: bool = False) -> go.Figure:
@@ -79,24 +81,26 @@ def shares_figure(shares: Sequence[Share], title: str, *, activities: bool = Fal
     """Minutes per activity or instrument as horizontal bars, the largest on top."""
     ordered = list(reversed(shares))
     labels = [activity_label(s.name) if activities else s.name.capitalize() for s in ordered]
+    unit, per = time_unit([s.seconds for s in ordered])
     figure = go.Figure(
         go.Bar(
-            x=[s.seconds / 60 for s in ordered],
+            x=[s.seconds / per for s in ordered],
             y=labels,
             orientation="h",
             marker_color=ACCENT,
             customdata=[s.logs for s in ordered],
-            hovertemplate="%{y}: %{x:.0f} min in %{customdata} logs<extra></extra>",
+            hovertemplate=f"%{{y}}: %{{x:.1f}} {unit} in %{{customdata}} logs<extra></extra>",
         )
     )
-    return _styled(figure, title, paper=paper, legend=False, x_title="minutes", height=_bar_height(len(ordered)))
+    return _styled(figure, title, paper=paper, legend=False, x_title=unit, height=_bar_height(len(ordered)))
 
 
 def comparison_figure(data: PracticeTime, *, paper: bool = False) -> go.Figure:
     """This period against the one before, per activity."""
     names = sorted({s.name for s in data.by_activity} | {s.name for s in data.previous.by_activity})
-    now = {s.name: s.seconds / 60 for s in data.by_activity}
-    before = {s.name: s.seconds / 60 for s in data.previous.by_activity}
+    unit, per = time_unit([s.seconds for s in [*data.by_activity, *data.previous.by_activity]])
+    now = {s.name: s.seconds / per for s in data.by_activity}
+    before = {s.name: s.seconds / per for s in data.previous.by_activity}
     labels = [activity_label(n) for n in names]
     figure = go.Figure()
     figure.add_bar(
@@ -104,38 +108,38 @@ def comparison_figure(data: PracticeTime, *, paper: bool = False) -> go.Figure:
     )
     figure.add_bar(x=labels, y=[now.get(n, 0) for n in names], name="This period", marker_color=ACCENT)
     figure.update_layout(barmode="group")
-    return _styled(figure, "This period against the one before", paper=paper, y_title="minutes")
+    return _styled(figure, "This period against the one before", paper=paper, y_title=unit)
 
 
 def top_pieces_figure(data: RepertoireAnalysis, *, paper: bool = False) -> go.Figure:
     pieces = list(reversed(data.top_pieces))
+    unit, per = time_unit([p.seconds for p in pieces])
     figure = go.Figure(
         go.Bar(
-            x=[p.seconds / 60 for p in pieces],
+            x=[p.seconds / per for p in pieces],
             y=[_short(p.title, p.composer) for p in pieces],
             orientation="h",
             marker_color=ACCENT,
-            hovertemplate="%{y}: %{x:.0f} min<extra></extra>",
+            hovertemplate=f"%{{y}}: %{{x:.1f}} {unit}<extra></extra>",
         )
     )
-    return _styled(figure, "Top pieces", paper=paper, legend=False, x_title="minutes", height=_bar_height(len(pieces)))
+    return _styled(figure, "Top pieces", paper=paper, legend=False, x_title=unit, height=_bar_height(len(pieces)))
 
 
 def top_composers_figure(data: RepertoireAnalysis, *, paper: bool = False) -> go.Figure:
     composers = list(reversed(data.top_composers))
+    unit, per = time_unit([c.seconds for c in composers])
     figure = go.Figure(
         go.Bar(
-            x=[c.seconds / 60 for c in composers],
+            x=[c.seconds / per for c in composers],
             y=[c.name for c in composers],
             orientation="h",
             marker_color=SECOND,
             customdata=[c.pieces for c in composers],
-            hovertemplate="%{y}: %{x:.0f} min, %{customdata} pieces<extra></extra>",
+            hovertemplate=f"%{{y}}: %{{x:.1f}} {unit}, %{{customdata}} pieces<extra></extra>",
         )
     )
-    return _styled(
-        figure, "Top composers", paper=paper, legend=False, x_title="minutes", height=_bar_height(len(composers))
-    )
+    return _styled(figure, "Top composers", paper=paper, legend=False, x_title=unit, height=_bar_height(len(composers)))
 
 
 def tempo_figure(pieces: Sequence[TempoProgress], *, paper: bool = False) -> go.Figure:
@@ -206,6 +210,11 @@ def trends_figure(data: Improvement, *, paper: bool = False) -> go.Figure:
     return _styled(figure, "Accuracy and self-rating", paper=paper)
 
 
+def time_unit(seconds: Sequence[int]) -> tuple[str, int]:
+    """Hours when the largest value is 10 hours or more (easier to read than 4,000 minutes), else minutes."""
+    return ("hours", 3600) if max(seconds, default=0) >= 10 * 3600 else ("minutes", 60)
+
+
 def _styled(
     figure: go.Figure,
     title: str,
@@ -234,8 +243,9 @@ def _styled(
     return figure
 
 
-def _short(title: str, composer: str | None, limit: int = 34) -> str:
-    surname = composer.split()[-1] if composer else ""
+def _short(title: str, composer: str | None, limit: int = 30) -> str:
+    plain = re.sub(r"\s*\(.*?\)", "", composer or "").split()  # "J. S. Bach (attr.)" -> Bach
+    surname = plain[-1] if plain else ""
     label = f"{surname}: {title}" if surname else title
     return label if len(label) <= limit else label[: limit - 1] + "…"
 

@@ -10,12 +10,14 @@ from app.models import PracticeLog, RepertoireStatus, User, utcnow
 from services.actor import Actor
 from services.calendar_days import current_streak, day_start, local_day, week_start
 from services.practice_shapes import LogOut
+from services.recommendations import Recommendation, recommended
 from services.repertoire import RepertoireItem, list_repertoire
 from services.templates import TemplateOut, list_templates
 from services.users import DEFAULT_PREFERENCES
 from services.validation import Output
 
 RECENT = 5
+RECOMMENDED = 3
 STREAK_LOOKBACK_DAYS = 400
 
 
@@ -34,6 +36,7 @@ class Dashboard(Output):
     recent_logs: list[LogOut]
     in_progress: list[RepertoireItem]
     templates: list[TemplateOut]
+    recommended: list[Recommendation]
 
 
 def dashboard(session: Session, *, actor: Actor, today: date | None = None) -> Dashboard:
@@ -61,6 +64,7 @@ def dashboard(session: Session, *, actor: Actor, today: date | None = None) -> D
         recent_logs=[LogOut.model_validate(log) for log in recent],
         in_progress=list_repertoire(session, actor=actor, status=RepertoireStatus.LEARNING),
         templates=list_templates(session, actor=actor),
+        recommended=recommended(session, actor=actor, query={"limit": RECOMMENDED}),
     )
 
 

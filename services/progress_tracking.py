@@ -25,28 +25,30 @@ from services.calendar_days import local_day
 from services.progress_rules import ALL_INSTRUMENTS, OVERALL, LogFact
 
 PENDING_KEY = "mirubato_progress_pending"
+LISTENING_KEY = "mirubato_progress_listening"
 Scope = tuple[str, str]
 
 
 def progress_changed(session: Session, user_id: uuid.UUID) -> None:
     """Rebuild this user's progress when the current transaction commits."""
-    pending: set[uuid.UUID] | None = session.info.get(PENDING_KEY)
-    if pending is None:
-        pending = session.info[PENDING_KEY] = set()
-        event.listen(session, "before_commit", _rebuild_pending, once=True)
-    pending.add(user_id)
+    if not session.info.get(LISTENING_KEY):
+        event.listen(session, "before_commit", _rebuild_pending)
+        session.info[LISTENING_KEY] = True
+    session.info.setdefault(PENDING_KEY, set()).add(user_id)
 
 
 def flush_progress(session: Session) -> None:
     """Rebuild now whatever is pending (for reads later in the same transaction)."""
-    for user_id in session.info.pop(PENDING_KEY, set()):
+    for user_id in sorted(session.info.pop(PENDING_KEY, set())):
         rebuild_progress(session, user_id)
     session.flush()
 
 
 def _rebuild_pending(session: Session) -> None:
-    pending = session.info.pop(PENDING_KEY, set())
-    for user_id in sorted(pending):
+    # SQLAlchemy also calls before_commit when a savepoint is released; only the real commit counts.
+    if session.in_nested_transaction():
+        return
+    for user_id in sorted(session.info.pop(PENDING_KEY, set())):
         rebuild_progress(session, user_id)
 
 

@@ -101,7 +101,7 @@ def test_every_page_fits_a_phone_without_sideways_scrolling(page, server):
     page.wait_for_url(f"{server.url}/")
     page.set_viewport_size({"width": 390, "height": 844})
     widths = {}
-    for path in ("/", "/timer", "/log/new", "/history", "/library", "/repertoire", "/settings"):
+    for path in ("/", "/timer", "/log/new", "/history", "/library", "/repertoire", "/progress", "/settings"):
         page.goto(f"{server.url}{path}")
         page.wait_for_timeout(600)
         widths[path] = page.evaluate("document.documentElement.scrollWidth")

@@ -172,3 +172,24 @@ def test_the_rebuild_command_reproduces_progress(db, tmp_path, monkeypatch):
     assert main(["progress", "rebuild"]) == 0
     assert rows(db, actor) == before
     assert main(["progress", "rebuild", "--email", "nobody@example.com"]) == 2
+
+
+def test_many_logs_in_one_transaction_rebuild_once_at_commit(db, monkeypatch):
+    from services import progress_tracking
+
+    actor = new_user(db, timezone="America/New_York")
+    calls = []
+    original = progress_tracking.rebuild_progress
+    monkeypatch.setattr(progress_tracking, "rebuild_progress", lambda s, u: calls.append(u) or original(s, u))
+    with db.transaction() as session:
+        for day in range(2, 12):
+            body = {
+                "activityType": "scales",
+                "instrument": "piano",
+                "startTime": at(day, 23, 30),
+                "durationSeconds": 600,
+            }
+            practice_logs.log_practice(session, actor=actor, data=body)
+    total = rows(db, actor)[("all", "overall")]
+    assert (total["total_practice_time"], total["consecutive_days"]) == (6000, 10)
+    assert calls == [actor.id]
