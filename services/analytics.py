@@ -7,6 +7,7 @@ view, computed in local days instead of the view's UTC days.
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
@@ -19,7 +20,7 @@ from services.actor import Actor
 from services.analytics_query import AnalyticsQuery, DayRange, Granularity, LogRow, log_rows, resolve
 from services.calendar_days import week_start
 from services.progress import Share
-from services.progress_tracking import piece_key
+from services.progress_rules import piece_key
 from services.users import DEFAULT_PREFERENCES
 from services.validation import Output, parse
 
@@ -268,7 +269,7 @@ def _pieces(rows: Sequence[LogRow]) -> list[PieceTime]:
             key=key,
             title=logs[-1].title or "",
             composer=logs[-1].composer,
-            sheet_music_id=str(logs[-1].sheet_music_id) if logs[-1].sheet_music_id else None,
+            sheet_music_id=str(uuid.UUID(logs[-1].sheet_music_id)) if logs[-1].sheet_music_id else None,
             seconds=sum(r.seconds for r in logs),
             logs=len(logs),
             last_practised=logs[-1].day,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from app.fast_times import as_utc, raw_time
 from app.models import PracticeLog, RepertoireStatus, User, utcnow
 from services.actor import Actor
 from services.calendar_days import current_streak, day_start, local_day, week_start
@@ -70,15 +74,15 @@ def dashboard(session: Session, *, actor: Actor, today: date | None = None) -> D
 
 def practice_by_day(session: Session, *, actor: Actor, since: date) -> dict[date, int]:
     """Seconds practised per local day since ``since`` (days without practice are absent)."""
-    rows = session.exec(
-        select(PracticeLog.start_time, PracticeLog.duration_seconds).where(
+    rows = session.connection().execute(
+        sa_select(raw_time(PracticeLog.start_time), PracticeLog.duration_seconds).where(
             PracticeLog.user_id == actor.id,
             col(PracticeLog.is_active).is_(True),
             col(PracticeLog.start_time) >= day_start(since, actor.timezone),
         )
-    ).all()
-    totals: dict[date, int] = {}
+    )
+    zone = ZoneInfo(actor.timezone)
+    totals: dict[date, int] = defaultdict(int)
     for start, seconds in rows:
-        day = local_day(start, actor.timezone)
-        totals[day] = totals.get(day, 0) + (seconds or 0)
-    return totals
+        totals[as_utc(start).astimezone(zone).date()] += seconds or 0
+    return dict(totals)

@@ -57,7 +57,7 @@ def log_practice(session: Session, *, actor: Actor, data: LogIn | Mapping[str, A
         if log_in.id is None or (existing := session.get(PracticeLog, log_in.id)) is None:
             raise
         return _replay(existing, actor, log_in, values)
-    _pieces_changed(session, row)
+    _pieces_changed(session, row, appended=True)
     return SavedLog(log=LogOut.model_validate(row), created=True)
 
 
@@ -236,10 +236,10 @@ def _replay(existing: PracticeLog, actor: Actor, log_in: LogIn, values: dict[str
     return SavedLog(log=LogOut.model_validate(existing), created=False)
 
 
-def _pieces_changed(session: Session, row: PracticeLog, *also: uuid.UUID | None) -> None:
+def _pieces_changed(session: Session, row: PracticeLog, *also: uuid.UUID | None, appended: bool = False) -> None:
     """Keep the per-piece statistics of the repertoire and the user's progress in step with the logs."""
     session.flush()
-    progress_changed(session, row.user_id)
+    progress_changed(session, row.user_id, appended=row.id if appended else None)
     for piece_id in {row.sheet_music_id, *also} - {None}:
         refresh_piece_stats(session, row.user_id, piece_id)  # type: ignore[arg-type]
 

@@ -56,7 +56,6 @@ LEVEL_MILESTONES = (5, 10, 20, 35, 50)
 class LogFact:
     """What progress needs to know about one log (its day is the musician's local day)."""
 
-    log_id: uuid.UUID
     day: date
     instrument: str
     activity: str
@@ -190,3 +189,12 @@ def level_milestones(facts: Sequence[LogFact]) -> list[tuple[date, int]]:
         level = level_for(minutes_xp + XP_PER_DAY * len(days))
         reached += [(fact.day, m) for m in LEVEL_MILESTONES if m <= level and m not in {r[1] for r in reached}]
     return reached
+
+
+def piece_key(piece_id: uuid.UUID | str | None, composer: str | None, title: str | None) -> str | None:
+    """One key per piece: the catalogue id, or the composer and title as typed (case and spaces ignored)."""
+    if piece_id is not None:
+        return str(piece_id)
+    if not title:
+        return None
+    return " ".join(f"{composer or ''}|{title}".lower().split())

@@ -1,9 +1,10 @@
-"""Keep the progress_tracking table in step with the logs, by rebuilding a user's rows from them.
+"""Keep the progress_tracking table in step with the logs.
 
 Any change to a user's logs (save, edit, delete, restore, sync) or time zone marks the user;
-just before the transaction commits, their rows are rebuilt from the logs alone with the rules
-in ``services.progress_rules``. A rebuild is therefore the same computation as the nightly
-"mirubato progress rebuild", and a batch of 100 synced changes rebuilds once, not 100 times.
+just before the transaction commits, their rows are brought up to date: a single new latest
+log is folded in (``services.progress_append``, a few small queries), anything else rebuilds
+the rows from the logs alone with the rules in ``services.progress_rules`` (the same
+computation as "mirubato progress rebuild"). A batch of 100 synced changes rebuilds once.
 
 Rows: one per (instrument, skill area) practised, one per (instrument, "overall") and one for
 ("all", "overall"), which also holds the user's achievements and dated milestones.
@@ -15,13 +16,16 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, func
+from sqlalchemy import String, cast, event, func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from app.fast_times import as_utc, raw_time
 from app.models import PracticeLog, ProgressTracking, User, utcnow
 from services import progress_rules as rules
-from services.calendar_days import local_day
+from services.progress_append import append_log
 from services.progress_rules import ALL_INSTRUMENTS, OVERALL, LogFact
 
 PENDING_KEY = "mirubato_progress_pending"
@@ -29,31 +33,32 @@ LISTENING_KEY = "mirubato_progress_listening"
 Scope = tuple[str, str]
 
 
-def progress_changed(session: Session, user_id: uuid.UUID) -> None:
-    """Rebuild this user's progress when the current transaction commits."""
+def progress_changed(session: Session, user_id: uuid.UUID, *, appended: uuid.UUID | None = None) -> None:
+    """Bring this user's progress up to date when the transaction commits.
+
+    ``appended``: the change was the creation of this log. A transaction whose only change for
+    the user is one new latest log takes the fast path; anything else rebuilds.
+    """
     if not session.info.get(LISTENING_KEY):
-        event.listen(session, "before_commit", _rebuild_pending)
+        event.listen(session, "before_commit", _update_pending)
         session.info[LISTENING_KEY] = True
-    session.info.setdefault(PENDING_KEY, set()).add(user_id)
+    pending: dict[uuid.UUID, list[uuid.UUID | None]] = session.info.setdefault(PENDING_KEY, {})
+    pending.setdefault(user_id, []).append(appended)
 
 
-def flush_progress(session: Session) -> None:
-    """Rebuild now whatever is pending (for reads later in the same transaction)."""
-    for user_id in sorted(session.info.pop(PENDING_KEY, set())):
-        rebuild_progress(session, user_id)
-    session.flush()
-
-
-def _rebuild_pending(session: Session) -> None:
+def _update_pending(session: Session) -> None:
     # SQLAlchemy also calls before_commit when a savepoint is released; only the real commit counts.
     if session.in_nested_transaction():
         return
-    for user_id in sorted(session.info.pop(PENDING_KEY, set())):
+    for user_id, changes in sorted(session.info.pop(PENDING_KEY, {}).items()):
+        if len(changes) == 1 and changes[0] is not None and append_log(session, changes[0]):
+            continue
         rebuild_progress(session, user_id)
 
 
 def rebuild_progress(session: Session, user_id: uuid.UUID) -> int:
     """Recompute every progress row of one user from their active logs; returns how many rows changed."""
+    session.flush()  # log_facts reads through the connection, which does not autoflush
     user = session.get(User, user_id)
     if user is None:
         return 0
@@ -91,46 +96,37 @@ def users_to_rebuild(session: Session, *, email: str | None = None) -> list[uuid
 
 def log_facts(session: Session, user_id: uuid.UUID, timezone: str) -> list[LogFact]:
     """The user's active logs as facts, oldest first, each on its local day."""
-    rows = session.exec(
-        select(
-            PracticeLog.id,
-            PracticeLog.start_time,
+    # Core, not ORM rows, and the piece id as text: this runs on every save, over all of a user's logs.
+    rows = session.connection().execute(
+        sa_select(
+            raw_time(PracticeLog.start_time),
             PracticeLog.instrument,
             PracticeLog.activity_type,
             PracticeLog.duration_seconds,
             PracticeLog.accuracy_percentage,
             PracticeLog.tempo_practiced,
             PracticeLog.target_tempo,
-            PracticeLog.sheet_music_id,
+            cast(PracticeLog.sheet_music_id, String),
             PracticeLog.composer,
             PracticeLog.work_title,
         )
         .where(PracticeLog.user_id == user_id, col(PracticeLog.is_active).is_(True))
         .order_by(col(PracticeLog.start_time), col(PracticeLog.id))
-    ).all()
+    )
+    zone = ZoneInfo(timezone)
     return [
         LogFact(
-            log_id=log_id,
-            day=local_day(start, timezone),
+            day=as_utc(start).astimezone(zone).date(),
             instrument=instrument,
             activity=activity,
             seconds=seconds or 0,
             accuracy=accuracy,
             tempo=tempo,
             target_tempo=target,
-            piece=piece_key(piece_id, composer, title),
+            piece=rules.piece_key(piece_id, composer, title),
         )
-        for log_id, start, instrument, activity, seconds, accuracy, tempo, target, piece_id, composer, title in rows
+        for start, instrument, activity, seconds, accuracy, tempo, target, piece_id, composer, title in rows
     ]
-
-
-def piece_key(piece_id: uuid.UUID | None, composer: str | None, title: str | None) -> str | None:
-    """One key per piece: the catalogue id, or the composer and title as typed (case and spaces ignored)."""
-    if piece_id is not None:
-        return str(piece_id)
-    if not title:
-        return None
-    return " ".join(f"{composer or ''}|{title}".lower().split())
 
 
 def _scopes(facts: list[LogFact]) -> Iterator[tuple[Scope, list[LogFact]]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import select
 
@@ -193,3 +193,52 @@ def test_many_logs_in_one_transaction_rebuild_once_at_commit(db, monkeypatch):
     total = rows(db, actor)[("all", "overall")]
     assert (total["total_practice_time"], total["consecutive_days"]) == (6000, 10)
     assert calls == [actor.id]
+
+
+def test_the_fast_path_for_new_logs_always_equals_a_rebuild(db, monkeypatch):
+    """300 logs saved one by one in time order, like a musician over a year, with gaps and DST."""
+    import random
+
+    from services import progress_tracking
+
+    rng = random.Random(11)
+    actor = new_user(db, timezone="Europe/Berlin")
+    rebuilds = []
+    original = progress_tracking.rebuild_progress
+    monkeypatch.setattr(progress_tracking, "rebuild_progress", lambda s, u: rebuilds.append(u) or original(s, u))
+    moment = datetime(2025, 6, 1, 20, tzinfo=UTC)
+    pieces = [{"composer": "J. S. Bach", "workTitle": f"Invention {n}"} for n in range(14)] + [{}]
+    for index in range(300):
+        moment += timedelta(hours=rng.choice([1, 3, 20, 24, 26, 30, 49, 100]))
+        body = {
+            "activityType": rng.choice(["scales", "repertoire", "sight_reading", "mental_practice", "etudes"]),
+            "instrument": rng.choice(["piano", "piano", "guitar"]) if index > 40 else "piano",
+            "startTime": moment.isoformat(),
+            "durationSeconds": rng.choice([59, 600, 1800, 3600, 14400]),
+            **rng.choice(pieces),
+        }
+        if rng.random() < 0.5:
+            body["accuracyPercentage"] = round(rng.uniform(50, 100), 1)
+        if rng.random() < 0.5:
+            body.update(tempoPracticed=rng.randint(40, 130), targetTempo=rng.choice([100, 120, 130]))
+        with db.transaction() as session:
+            practice_logs.log_practice(session, actor=actor, data=body)
+        if index % 25 == 24:
+            incremental = rows(db, actor)
+            with db.transaction() as session:
+                assert original(session, actor.id) == 0, f"the rebuild changed rows after log {index}"
+            assert rows(db, actor) == incremental
+    assert rebuilds == []  # every save took the fast path
+    total = rows(db, actor)[("all", "overall")]
+    assert {"first_log", "hours_10", "hours_100", "pieces_10", "target_tempo", "both_instruments"} <= set(
+        total["achievements"]
+    )
+
+
+def test_a_back_dated_log_rebuilds_and_still_gets_it_right(db):
+    actor, _ = musician_with_known_logs(db)
+    body = {"activityType": "scales", "instrument": "piano", "startTime": at(1, 12), "durationSeconds": 600}
+    with db.transaction() as session:
+        practice_logs.log_practice(session, actor=actor, data=body)
+    total = rows(db, actor)[("all", "overall")]
+    assert (total["consecutive_days"], total["milestones"][0]["date"]) == (8, "2026-03-01")

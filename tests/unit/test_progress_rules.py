@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
 from services import progress_rules as rules
@@ -13,7 +12,6 @@ DAY = date(2026, 1, 1)
 
 def fact(day_offset: int = 0, **overrides) -> LogFact:
     values = {
-        "log_id": uuid.uuid4(),
         "day": DAY + timedelta(days=day_offset),
         "instrument": "piano",
         "activity": "repertoire",
