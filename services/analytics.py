@@ -1,24 +1,38 @@
 """The spec's analytics service: practice time, repertoire and improvement over a filtered range.
 
-Each analysis reads the filtered logs once (``services.analytics_query``) and aggregates them in
-the musician's local days. The daily rows have the columns of the spec's daily_practice_summary
-view, computed in local days instead of the view's UTC days.
+The database does the grouping (``services.analytics_query``), by the musician's local day: the
+daily rows are the spec's daily_practice_summary view, with local days instead of the view's
+UTC days. Python only merges, orders and averages the grouped rows, so a five-year range of
+20,000 logs costs a few thousand rows at most.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import Session
 
-from app.models import User
+from app.models import PracticeLog, User
 from services.actor import Actor
-from services.analytics_query import AnalyticsQuery, DayRange, Granularity, LogRow, log_rows, resolve
-from services.calendar_days import week_start
+from services.analytics_query import (
+    AnalyticsQuery,
+    DayRange,
+    DayRow,
+    Granularity,
+    PieceRow,
+    TempoRow,
+    daily_rows,
+    piece_rows,
+    resolve,
+    tempo_pieces,
+    tempo_rows,
+    totals_by,
+)
+from services.calendar_days import local_day, week_start
 from services.progress import Share
 from services.progress_rules import piece_key
 from services.users import DEFAULT_PREFERENCES
@@ -135,30 +149,28 @@ def practice_time(
     """Time per day/week/month with a moving average, per activity and instrument, against the period before."""
     q, days = resolve(actor, query, today=today)
     before = days.previous()
-    rows = log_rows(session, actor, q, DayRange(before.first, days.last))
-    now, then = [r for r in rows if r.day >= days.first], [r for r in rows if r.day < days.first]
-    total, practice_days = sum(r.seconds for r in now), len({r.day for r in now})
-    previous_total = sum(r.seconds for r in then)
+    now, then = daily_rows(session, actor, q, days), daily_rows(session, actor, q, before)
+    total, previous_total = sum(d.seconds for d in now), sum(d.seconds for d in then)
     return PracticeTime(
         date_from=days.first,
         date_to=days.last,
         granularity=q.granularity,
         total_seconds=total,
-        logs=len(now),
-        practice_days=practice_days,
-        average_seconds_per_practice_day=total // practice_days if practice_days else 0,
+        logs=sum(d.logs for d in now),
+        practice_days=len(now),
+        average_seconds_per_practice_day=total // len(now) if now else 0,
         series=_series(now, days, q.granularity, _week_starts_on(session, actor)),
-        days=daily_summaries(now),
-        by_activity=shares(now, lambda r: r.activity),
-        by_instrument=shares(now, lambda r: r.instrument),
+        days=[_summary(d) for d in now],
+        by_activity=_shares(session, actor, q, days, PracticeLog.activity_type),
+        by_instrument=_shares(session, actor, q, days, PracticeLog.instrument),
         previous=Comparison(
             date_from=before.first,
             date_to=before.last,
             total_seconds=previous_total,
-            logs=len(then),
-            practice_days=len({r.day for r in then}),
+            logs=sum(d.logs for d in then),
+            practice_days=len(then),
             change_percent=round(100 * (total - previous_total) / previous_total, 1) if previous_total else None,
-            by_activity=shares(then, lambda r: r.activity),
+            by_activity=_shares(session, actor, q, before, PracticeLog.activity_type) if then else [],
         ),
     )
 
@@ -168,28 +180,32 @@ def repertoire(
 ) -> RepertoireAnalysis:
     """The pieces and composers that took the most time, and the balance of style periods."""
     q, days = resolve(actor, query, today=today)
-    rows = [r for r in log_rows(session, actor, q, days) if r.title]
-    pieces = _pieces(rows)
-    composers: dict[str, list[LogRow]] = defaultdict(list)
-    for row in rows:
-        if row.composer:
-            composers[row.composer].append(row)
+    grouped: dict[str, list[PieceRow]] = defaultdict(list)
+    for row in piece_rows(session, actor, q, days):
+        grouped[_key(row)].append(row)
+    pieces = [_piece(key, rows, actor.timezone) for key, rows in grouped.items()]
+    composers: dict[str, list[PieceTime]] = defaultdict(list)
+    for piece in pieces:
+        if piece.composer:
+            composers[piece.composer].append(piece)
     top_composers = [
-        ComposerTime(
-            name=name,
-            seconds=sum(r.seconds for r in logs),
-            logs=len(logs),
-            pieces=len({_key(r) for r in logs}),
-        )
-        for name, logs in composers.items()
+        ComposerTime(name=name, seconds=sum(p.seconds for p in mine), logs=sum(p.logs for p in mine), pieces=len(mine))
+        for name, mine in composers.items()
     ]
+    periods: Counter[str] = Counter()
+    period_logs: Counter[str] = Counter()
+    for rows in grouped.values():
+        for row in rows:
+            if row.style_period:
+                periods[row.style_period] += row.seconds
+                period_logs[row.style_period] += row.logs
     return RepertoireAnalysis(
         date_from=days.first,
         date_to=days.last,
         pieces_practised=len(pieces),
         top_pieces=sorted(pieces, key=lambda p: (-p.seconds, p.title))[:TOP],
         top_composers=sorted(top_composers, key=lambda c: (-c.seconds, c.name))[:TOP],
-        by_style_period=shares([r for r in rows if r.style_period], lambda r: r.style_period or ""),
+        by_style_period=[Share(name=n, seconds=sec, logs=period_logs[n]) for n, sec in periods.most_common()],
     )
 
 
@@ -198,41 +214,22 @@ def improvement(
 ) -> Improvement:
     """Tempo against target per piece, and accuracy and self-rating per day with moving averages."""
     q, days = resolve(actor, query, today=today)
-    rows = log_rows(session, actor, q, days)
+    per_day = daily_rows(session, actor, q, days)
     return Improvement(
         date_from=days.first,
         date_to=days.last,
-        tempo=_tempo_progress(rows),
-        accuracy=_trend(rows, lambda r: r.accuracy),
-        self_rating=_trend(rows, lambda r: r.self_rating),
+        tempo=_tempo_progress(session, actor, q, days),
+        accuracy=_trend([(d.day, d.avg_accuracy) for d in per_day]),
+        self_rating=_trend([(d.day, d.avg_rating) for d in per_day]),
     )
 
 
-def daily_summaries(rows: Iterable[LogRow]) -> list[DaySummary]:
-    """daily_practice_summary's columns per local day (COUNT DISTINCT and AVG skip NULLs, as SQL does)."""
-    by_day: dict[date, list[LogRow]] = defaultdict(list)
-    for row in rows:
-        by_day[row.day].append(row)
-    return [
-        DaySummary(
-            practice_date=day,
-            sessions=len({r.session_id for r in logs if r.session_id}),
-            total_seconds=sum(r.seconds for r in logs),
-            activities=len(logs),
-            avg_rating=_mean(r.self_rating for r in logs),
-            avg_accuracy=_mean(r.accuracy for r in logs),
-        )
-        for day, logs in sorted(by_day.items())
-    ]
-
-
-def shares(rows: Iterable[LogRow], name: Callable[[LogRow], str]) -> list[Share]:
-    seconds: Counter[str] = Counter()
-    logs: Counter[str] = Counter()
-    for row in rows:
-        seconds[name(row)] += row.seconds
-        logs[name(row)] += 1
-    return [Share(name=key, seconds=value, logs=logs[key]) for key, value in seconds.most_common()]
+def daily_summaries(
+    session: Session, *, actor: Actor, query: AnalyticsQuery | dict[str, Any], today: date | None = None
+) -> list[DaySummary]:
+    """The daily_practice_summary rows of the filtered range, in local days."""
+    q, days = resolve(actor, query, today=today)
+    return [_summary(d) for d in daily_rows(session, actor, q, days)]
 
 
 def period_of(day: date, granularity: Granularity, week_starts_on: str = "monday") -> date:
@@ -243,13 +240,28 @@ def period_of(day: date, granularity: Granularity, week_starts_on: str = "monday
     return day
 
 
-def _series(rows: Sequence[LogRow], days: DayRange, granularity: Granularity, week_starts_on: str) -> list[PeriodTotal]:
+def _summary(row: DayRow) -> DaySummary:
+    return DaySummary(
+        practice_date=row.day,
+        sessions=row.sessions,
+        total_seconds=row.seconds,
+        activities=row.logs,
+        avg_rating=row.avg_rating,
+        avg_accuracy=row.avg_accuracy,
+    )
+
+
+def _shares(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange, column: Any) -> list[Share]:
+    return [Share(name=name, seconds=sec, logs=n) for name, sec, n in totals_by(session, actor, q, days, column)]
+
+
+def _series(rows: Sequence[DayRow], days: DayRange, granularity: Granularity, week_starts_on: str) -> list[PeriodTotal]:
     seconds: Counter[date] = Counter()
     logs: Counter[date] = Counter()
     for row in rows:
         period = period_of(row.day, granularity, week_starts_on)
         seconds[period] += row.seconds
-        logs[period] += 1
+        logs[period] += row.logs
     periods = sorted({period_of(days.first + timedelta(days=i), granularity, week_starts_on) for i in range(days.days)})
     window = MOVING_WINDOW[granularity]
     series = []
@@ -260,70 +272,60 @@ def _series(rows: Sequence[LogRow], days: DayRange, granularity: Granularity, we
     return series
 
 
-def _pieces(rows: Sequence[LogRow]) -> list[PieceTime]:
-    grouped: dict[str, list[LogRow]] = defaultdict(list)
-    for row in rows:
-        grouped[_key(row)].append(row)
-    return [
-        PieceTime(
-            key=key,
-            title=logs[-1].title or "",
-            composer=logs[-1].composer,
-            sheet_music_id=str(uuid.UUID(logs[-1].sheet_music_id)) if logs[-1].sheet_music_id else None,
-            seconds=sum(r.seconds for r in logs),
-            logs=len(logs),
-            last_practised=logs[-1].day,
-        )
-        for key, logs in grouped.items()
-    ]
+def _piece(key: str, rows: list[PieceRow], timezone: str) -> PieceTime:
+    latest = max(rows, key=lambda r: r.last_start)
+    return PieceTime(
+        key=key,
+        title=latest.title,
+        composer=latest.composer,
+        sheet_music_id=str(uuid.UUID(latest.sheet_music_id)) if latest.sheet_music_id else None,
+        seconds=sum(r.seconds for r in rows),
+        logs=sum(r.logs for r in rows),
+        last_practised=local_day(latest.last_start, timezone),
+    )
 
 
-def _tempo_progress(rows: Sequence[LogRow]) -> list[TempoProgress]:
-    grouped: dict[str, list[LogRow]] = defaultdict(list)
-    for row in rows:
-        if row.tempo and row.title:
-            grouped[_key(row)].append(row)
-    busiest = sorted(grouped.items(), key=lambda item: (-len(item[1]), item[0]))[:TEMPO_PIECES]
-    progress = []
-    for key, logs in busiest:
-        target = next((r.target_tempo for r in reversed(logs) if r.target_tempo), None) or logs[-1].suggested_tempo
-        tempos = [r.tempo or 0 for r in logs]
-        progress.append(
-            TempoProgress(
-                key=key,
-                title=logs[-1].title or "",
-                composer=logs[-1].composer,
-                target_tempo=target,
-                first_tempo=tempos[0],
-                best_tempo=max(tempos),
-                latest_tempo=tempos[-1],
-                percent_of_target=round(100 * tempos[-1] / target, 1) if target else None,
-                points=[TempoPoint(day=r.day, tempo=r.tempo or 0) for r in logs],
-            )
-        )
-    return progress
+def _tempo_progress(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange) -> list[TempoProgress]:
+    counts: Counter[str] = Counter()
+    spellings: dict[str, list[tuple[str | None, str | None, str]]] = defaultdict(list)
+    for piece_id, composer, title, logs in tempo_pieces(session, actor, q, days):
+        key = piece_key(piece_id, composer, title) or ""
+        counts[key] += logs
+        spellings[key].append((piece_id, composer, title))
+    busiest = sorted(counts, key=lambda key: (-counts[key], key))[:TEMPO_PIECES]
+    points: dict[str, list[TempoRow]] = defaultdict(list)
+    for row in tempo_rows(session, actor, q, days, [s for key in busiest for s in spellings[key]]):
+        points[piece_key(row.sheet_music_id, row.composer, row.title) or ""].append(row)
+    return [_tempo(key, points[key], actor.timezone) for key in busiest if points[key]]
 
 
-def _trend(rows: Sequence[LogRow], measure: Callable[[LogRow], float | None]) -> list[TrendPoint]:
-    by_day: dict[date, list[float]] = defaultdict(list)
-    for row in rows:
-        if (value := measure(row)) is not None:
-            by_day[row.day].append(float(value))
+def _tempo(key: str, logs: list[TempoRow], timezone: str) -> TempoProgress:
+    target = next((r.target_tempo for r in reversed(logs) if r.target_tempo), None) or logs[-1].suggested_tempo
+    tempos = [r.tempo for r in logs]
+    return TempoProgress(
+        key=key,
+        title=logs[-1].title,
+        composer=logs[-1].composer,
+        target_tempo=target,
+        first_tempo=tempos[0],
+        best_tempo=max(tempos),
+        latest_tempo=tempos[-1],
+        percent_of_target=round(100 * tempos[-1] / target, 1) if target else None,
+        points=[TempoPoint(day=local_day(r.start, timezone), tempo=r.tempo) for r in logs],
+    )
+
+
+def _trend(daily: list[tuple[date, float | None]]) -> list[TrendPoint]:
+    measured = [(day, value) for day, value in daily if value is not None]
     points: list[TrendPoint] = []
-    daily = sorted((day, sum(values) / len(values)) for day, values in by_day.items())
-    for index, (day, value) in enumerate(daily):
-        recent = [v for _, v in daily[max(0, index - MOVING_WINDOW["day"] + 1) : index + 1]]
+    for index, (day, value) in enumerate(measured):
+        recent = [v for _, v in measured[max(0, index - MOVING_WINDOW["day"] + 1) : index + 1]]
         points.append(TrendPoint(day=day, value=round(value, 1), moving_average=round(sum(recent) / len(recent), 1)))
     return points
 
 
-def _key(row: LogRow) -> str:
+def _key(row: PieceRow) -> str:
     return piece_key(row.sheet_music_id, row.composer, row.title) or ""
-
-
-def _mean(values: Iterable[float | int | None]) -> float | None:
-    present = [float(v) for v in values if v is not None]
-    return sum(present) / len(present) if present else None
 
 
 def _week_starts_on(session: Session, actor: Actor) -> str:
@@ -347,10 +349,9 @@ def analytics_page(
     time = practice_time(session, actor=actor, query=query, today=today)
     year_query = {**parse(AnalyticsQuery, query).model_dump(by_alias=True, exclude_none=True)}
     year_query.update({"from": time.date_to - timedelta(days=364), "to": time.date_to, "granularity": "day"})
-    q, days = resolve(actor, year_query, today=today)
     return AnalyticsPage(
         time=time,
-        year=daily_summaries(log_rows(session, actor, q, days)),
+        year=daily_summaries(session, actor=actor, query=year_query, today=today),
         repertoire=repertoire(session, actor=actor, query=query, today=today),
         improvement=improvement(session, actor=actor, query=query, today=today),
     )

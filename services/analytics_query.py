@@ -1,4 +1,4 @@
-"""The filter every analysis and export shares, and the one query that reads the logs it selects.
+"""The filter every analysis and export shares, and the grouped queries the analyses are made of.
 
 Days are the musician's local days: a range "from 2026-03-01 to 2026-03-31" covers the instants
 from local midnight on the 1st to local midnight after the 31st, whatever the DST changes between.
@@ -10,10 +10,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import Field
-from sqlalchemy import String, cast
+from sqlalchemy import String, and_, cast, distinct, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -22,6 +21,7 @@ from app.models import ActivityType, Instrument, PracticeLog, SheetMusic, utcnow
 from services.actor import Actor
 from services.calendar_days import day_start, local_day
 from services.errors import InvalidInput
+from services.local_days_sql import as_date, local_date
 from services.validation import Input, parse
 
 DEFAULT_DAYS = 90
@@ -54,27 +54,6 @@ class DayRange:
         return DayRange(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
 
 
-@dataclass(frozen=True)
-class LogRow:
-    """One log as the analyses see it."""
-
-    day: date
-    start_time: datetime
-    seconds: int
-    activity: str
-    instrument: str
-    session_id: str | None  # ids as text: 20,000 UUID objects would cost more than the analysis
-    sheet_music_id: str | None
-    composer: str | None
-    title: str | None
-    tempo: int | None
-    target_tempo: int | None
-    self_rating: int | None
-    accuracy: float | None
-    style_period: str | None
-    suggested_tempo: int | None
-
-
 def resolve(
     actor: Actor, query: AnalyticsQuery | dict[str, Any], *, today: date | None = None
 ) -> tuple[AnalyticsQuery, DayRange]:
@@ -89,36 +68,144 @@ def resolve(
     return q, DayRange(first, last)
 
 
-def log_rows(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange) -> list[LogRow]:
-    """The actor's active logs in the range that match the filter, oldest first."""
-    # Core rows, not ORM rows: a five-year range is 20,000 logs, and ORM rows cost three times as much.
+@dataclass(frozen=True)
+class DayRow:
+    """daily_practice_summary's columns for one local day (SQL's COUNT DISTINCT and AVG skip NULLs)."""
+
+    day: date
+    sessions: int
+    seconds: int
+    logs: int
+    avg_rating: float | None
+    avg_accuracy: float | None
+
+
+@dataclass(frozen=True)
+class PieceRow:
+    """The logs of one piece as typed (or catalogued): time, count, last start, style period."""
+
+    sheet_music_id: str | None
+    composer: str | None
+    title: str
+    style_period: str | None
+    seconds: int
+    logs: int
+    last_start: datetime
+
+
+@dataclass(frozen=True)
+class TempoRow:
+    start: datetime
+    sheet_music_id: str | None
+    composer: str | None
+    title: str
+    tempo: int
+    target_tempo: int | None
+    suggested_tempo: int | None
+
+
+def daily_rows(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange) -> list[DayRow]:
+    """One row per local day with practice, grouped by the database."""
+    day = local_date(session, actor.timezone, days.first, days.last).label("day")
+    statement = (
+        sa_select(
+            day,
+            func.count(distinct(PracticeLog.session_id)),
+            func.coalesce(func.sum(PracticeLog.duration_seconds), 0),
+            func.count(),
+            func.avg(PracticeLog.self_rating),
+            func.avg(PracticeLog.accuracy_percentage),
+        )
+        .where(*conditions(actor, q, days))
+        .group_by(day)
+        .order_by(day)
+    )
+    return [
+        DayRow(as_date(d), int(sessions), int(seconds), int(logs), _float(rating), _float(accuracy))
+        for d, sessions, seconds, logs, rating, accuracy in session.connection().execute(statement)
+    ]
+
+
+def totals_by(
+    session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange, column: Any
+) -> list[tuple[str, int, int]]:
+    """(value, seconds, logs) per value of ``column``, most time first."""
+    statement = (
+        sa_select(column, func.coalesce(func.sum(PracticeLog.duration_seconds), 0), func.count())
+        .where(*conditions(actor, q, days), column.is_not(None))
+        .group_by(column)
+    )
+    found = [(str(name), int(seconds), int(logs)) for name, seconds, logs in session.connection().execute(statement)]
+    return sorted(found, key=lambda row: (-row[1], row[0]))
+
+
+def piece_rows(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange) -> list[PieceRow]:
+    """Time per piece as stored (catalogue id, composer, title); the caller merges spellings."""
+    piece_id = cast(PracticeLog.sheet_music_id, String)
+    statement = (
+        sa_select(
+            piece_id,
+            PracticeLog.composer,
+            PracticeLog.work_title,
+            SheetMusic.style_period,
+            func.coalesce(func.sum(PracticeLog.duration_seconds), 0),
+            func.count(),
+            func.max(PracticeLog.start_time),
+        )
+        .outerjoin(SheetMusic, col(SheetMusic.id) == col(PracticeLog.sheet_music_id))
+        .where(*conditions(actor, q, days), col(PracticeLog.work_title).is_not(None))
+        .group_by(piece_id, PracticeLog.composer, PracticeLog.work_title, SheetMusic.style_period)
+    )
+    return [
+        PieceRow(pid, composer, title, period, int(seconds), int(logs), as_utc(last))
+        for pid, composer, title, period, seconds, logs, last in session.connection().execute(statement)
+    ]
+
+
+def tempo_rows(
+    session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange, pieces: list[tuple[str | None, str | None, str]]
+) -> list[TempoRow]:
+    """Every log with a tempo of the given pieces (catalogue id, composer, title), oldest first."""
+    if not pieces:
+        return []
+    ids = [pid for pid, _, _ in pieces if pid]
+    typed = [and_(PracticeLog.composer == c, PracticeLog.work_title == t) for pid, c, t in pieces if not pid]
+    piece_id = cast(PracticeLog.sheet_music_id, String)
+    which = or_(piece_id.in_(ids), *typed) if ids else or_(*typed)
     statement = (
         sa_select(
             raw_time(PracticeLog.start_time),
-            PracticeLog.duration_seconds,
-            PracticeLog.activity_type,
-            PracticeLog.instrument,
-            cast(PracticeLog.session_id, String),
-            cast(PracticeLog.sheet_music_id, String),
+            piece_id,
             PracticeLog.composer,
             PracticeLog.work_title,
             PracticeLog.tempo_practiced,
             PracticeLog.target_tempo,
-            PracticeLog.self_rating,
-            PracticeLog.accuracy_percentage,
-            SheetMusic.style_period,
             SheetMusic.suggested_tempo,
         )
         .outerjoin(SheetMusic, col(SheetMusic.id) == col(PracticeLog.sheet_music_id))
-        .where(*conditions(actor, q, days))
+        .where(*conditions(actor, q, days), col(PracticeLog.tempo_practiced).is_not(None), which)
         .order_by(col(PracticeLog.start_time), col(PracticeLog.id))
     )
-    zone = ZoneInfo(actor.timezone)
-    rows = []
-    for raw_start, seconds, *rest in session.connection().execute(statement).all():
-        start = as_utc(raw_start)
-        rows.append(LogRow(start.astimezone(zone).date(), start, seconds or 0, *rest))  # rest: LogRow's field order
-    return rows
+    return [TempoRow(as_utc(start), *rest) for start, *rest in session.connection().execute(statement)]
+
+
+def tempo_pieces(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange) -> list[tuple[Any, ...]]:
+    """(catalogue id, composer, title, logs with a tempo) per piece as stored."""
+    piece_id = cast(PracticeLog.sheet_music_id, String)
+    statement = (
+        sa_select(piece_id, PracticeLog.composer, PracticeLog.work_title, func.count())
+        .where(
+            *conditions(actor, q, days),
+            col(PracticeLog.tempo_practiced).is_not(None),
+            col(PracticeLog.work_title).is_not(None),
+        )
+        .group_by(piece_id, PracticeLog.composer, PracticeLog.work_title)
+    )
+    return [tuple(row) for row in session.connection().execute(statement)]
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def conditions(actor: Actor, q: AnalyticsQuery, days: DayRange) -> list[Any]:

@@ -13,19 +13,19 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from app.fast_times import as_utc
 from app.models import Instrument, PracticeLog, ProgressTracking, utcnow
 from app.views import user_statistics
 from services import progress_rules as rules
 from services.actor import Actor
 from services.calendar_days import local_day, longest_streak
-from services.dashboard import practice_by_day
 from services.errors import InvalidInput
+from services.local_days_sql import as_date, local_date
 from services.practice_shapes import LogOut
 from services.progress_rules import ALL_INSTRUMENTS, OVERALL
 from services.validation import Output
 
 RECENT_LOGS = 5
-EVERYTHING = date(1900, 1, 1)
 
 
 class SkillProgress(Output):
@@ -156,7 +156,7 @@ def streaks(session: Session, *, actor: Actor, today: date | None = None) -> Str
     return Streaks(
         today=today,
         current=current,
-        longest=longest_streak(practice_by_day(session, actor=actor, since=EVERYTHING)),
+        longest=longest_streak(practice_days(session, actor)),
         last_practice_date=last,
         practised_today=last == today,
         at_risk=current > 0 and last != today,
@@ -208,6 +208,21 @@ def progress_summary(session: Session, *, actor: Actor) -> ProgressSummary:
         last_practice_at=recent[0].end_time if recent else None,
         recent_activity=recent,
     )
+
+
+def practice_days(session: Session, actor: Actor) -> list[date]:
+    """Every local day with practice, grouped by the database."""
+    mine = (PracticeLog.user_id == actor.id, col(PracticeLog.is_active).is_(True))
+    span = (
+        session.connection()
+        .execute(sa_select(func.min(PracticeLog.start_time), func.max(PracticeLog.start_time)).where(*mine))
+        .one()
+    )
+    if span[0] is None:
+        return []
+    first, last = (local_day(as_utc(moment), actor.timezone) for moment in span)
+    day = local_date(session, actor.timezone, first, last)
+    return [as_date(d) for (d,) in session.connection().execute(sa_select(day).where(*mine).distinct())]
 
 
 def _rows(session: Session, actor: Actor) -> dict[tuple[str, str], ProgressTracking]:

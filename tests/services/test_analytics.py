@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
@@ -189,3 +190,26 @@ def test_without_a_browser_the_report_still_has_figures_and_logs(db):
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(report.content)).pages)
     assert report.charts == 0
     assert "could not be drawn" in text and "Logs (8)" in text
+
+
+@pytest.mark.parametrize(
+    ("timezone", "local_times"),
+    [
+        ("Asia/Kolkata", ["2026-01-10T23:50:00", "2026-01-11T00:10:00"]),  # +05:30
+        ("Australia/Lord_Howe", ["2026-04-04T23:45:00", "2026-04-05T01:45:00"]),  # DST ends by 30 minutes
+        ("America/St_Johns", ["2026-03-07T23:59:00", "2026-03-08T23:59:00"]),  # -03:30, DST starts on 3/8
+    ],
+)
+def test_local_days_are_right_in_odd_time_zones(db, timezone, local_times):
+    actor = new_user(db, timezone=timezone)
+    zone = ZoneInfo(timezone)
+    for local in local_times:
+        start = datetime.fromisoformat(local).replace(tzinfo=zone)
+        with db.transaction() as session:
+            practice_logs.log_practice(session, actor=actor, data=log_body(startTime=start.isoformat()))
+    first = date.fromisoformat(local_times[0][:10])
+    with db.transaction(write=False) as session:
+        days = analytics.daily_summaries(
+            session, actor=actor, query={"from": first - timedelta(days=3), "to": first + timedelta(days=3)}
+        )
+    assert [d.practice_date for d in days] == [first, first + timedelta(days=1)]
