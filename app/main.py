@@ -23,6 +23,7 @@ from services.auth import AuthConfig
 from services.catalogue_seed import seed_if_empty
 from services.chart_images import find_browser
 from services.mail import Mailer, SmtpConfig
+from services.progress_tracking import rebuild_progress, users_without_progress
 from services.rate_limits import Limits, RateLimiter
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
             added = seed_if_empty(session)
         if added:
             log.info("catalogue was empty: loaded %d pieces", added)
+    _build_missing_progress(database)
     nicegui_app.state.settings = settings
     nicegui_app.state.database = database
     _install_services(nicegui_app, settings)
@@ -75,6 +77,17 @@ def serve(settings: Settings) -> None:
         show_welcome_message=False,
         uvicorn_logging_level=settings.log_level.lower(),
     )
+
+
+def _build_missing_progress(database: Database) -> None:
+    """Users whose logs predate progress tracking get their rows built once, at the first start after upgrading."""
+    with database.transaction(write=False) as session:
+        missing = users_without_progress(session)
+    for user_id in missing:
+        with database.transaction() as session:
+            rebuild_progress(session, user_id)
+    if missing:
+        log.info("built progress from the logs of %d users", len(missing))
 
 
 def storage_secret(settings: Settings) -> str:

@@ -94,6 +94,13 @@ def users_to_rebuild(session: Session, *, email: str | None = None) -> list[uuid
     return list(session.exec(query).all())
 
 
+def users_without_progress(session: Session) -> list[uuid.UUID]:
+    """Users with active logs but no progress rows (their logs were made before progress was tracked)."""
+    has_rows = select(ProgressTracking.user_id).where(ProgressTracking.user_id == PracticeLog.user_id)
+    query = select(PracticeLog.user_id).where(col(PracticeLog.is_active).is_(True), ~has_rows.exists()).distinct()
+    return list(session.exec(query).all())
+
+
 def log_facts(session: Session, user_id: uuid.UUID, timezone: str) -> list[LogFact]:
     """The user's active logs as facts, oldest first, each on its local day."""
     # Core, not ORM rows, and the piece id as text: this runs on every save, over all of a user's logs.

@@ -104,7 +104,7 @@ def _cover(pdf: FPDF, name: str, first: date, last: date, time: analytics.Practi
         ("Average on a practice day", _hours(time.average_seconds_per_practice_day)),
         ("Against the period before", "no practice before" if change is None else f"{change:+.0f} %"),
         ("Level", f"{overview.current_level} ({overview.title}), {overview.experience_points} XP"),
-        ("Current streak", f"{overview.consecutive_days} days"),
+        ("Current streak", "1 day" if overview.consecutive_days == 1 else f"{overview.consecutive_days} days"),
         ("Achievements", ", ".join(a.title for a in overview.achievements) or "none yet"),
     ]
     pdf.set_font("DejaVu", "", 10)

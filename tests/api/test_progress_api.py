@@ -33,3 +33,25 @@ def test_progress_needs_sign_in_and_a_known_instrument(client, act_as, db):
     response = client.get("/api/progress/instrument/banjo")
     assert response.status_code == 422
     assert "instrument" in response.text
+
+
+def test_starting_the_app_builds_progress_for_logs_made_before_it(make_client, db):
+    from sqlmodel import select
+
+    from app.models import ProgressTracking
+    from services import practice_logs
+
+    actor = new_user(db)
+    with db.transaction() as session:
+        practice_logs.log_practice(session, actor=actor, data=log_body(durationSeconds=600))
+    with db.transaction() as session:
+        for row in session.exec(select(ProgressTracking)).all():
+            session.delete(row)
+    make_client()
+    with db.transaction(write=False) as session:
+        built = session.exec(select(ProgressTracking).where(ProgressTracking.user_id == actor.id)).all()
+    assert {(r.instrument, r.skill_area) for r in built} == {
+        ("all", "overall"),
+        ("piano", "overall"),
+        ("piano", "repertoire"),
+    }

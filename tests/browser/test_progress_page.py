@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from app.db import Database
 from app.models import SheetMusic, User
-from services import practice_logs
+from services import practice_logs, users
 from services.actor import Actor
 from tests.browser.conftest import onboard, screenshot
 
@@ -67,6 +67,14 @@ def seed_a_year_of_practice(server, email: str) -> int:
     return count
 
 
+def set_theme(server, email: str, theme: str) -> None:
+    database = Database(f"sqlite:///{server.data_dir / 'mirubato.db'}")
+    with database.transaction() as session:
+        user = session.exec(select(User).where(User.email == email)).one()
+        users.update_preferences(session, actor=Actor(id=user.id), data={"theme": theme})
+    database.dispose()
+
+
 def test_progress_page_draws_every_chart_from_real_logs(page, server):
     email = "progress@example.com"
     onboard(page, server, email, name="Clara")
@@ -97,6 +105,12 @@ def test_progress_page_draws_every_chart_from_real_logs(page, server):
     rows = Path(csv_download.value.path()).read_text(encoding="utf-8").strip().splitlines()
     assert rows[0].startswith("id,start_time") and len(rows) > 10
     assert all(",guitar," in row for row in rows[1:])
+
+    set_theme(server, email, "dark")
+    page.reload()
+    expect(page.locator(".js-plotly-plot")).to_have_count(9)
+    assert "body--dark" in (page.locator("body").get_attribute("class") or "")
+    screenshot(page, "progress-dark")
 
     with page.expect_download(timeout=60_000) as pdf_download:
         page.get_by_role("button", name="PDF report").click()

@@ -242,3 +242,21 @@ def test_a_back_dated_log_rebuilds_and_still_gets_it_right(db):
         practice_logs.log_practice(session, actor=actor, data=body)
     total = rows(db, actor)[("all", "overall")]
     assert (total["consecutive_days"], total["milestones"][0]["date"]) == (8, "2026-03-01")
+
+
+def test_users_whose_logs_predate_progress_get_it_built_at_start(db):
+    from services.progress_tracking import users_without_progress
+
+    actor, _ = musician_with_known_logs(db)
+    new_user(db)  # no logs: nothing to build
+    before = rows(db, actor)
+    with db.transaction() as session:
+        for row in session.exec(select(ProgressTracking)).all():
+            session.delete(row)
+    with db.transaction(write=False) as session:
+        assert users_without_progress(session) == [actor.id]
+    with db.transaction() as session:
+        rebuild_progress(session, actor.id)
+    with db.transaction(write=False) as session:
+        assert users_without_progress(session) == []
+    assert rows(db, actor) == before
