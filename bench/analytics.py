@@ -1,6 +1,7 @@
 """Progress and analytics for a heavy user among many: 1,000 users and 1,000,000 logs.
 
 Usage: python bench/analytics.py [DATABASE_URL] [--users 1000] [--logs 1000000] [--heavy 20000]
+(DATABASE_URL must point at an empty database; by default a new SQLite file in a temporary folder)
 
 One user has --heavy logs over five years (about 11 a day); the rest share the remaining logs.
 Each endpoint is called over HTTP (the real ASGI app, JSON included) for the heavy user and
@@ -141,6 +142,9 @@ def main() -> None:
     args = parser.parse_args()
     database = Database(args.url or f"sqlite:///{tempfile.mkdtemp()}/bench.db")
     schema.upgrade(database)
+    with database.engine.connect() as connection:
+        if connection.execute(text("SELECT COUNT(*) FROM users")).scalar_one():
+            raise SystemExit("bench/analytics.py fills the database itself: give it an empty one")
     started = time.perf_counter()
     heavy, typical = fill(database, args.users, args.logs, args.heavy)
     with database.engine.begin() as connection:

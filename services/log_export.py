@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
 
 from app.models import PracticeLog
 from services.actor import Actor
@@ -27,14 +28,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def filtered_logs(
     session: Session, *, actor: Actor, query: AnalyticsQuery | dict[str, Any], today: date | None = None
-) -> tuple[DayRange, list[PracticeLog]]:
-    """The actor's active logs matching the analytics filter, oldest first."""
+) -> tuple[DayRange, list[Any]]:
+    """The actor's active logs matching the analytics filter, oldest first, as rows with LOG_COLUMNS."""
     q, days = resolve(actor, query, today=today)
-    rows = session.exec(
-        select(PracticeLog)
+    # Core rows: an export may hold years of logs, and ORM objects cost several times as much.
+    rows = session.connection().execute(
+        sa_select(*(getattr(PracticeLog, name) for name in LOG_COLUMNS))
         .where(*conditions(actor, q, days))
         .order_by(col(PracticeLog.start_time), col(PracticeLog.id))
-    ).all()
+    )
     return days, list(rows)
 
 
@@ -55,7 +57,7 @@ def logs_json(session: Session, *, actor: Actor, query: AnalyticsQuery | dict[st
     return json.dumps(document, ensure_ascii=False, indent=1)
 
 
-def to_csv(logs: Iterable[PracticeLog]) -> str:
+def to_csv(logs: Iterable[Any]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(LOG_COLUMNS)

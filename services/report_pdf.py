@@ -17,7 +17,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 from sqlmodel import Session
 
-from app.models import PracticeLog, User, utcnow
+from app.models import User, utcnow
 from services import analytics, charts, progress
 from services.actor import Actor
 from services.analytics_query import AnalyticsQuery
@@ -130,7 +130,7 @@ def _charts(pdf: FPDF, images: list[bytes] | None) -> None:
         pdf.ln(3)
 
 
-def _log_table(pdf: FPDF, logs: list[PracticeLog], timezone: str) -> None:
+def _log_table(pdf: FPDF, logs: list[Any], timezone: str) -> None:
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 14)
     pdf.cell(0, 10, f"Logs ({len(logs)})", new_x="LMARGIN", new_y="NEXT")
