@@ -16,7 +16,7 @@ from app import __version__, schema
 from app.api import install_api
 from app.db import Database
 from app.logging_setup import configure_logging
-from app.security import AccessTokens
+from app.security import AccessTokens, SignedLinks
 from app.settings import Settings
 from pages import install_pages
 from services.auth import AuthConfig
@@ -25,6 +25,7 @@ from services.chart_images import find_browser
 from services.mail import Mailer, SmtpConfig
 from services.progress_tracking import rebuild_progress, users_without_progress
 from services.rate_limits import Limits, RateLimiter
+from services.sharing import InviteLinks
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,9 @@ def _install_services(app: FastAPI, settings: Settings) -> None:
         browser_lifetime=timedelta(days=settings.browser_session_days),
     )
     app.state.chart_browser = find_browser(settings.chart_browser)
+    app.state.invite_links = InviteLinks(
+        SignedLinks(settings.resolved_secret_key, purpose="share-invite"), base_url=settings.base_url
+    )
     app.state.mailer = Mailer(
         SmtpConfig(
             host=settings.smtp_host,

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint, func
+from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
@@ -445,3 +445,44 @@ class SyncChange(SQLModel, table=True):
     status: str = Field(max_length=10)
     response: dict[str, Any] = Field(sa_type=JSONType)
     received_at: datetime = _created()
+
+
+class ShareStatus(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    REVOKED = "revoked"
+
+
+class Share(SQLModel, table=True):
+    """A student's consent for one teacher to see their practice, from invitation to revocation.
+
+    Pending: invited (by email, or by a signed link anyone holding it may accept), no teacher yet.
+    Active: accepted; the teacher sees the student's dashboard and analytics. Revoked: over.
+    """
+
+    __tablename__ = "shares"
+    __table_args__ = (
+        CheckConstraint(one_of("status", ShareStatus), name="status"),
+        CheckConstraint("teacher_id IS NULL OR teacher_id <> student_id", name="not_self"),
+        CheckConstraint("status = 'pending' OR teacher_id IS NOT NULL", name="teacher_when_accepted"),
+        Index("idx_shares_student", "student_id", "status"),
+        Index("idx_shares_teacher", "teacher_id", "status"),
+        Index(
+            "uq_shares_active_pair",
+            "student_id",
+            "teacher_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    student_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    teacher_id: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="CASCADE")
+    invite_email: str | None = Field(default=None, max_length=320)
+    status: str = Field(default=ShareStatus.PENDING.value, max_length=10)
+    created_at: datetime = _created()
+    expires_at: datetime
+    accepted_at: datetime | None = None
+    revoked_at: datetime | None = None

@@ -72,3 +72,23 @@ def sign_in_message(*, to: str, link: str, minutes: int) -> EmailMessage:
 def deliver_sign_in_link(mailer: Mailer, *, email: str, link: str, minutes: int) -> None:
     """Send a sign-in link (or, without SMTP, log it so a local user can still sign in)."""
     mailer.send(sign_in_message(to=email, link=link, minutes=minutes), log_line=f"sign-in link for {email}: {link}")
+
+
+def share_invite_message(*, to: str, student: str, link: str, days: int) -> EmailMessage:
+    message = EmailMessage()
+    message["To"] = to
+    message["Subject"] = f"{student} shares their practice with you on Mirubato"
+    message.set_content(
+        f"Hello,\n\n{student} would like you to see their practice journal on Mirubato: their week,\n"
+        f"streaks, charts and the pieces they are learning. Open this link to accept:\n\n{link}\n\n"
+        f"It works once and expires in {days} days. {student} can stop sharing at any time.\n"
+    )
+    return message
+
+
+def deliver_share_invite(mailer: Mailer, *, email: str, student: str, link: str, days: int) -> None:
+    """Send a teacher invitation (or, without SMTP, log it)."""
+    mailer.send(
+        share_invite_message(to=email, student=student, link=link, days=days),
+        log_line=f"teacher invitation for {email}: {link}",
+    )

@@ -85,8 +85,11 @@ def test_progress_page_draws_every_chart_from_real_logs(page, server):
 
     page.get_by_role("combobox", name="Period").click()
     page.get_by_role("option", name="Last 12 months").click()
+    year_ago = datetime.now(UTC).date() - timedelta(days=364)  # the server's "today" is UTC here too
+    page.get_by_text(f"({year_ago:%d %b} –").wait_for()  # the charts were rebuilt for the new period
     plots = page.locator(".js-plotly-plot")
     expect(plots).to_have_count(9)
+    expect(page.locator(".js-plotly-plot .gtitle")).to_have_count(9)  # Plotly draws titles after the plot
     titles = page.locator(".js-plotly-plot .gtitle").evaluate_all("nodes => nodes.map(n => n.textContent)")
     assert titles == CHART_TITLES
     bars = page.locator(".js-plotly-plot .bars path").count()
