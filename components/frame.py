@@ -11,6 +11,7 @@ from components.connection_badge import ConnectionBadge
 from components.outbox_sync import install_page_sync
 from components.session import Me
 from components.static_assets import HEAD
+from services.users import Role
 
 NAV = [
     ("Dashboard", "/", "space_dashboard"),
@@ -20,8 +21,10 @@ NAV = [
     ("Library", "/library", "library_music"),
     ("Repertoire", "/repertoire", "queue_music"),
     ("Progress", "/progress", "insights"),
+    ("Share with a teacher", "/sharing", "share"),
     ("Settings", "/settings", "settings"),
 ]
+STUDIO = ("Studio", "/studio", "groups")  # for teachers (and admins), above Settings
 PHONE_NAV = ["Dashboard", "Timer", "History", "Library", "Progress"]
 SHORTCUTS = {
     "t": ("/timer", "Practice timer"),
@@ -47,7 +50,7 @@ def frame(title: str, me: Me, *, shortcuts: dict[str, Callable[[], object]] | No
     ui.colors(primary=PRIMARY, secondary="#0f766e", accent="#b45309")
     ui.add_css(_CSS)
     _header(me)
-    _drawer()
+    _drawer(me)
     _phone_nav()
     _keyboard(shortcuts or {})
     with ui.column().classes("mirubato-page w-full max-w-5xl mx-auto q-pa-md gap-4"):
@@ -75,10 +78,16 @@ def _header(me: Me) -> None:
             ui.menu_item("Sign out", on_click=lambda: _sign_out(me)).mark("sign-out")
 
 
-def _drawer() -> None:
+def _nav(me: Me) -> list[tuple[str, str, str]]:
+    if me.profile.role in (Role.TEACHER, Role.ADMIN):
+        return [*NAV[:-1], STUDIO, NAV[-1]]
+    return NAV
+
+
+def _drawer(me: Me) -> None:
     # value=None: open beside the page on wide screens, absent on phones (they get the bottom bar).
     with ui.left_drawer(value=None, bordered=True).props("width=220 breakpoint=1023").classes("q-pa-sm"):
-        for label, target, icon in NAV:
+        for label, target, icon in _nav(me):
             with ui.link(target=target).classes("mirubato-nav row items-center no-wrap gap-3 q-pa-sm rounded"):
                 ui.icon(icon, size="sm")
                 ui.label(label)

@@ -15,6 +15,8 @@ def install_pages() -> None:
         pwa,
         repertoire,
         settings,
+        sharing,
+        studio,
         sync_review,
         timer,
         welcome,

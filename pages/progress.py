@@ -1,40 +1,15 @@
-"""Progress: level, streaks and achievements, then charts of the filtered practice, and exports."""
+"""Progress: the musician's own level, streaks and achievements, charts of their practice, exports."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Any
-
-import plotly.graph_objects as go
 from fastapi.responses import RedirectResponse
-from nicegui import app, ui
+from nicegui import ui
 
 from app.events import logs_changed
-from components.filter_bar import FilterBar
-from components.format import duration
 from components.frame import frame
-from components.session import Me, act, signed_in
-from services import analytics, charts, log_export, progress, report_pdf
-from services.analytics import AnalyticsPage
-from services.calendar_days import local_day
-from services.errors import ServiceError
-from services.progress import ProgressOverview
-from services.progress_rules import ACHIEVEMENTS
-
-ICONS = {
-    "first_log": "music_note",
-    "streak_7": "local_fire_department",
-    "streak_30": "whatshot",
-    "streak_100": "emoji_events",
-    "hours_10": "schedule",
-    "hours_100": "hourglass_full",
-    "hours_1000": "workspace_premium",
-    "pieces_10": "library_music",
-    "pieces_100": "auto_stories",
-    "target_tempo": "speed",
-    "both_instruments": "piano",
-}
-PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
+from components.progress_view import ProgressSource, ProgressView
+from components.session import act, signed_in
+from services import analytics, progress
 
 
 @ui.page("/progress")
@@ -43,194 +18,16 @@ async def progress_page() -> RedirectResponse | None:
     if me is None:
         return RedirectResponse("/login")
     with frame("Progress", me):
-        view = ProgressView(me)
+        view = ProgressView(own_progress(), timezone=me.actor.timezone)
         await view.load()
     logs_changed.subscribe(lambda user_id: view.load() if user_id == me.actor.id else None)
     return None
 
 
-class ProgressView:
-    def __init__(self, me: Me) -> None:
-        self.me = me
-        self.today = local_day(datetime.now(UTC), me.actor.timezone)
-        self.summary = ui.column().classes("w-full gap-4")
-        self.filters = FilterBar(self.today, on_change=self.load_charts)
-        self.exports = ui.row().classes("w-full gap-2 items-center")
-        self.charts = ui.column().classes("w-full gap-4").mark("charts")
-        self._export_buttons()
-
-    async def load(self) -> None:
-        overview = await act(progress.overview, write=False)
-        streaks = await act(progress.streaks, write=False)
-        self.summary.clear()
-        with self.summary:
-            _headline(overview, streaks.longest)
-            _achievements(overview)
-            _instruments(overview)
-        await self.load_charts()
-
-    async def load_charts(self) -> None:
-        try:
-            data = await act(analytics.analytics_page, write=False, query=self.filters.query())
-        except ServiceError as error:
-            ui.notify(error.message, type="warning")
-            return
-        self.charts.clear()
-        with self.charts:
-            _charts(data)
-
-    def _export_buttons(self) -> None:
-        with self.exports:
-            ui.label("Export this selection:").classes("text-grey-7")
-            ui.button("CSV", icon="table_view", on_click=lambda: self._download("csv")).props("outline no-caps").mark(
-                "export-csv"
-            )
-            ui.button("JSON", icon="data_object", on_click=lambda: self._download("json")).props(
-                "outline no-caps"
-            ).mark("export-json")
-            ui.button("PDF report", icon="picture_as_pdf", on_click=self._report).props(
-                "unelevated no-caps color=primary"
-            ).mark("export-pdf")
-
-    async def _download(self, kind: str) -> None:
-        make = log_export.logs_csv if kind == "csv" else log_export.logs_json
-        content = await act(make, write=False, query=self.filters.query())
-        first, last = self.filters.dates()
-        media = "text/csv" if kind == "csv" else "application/json"
-        ui.download.content(content, f"mirubato-logs-{first}-{last}.{kind}", media)
-
-    async def _report(self) -> None:
-        state: dict[str, Any] = {"fraction": 0.0, "text": "Waiting for its turn"}
-        with ui.dialog().props("persistent") as dialog, ui.card().classes("w-80").mark("report-progress"):
-            ui.label("Making your PDF report").classes("text-subtitle1")
-            bar = ui.linear_progress(value=0, show_value=False).props("rounded size=10px")
-            step = ui.label(state["text"]).classes("text-caption text-grey-7")
-        dialog.open()
-
-        def show() -> None:
-            bar.set_value(state["fraction"])
-            step.set_text(state["text"])
-
-        ticker = ui.timer(0.25, show)
-        try:
-            report = await act(
-                report_pdf.practice_report,
-                write=False,
-                query=self.filters.query(),
-                browser=app.state.chart_browser,
-                progress_to=lambda fraction, text: state.update(fraction=fraction, text=text),
-            )
-        finally:
-            ticker.cancel()
-            dialog.close()
-        ui.download.content(report.content, report.filename, "application/pdf")
-        if not report.charts:
-            ui.notify("The report was made without charts: this server cannot draw them.", type="warning")
-
-
-def _headline(overview: ProgressOverview, longest: int) -> None:
-    span = max(overview.next_level_xp - overview.level_start_xp, 1)
-    with ui.element("div").classes("w-full grid gap-3 grid-cols-2 md:grid-cols-4"):
-        with _figure("Level", "military_tech"):
-            ui.label(f"{overview.current_level} · {overview.title}").classes("text-h6").mark("level")
-            ui.linear_progress((overview.experience_points - overview.level_start_xp) / span, show_value=False).props(
-                "rounded size=8px"
-            )
-            ui.label(f"{overview.experience_points} XP, next level at {overview.next_level_xp}").classes(
-                "text-caption text-grey-7"
-            )
-        with _figure("Streak", "local_fire_department"):
-            ui.label(_days(overview.consecutive_days)).classes("text-h6").mark("progress-streak")
-            ui.label(f"Longest: {_days(longest)}").classes("text-caption text-grey-7")
-        with _figure("All practice", "schedule"):
-            ui.label(duration(overview.total_practice_time)).classes("text-h6").mark("total-time")
-            last = overview.last_practice_date
-            ui.label(f"Last on {last:%d %b %Y}" if last else "Nothing logged yet").classes("text-caption text-grey-7")
-        with _figure("Achievements", "emoji_events"):
-            ui.label(f"{len(overview.achievements)} of {len(ICONS)}").classes("text-h6").mark("achievement-count")
-            latest = max(overview.achievements, key=lambda a: a.earned_on or date.min, default=None)
-            newest = f"Latest: {latest.title}" if latest else "Log practice to earn the first"
-            ui.label(newest).classes("text-caption text-grey-7 ellipsis")
-
-
-def _achievements(overview: ProgressOverview) -> None:
-    earned = {a.key: a for a in overview.achievements}
-    with ui.row().classes("w-full gap-2"):
-        for achievement in ACHIEVEMENTS:
-            got = earned.get(achievement.key)
-            chip = ui.chip(achievement.title, icon=ICONS.get(achievement.key, "star")).props(
-                "color=amber-7 text-color=white" if got else "outline color=grey-6"
-            )
-            chip.mark("achievement-earned" if got else "achievement-locked")
-            when = f" · earned {got.earned_on:%d %b %Y}" if got and got.earned_on else " · not yet"
-            chip.tooltip(achievement.description + when)
-
-
-def _instruments(overview: ProgressOverview) -> None:
-    if not overview.instruments:
-        return
-    with ui.element("div").classes("w-full grid gap-3 grid-cols-1 md:grid-cols-2"):
-        for instrument in overview.instruments:
-            with ui.card().classes("w-full gap-2").mark("instrument-progress"):
-                overall = instrument.overall
-                ui.label(f"{instrument.instrument.capitalize()} · level {overall.level} ({overall.title})").classes(
-                    "text-subtitle1 text-weight-medium"
-                )
-                for skill in instrument.skills:
-                    span = max(skill.next_level_xp - skill.level_start_xp, 1)
-                    with ui.row().classes("w-full items-center no-wrap gap-3"):
-                        ui.label(skill.skill_area.replace("_", " ").capitalize()).classes("w-32")
-                        ui.linear_progress(
-                            (skill.experience_points - skill.level_start_xp) / span, show_value=False
-                        ).props("rounded size=8px").classes("grow")
-                        ui.label(f"level {skill.level}").classes("text-caption whitespace-nowrap")
-
-
-def _charts(data: AnalyticsPage) -> None:
-    time = data.time
-    if not time.logs and not time.previous.logs:
-        with ui.card().classes("w-full items-center q-pa-lg").mark("no-data"):
-            ui.icon("insights", size="lg", color="grey-6")
-            ui.label("No practice in this selection yet. Widen the period or log some practice.").classes("text-grey-7")
-        _plot(charts.calendar_figure(data.year, time.date_to), "chart-calendar")
-        return
-    _comparison_line(data)
-    _plot(charts.practice_time_figure(time), "chart-practice-time")
-    _plot(charts.calendar_figure(data.year, time.date_to), "chart-calendar")
-    with ui.element("div").classes("w-full grid gap-4 grid-cols-1 md:grid-cols-2"):
-        _plot(charts.shares_figure(time.by_activity, "Time by activity", activities=True), "chart-activity")
-        _plot(charts.shares_figure(time.by_instrument, "Time by instrument"), "chart-instrument")
-        _plot(charts.top_pieces_figure(data.repertoire), "chart-pieces")
-        _plot(charts.top_composers_figure(data.repertoire), "chart-composers")
-    _plot(charts.comparison_figure(time), "chart-comparison")
-    if data.improvement.tempo:
-        _plot(charts.tempo_figure(data.improvement.tempo), "chart-tempo")
-    if data.improvement.accuracy or data.improvement.self_rating:
-        _plot(charts.trends_figure(data.improvement), "chart-trends")
-
-
-def _comparison_line(data: AnalyticsPage) -> None:
-    time, before = data.time, data.time.previous
-    change = before.change_percent
-    trend = "no practice in the period before" if change is None else f"{change:+.0f} % against the period before"
-    with ui.row().classes("w-full items-baseline gap-2").mark("period-summary"):
-        ui.label(duration(time.total_seconds)).classes("text-h6")
-        span = f"{time.date_from:%d %b} – {time.date_to:%d %b %Y}"
-        ui.label(f"in {time.logs} logs on {time.practice_days} days ({span}), {trend}").classes("text-grey-7")
-
-
-def _plot(figure: go.Figure, mark: str) -> None:
-    with ui.card().classes("w-full q-pa-xs"):
-        ui.plotly({**figure.to_plotly_json(), "config": PLOT_CONFIG}).classes("w-full").mark(mark)
-
-
-def _figure(title: str, icon: str):  # type: ignore[no-untyped-def]
-    card = ui.card().classes("w-full gap-1")
-    with card, ui.row().classes("items-center gap-1 text-grey-7"):
-        ui.icon(icon, size="xs")
-        ui.label(title).classes("text-caption text-uppercase")
-    return card
-
-
-def _days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
+def own_progress() -> ProgressSource:
+    return ProgressSource(
+        overview=lambda: act(progress.overview, write=False),
+        streaks=lambda: act(progress.streaks, write=False),
+        charts=lambda query: act(analytics.analytics_page, write=False, query=query),
+        exports=True,
+    )

@@ -17,7 +17,7 @@ from services.actor import Actor
 from services.analytics import AnalyticsPage
 from services.analytics_query import AnalyticsQuery
 from services.dashboard import Dashboard
-from services.progress import ProgressOverview
+from services.progress import ProgressOverview, Streaks
 from services.sharing import Person
 from services.validation import Output
 
@@ -70,3 +70,7 @@ def student_analytics(
 ) -> AnalyticsPage:
     student = sharing.student_actor(session, actor=actor, student_id=student_id)
     return analytics.analytics_page(session, actor=student, query=query)
+
+
+def student_streaks(session: Session, *, actor: Actor, student_id: uuid.UUID) -> Streaks:
+    return progress.streaks(session, actor=sharing.student_actor(session, actor=actor, student_id=student_id))

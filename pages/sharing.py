@@ -1,0 +1,173 @@
+"""Sharing: invite a teacher, see who can see your practice, stop sharing; and the page an invitation opens."""
+
+from __future__ import annotations
+
+from fastapi.responses import RedirectResponse
+from nicegui import app, run, ui
+
+from components.feedback import show_error
+from components.frame import frame
+from components.session import Me, act, signed_in
+from services import sharing
+from services.errors import ServiceError
+from services.mail import deliver_share_invite
+from services.sharing import INVITE_LIFETIME, Invitation, ShareOut
+
+
+@ui.page("/sharing")
+async def sharing_page() -> RedirectResponse | None:
+    me = await signed_in()
+    if me is None:
+        return RedirectResponse("/login")
+    with frame("Share with a teacher", me):
+        view = SharingView(me)
+        await view.load()
+    return None
+
+
+class SharingView:
+    def __init__(self, me: Me) -> None:
+        self.me = me
+        with ui.card().classes("w-full gap-3"):
+            ui.label(
+                "Your teacher sees your dashboard, streaks and charts, read-only, until you stop sharing."
+            ).classes("text-grey-8")
+            with ui.row().classes("w-full items-start gap-2"):
+                self.email = (
+                    ui.input("Teacher's email address")
+                    .props("outlined dense type=email autocomplete=email")
+                    .classes("grow min-w-[16rem]")
+                    .mark("invite-email")
+                )
+                ui.button("Send invitation", icon="send", on_click=self.invite_by_email).props(
+                    "unelevated color=primary no-caps"
+                ).mark("invite-send")
+                ui.button("Create a link instead", icon="link", on_click=self.invite_by_link).props(
+                    "flat no-caps"
+                ).mark("invite-link")
+            self.link_box = ui.column().classes("w-full")
+        self.list = ui.column().classes("w-full gap-2")
+
+    async def load(self) -> None:
+        shares = await act(sharing.shares_of_student, write=False)
+        self.list.clear()
+        with self.list:
+            if not shares:
+                ui.label("Nobody can see your practice.").classes("text-grey-7").mark("no-shares")
+            for share in shares:
+                self._row(share)
+
+    async def invite_by_email(self) -> None:
+        invitation = await self._invite({"email": (self.email.value or "").strip()})
+        if invitation is None:
+            return
+        student = self.me.profile.display_name or self.me.profile.email
+        await run.io_bound(
+            deliver_share_invite,
+            app.state.mailer,
+            email=invitation.share.invite_email or "",
+            student=student,
+            link=invitation.link,
+            days=INVITE_LIFETIME.days,
+        )
+        self.email.set_value("")
+        ui.notify(f"Invitation sent to {invitation.share.invite_email}.", type="positive")
+
+    async def invite_by_link(self) -> None:
+        invitation = await self._invite({})
+        if invitation is None:
+            return
+        self.link_box.clear()
+        with self.link_box:
+            ui.label(f"Give this link to your teacher. It works once, for {INVITE_LIFETIME.days} days.").classes(
+                "text-caption text-grey-7"
+            )
+            with ui.row().classes("w-full items-center no-wrap gap-2"):
+                ui.input(value=invitation.link).props("outlined dense readonly").classes("grow").mark("invite-url")
+                ui.button(icon="content_copy", on_click=lambda: _copy(invitation.link)).props(
+                    'flat round aria-label="Copy the link"'
+                )
+
+    async def _invite(self, data: dict[str, str]) -> Invitation | None:
+        try:
+            invitation = await act(sharing.invite_teacher, data=data, links=app.state.invite_links)
+        except ServiceError as error:
+            show_error(error)
+            return None
+        await self.load()
+        return invitation
+
+    def _row(self, share: ShareOut) -> None:
+        with ui.card().classes("w-full q-py-sm").mark(f"share-{share.status}"):
+            with ui.row().classes("w-full items-center no-wrap gap-3"):
+                ui.icon("visibility" if share.status == "active" else "schedule_send", color="primary")
+                with ui.column().classes("gap-0 grow min-w-0"):
+                    if share.teacher:
+                        ui.label(share.teacher.display_name or share.teacher.email).classes("ellipsis")
+                        ui.label(f"Can see your practice since {share.accepted_at:%d %b %Y}").classes(
+                            "text-caption text-grey-7"
+                        )
+                    else:
+                        ui.label(share.invite_email or "Invitation link").classes("ellipsis")
+                        ui.label(f"Invited, not accepted yet · expires {share.expires_at:%d %b %Y}").classes(
+                            "text-caption text-grey-7"
+                        )
+                label = "Stop sharing" if share.status == "active" else "Withdraw"
+                ui.button(label, on_click=lambda s=share: self._confirm_revoke(s)).props(
+                    "outline no-caps color=negative"
+                ).mark("revoke-share")
+
+    def _confirm_revoke(self, share: ShareOut) -> None:
+        who = share.teacher.display_name or share.teacher.email if share.teacher else share.invite_email or "the link"
+        with ui.dialog(value=True) as dialog, ui.card():
+            ui.label(f"Stop sharing with {who}?").classes("text-subtitle1")
+            ui.label("They will no longer see your practice, from their next click.").classes("text-grey-7")
+            with ui.row().classes("w-full justify-end"):
+                ui.button("Cancel", on_click=dialog.close).props("flat")
+
+                async def revoke() -> None:
+                    dialog.close()
+                    await act(sharing.revoke_share, share_id=share.id)
+                    await self.load()
+                    ui.notify(f"{who} can no longer see your practice.")
+
+                ui.button("Stop sharing", on_click=revoke).props("unelevated color=negative").mark("revoke-confirm")
+
+
+@ui.page("/share/accept")
+async def accept_page(token: str = "") -> RedirectResponse | None:
+    me = await signed_in()
+    if me is None:
+        with ui.column().classes("absolute-center items-center gap-3 q-pa-md"):
+            ui.label("Sign in to accept this invitation").classes("text-h6")
+            ui.label("Then open the invitation link again.").classes("text-grey-7")
+            ui.button("Sign in", on_click=lambda: ui.navigate.to("/login")).props("unelevated color=primary")
+        return None
+    with frame("Invitation", me), ui.card().classes("w-full max-w-lg gap-3").mark("invitation"):
+        try:
+            share = await act(sharing.invitation_for, write=False, token=token, links=app.state.invite_links)
+        except ServiceError as error:
+            ui.label(error.message).classes("text-negative").mark("invitation-problem")
+            ui.link("Your studio", "/studio")
+            return None
+        student = share.student.display_name or share.student.email
+        ui.label(f"{student} would like you to see their practice").classes("text-h6")
+        ui.label("Their dashboard, streaks, progress and charts, read-only, until they stop sharing.").classes(
+            "text-grey-7"
+        )
+
+        async def accept() -> None:
+            try:
+                await act(sharing.accept_invite, data={"token": token}, links=app.state.invite_links)
+            except ServiceError as error:
+                show_error(error)
+                return
+            ui.navigate.to(f"/studio/{share.student.id}")
+
+        ui.button("Accept", icon="check", on_click=accept).props("unelevated color=primary").mark("accept-invite")
+    return None
+
+
+def _copy(text: str) -> None:
+    ui.clipboard.write(text)
+    ui.notify("Link copied.")

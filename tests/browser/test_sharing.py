@@ -1,0 +1,61 @@
+"""Sharing in real browsers: a student invites a teacher by email, the teacher accepts and looks, then revoked."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, expect
+
+from tests.browser.conftest import DESKTOP, onboard, screenshot
+
+INVITE_LINK = re.compile(r"https?://\S+/share/accept\?token=\S+")
+
+
+def test_invite_accept_view_and_revoke(browser: Browser, server):
+    student_context, teacher_context = browser.new_context(viewport=DESKTOP), browser.new_context(viewport=DESKTOP)
+    student, teacher = student_context.new_page(), teacher_context.new_page()
+    for page in (student, teacher):
+        page.set_default_timeout(10_000)
+    onboard(student, server, "student@example.com", name="Clara")
+    onboard(teacher, server, "teacher@example.com", name="Mr Wieck")
+
+    student.goto(f"{server.url}/log/new")
+    student.get_by_label("Minutes").fill("25")
+    student.get_by_role("button", name="Save", exact=True).click()
+    student.wait_for_url(f"{server.url}/history")
+
+    student.goto(f"{server.url}/sharing")
+    expect(student.get_by_text("Nobody can see your practice.")).to_be_visible()
+    student.get_by_label("Teacher's email address").fill("teacher@example.com")
+    student.get_by_role("button", name="Send invitation").click()
+    expect(student.get_by_text("Invited, not accepted yet")).to_be_visible()
+    screenshot(student, "sharing")
+
+    message = next(
+        m for m in reversed(server.mail.to("teacher@example.com")) if "shares their practice" in m["Subject"]
+    )
+    link = INVITE_LINK.search(message.get_body(("plain",)).get_content()).group(0)
+    teacher.goto(link)
+    expect(teacher.get_by_text("Clara would like you to see their practice")).to_be_visible()
+    screenshot(teacher, "invitation")
+    teacher.get_by_role("button", name="Accept").click()
+    teacher.wait_for_url(re.compile(r"/studio/[0-9a-f-]+$"))
+    expect(teacher.get_by_text("Clara's practice")).to_be_visible()
+    expect(teacher.locator(".js-plotly-plot").first).to_be_visible()
+    screenshot(teacher, "studio-student")
+    teacher.goto(f"{server.url}/studio")
+    expect(teacher.get_by_text("This week 25 min")).to_be_visible()
+    screenshot(teacher, "studio")
+
+    student.goto(f"{server.url}/sharing")
+    expect(student.get_by_text("Can see your practice since")).to_be_visible()
+    student.get_by_role("button", name="Stop sharing").click()
+    student.get_by_role("dialog").get_by_role("button", name="Stop sharing").click()
+    expect(student.get_by_text("Nobody can see your practice.")).to_be_visible()
+
+    teacher.goto(f"{server.url}/studio")
+    expect(teacher.get_by_text("No student shares their practice with you yet.")).to_be_visible()
+    teacher.goto(link)
+    expect(teacher.get_by_text("already used or withdrawn")).to_be_visible()
+    student_context.close()
+    teacher_context.close()
