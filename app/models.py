@@ -486,3 +486,42 @@ class Share(SQLModel, table=True):
     expires_at: datetime
     accepted_at: datetime | None = None
     revoked_at: datetime | None = None
+
+
+class LogComment(SQLModel, table=True):
+    """A teacher's (or the student's own) remark on one practice log."""
+
+    __tablename__ = "log_comments"
+    __table_args__ = (Index("idx_log_comments_log", "log_id", "created_at"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    log_id: uuid.UUID = Field(foreign_key="practice_logs.id", ondelete="CASCADE")
+    author_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    body: str = Field(max_length=2000)
+    created_at: datetime = _created()
+
+
+class Assignment(SQLModel, table=True):
+    """What a teacher asks a student to practise by a date: a piece or an exercise, a tempo, focus areas."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        CheckConstraint("target_tempo BETWEEN 1 AND 400", name="target_tempo"),
+        CheckConstraint(one_of("activity_type", ActivityType), name="activity_type"),
+        Index("idx_assignments_student", "student_id", "is_active", "due_date"),
+        Index("idx_assignments_teacher", "teacher_id", "is_active"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    student_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    teacher_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    sheet_music_id: uuid.UUID | None = Field(default=None, foreign_key="sheet_music.id", ondelete="SET NULL")
+    title: str = Field(max_length=300)
+    composer: str | None = Field(default=None, max_length=200)
+    activity_type: str | None = Field(default=None, max_length=30)
+    target_tempo: int | None = None
+    focus_areas: list[str] | None = _json()
+    due_date: date
+    notes: str | None = Field(default=None, max_length=10_000)
+    is_active: bool = Field(default=True, sa_column_kwargs={"server_default": "1"})
+    created_at: datetime = _created()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from app.api import analytics, auth, health, practice, progress, sharing, sheet_music, sync, users
+from app.api import analytics, auth, health, practice, progress, sharing, sheet_music, sync, teaching, users
 from app.api.errors import error_body, install_error_handlers
 from app.api.middleware import RequestContextMiddleware
 
@@ -17,6 +17,7 @@ ROUTERS = (
     progress.router,
     analytics.router,
     sharing.router,
+    teaching.router,
     sync.router,
     users.router,
 )

@@ -17,7 +17,7 @@ from typing import Any
 from app.api.deps import optional_actor
 from app.models import Role
 from app.security import SignedLinks
-from services import practice_logs, practice_sessions, repertoire, sharing, templates
+from services import practice_logs, practice_sessions, repertoire, sharing, teaching, templates
 from services.actor import Actor
 from services.sharing import InviteLinks
 from tests.api.conftest import TEST_SECRET
@@ -72,6 +72,9 @@ def build_world(db) -> World:
             invitation = sharing.invite_teacher(session, actor=a, data={}, links=links)
             token = invitation.link.split("token=")[1]
             shares[name] = sharing.accept_invite(session, actor=teachers[name], data={"token": token}, links=links).id
+        given = teaching.assign(
+            session, actor=teachers["teacher of A"], student_id=a.id, data={"title": "Etude", "dueDate": "2030-01-01"}
+        )
         sharing.revoke_share(session, actor=a, share_id=shares["teacher, revoked"])
         session.flush()
         world.ids = {
@@ -81,6 +84,7 @@ def build_world(db) -> World:
             "piece": str(piece),
             "session": str(sitting.id),
             "share": str(shares["teacher of A"]),
+            "assignment": str(given.id),
         }
     world.ids["links"] = links  # type: ignore[assignment]
     return world
@@ -159,6 +163,19 @@ def cells() -> list[Cell]:
         Cell("GET", "/api/teacher/students/{A}/dashboard", {"teacher of A"}),
         Cell("GET", "/api/teacher/students/{A}/progress", {"teacher of A"}),
         Cell("GET", "/api/teacher/students/{A}/analytics", {"teacher of A"}),
+        Cell("GET", "/api/practice/logs/{log}/comments", {"musician A", "teacher of A"}),
+        Cell(
+            "POST", "/api/practice/logs/{log}/comments", {"musician A", "teacher of A"}, body=lambda _w, r: {"body": r}
+        ),
+        Cell("GET", "/api/assignments", SIGNED_IN),
+        Cell("GET", "/api/teacher/students/{A}/assignments", {"teacher of A"}),
+        Cell(
+            "POST",
+            "/api/teacher/students/{A}/assignments",
+            {"teacher of A"},
+            body=lambda _w, _r: {"title": "Scales in thirds", "dueDate": "2030-01-01"},
+        ),
+        Cell("DELETE", "/api/teacher/assignments/{assignment}", {"teacher of A"}),
         Cell("GET", "/api/sharing", SIGNED_IN),
         Cell("POST", "/api/sharing/invites", SIGNED_IN, body=lambda _w, _r: {}),
         # A's own invitation is bad input for A (422); A's current teacher already sees A (409).
@@ -241,6 +258,7 @@ def _normalised(covered: set[tuple[str, str]]) -> set[tuple[str, str]]:
         "{session}": "{session_id}",
         "{share}": "{share_id}",
         "{A}": "{student_id}",
+        "{assignment}": "{assignment_id}",
     }
     result = set()
     for method, path in covered:
