@@ -10,6 +10,7 @@ from components.format import ACTIVITY_LABELS, STATUS_LABELS, clock, day_name, d
 from components.frame import frame
 from components.quick_log import open_quick_log
 from components.session import Me, act, signed_in
+from components.teacher_notes import from_your_teacher
 from services import dashboard
 from services.calendar_days import local_day
 from services.dashboard import Dashboard
@@ -45,6 +46,7 @@ class DashboardView:
             self._greeting()
             self._figures(data)
             self._actions(data)
+            from_your_teacher(data.assignments, data.teacher_comments)
             with ui.element("div").classes("w-full grid gap-4 grid-cols-1 md:grid-cols-2"):
                 self._recent(data)
                 self._in_progress(data)

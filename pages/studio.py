@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from components.format import duration
+from components.format import ACTIVITY_LABELS, FOCUS_AREAS, duration, piece_name
 from components.frame import frame
 from components.progress_view import ProgressSource, ProgressView
 from components.session import act, signed_in
-from services import sharing, studio
-from services.errors import NotFound
+from components.teacher_notes import assignment_row, comment_row
+from services import sharing, studio, teaching
+from services.calendar_days import local_day
+from services.errors import InvalidInput, NotFound
 from services.studio import StudentWeek
 
 
@@ -66,12 +69,111 @@ async def student_page(student_id: str) -> RedirectResponse | None:
     name = week.student.display_name or week.student.email
     with frame(f"{name}'s practice", me):
         ui.label("Read-only: what they log, as they see it.").classes("text-caption text-grey-7")
+        teaching_view = StudentTeaching(student, me.actor.timezone)
+        await teaching_view.load()
         view = ProgressView(_student_source(student), timezone=me.actor.timezone)
         await view.load()
         ui.button("Stop viewing", icon="visibility_off", on_click=lambda: _leave(week)).props(
             "flat no-caps color=negative"
         ).mark("studio-leave")
     return None
+
+
+class StudentTeaching:
+    """Assignments for the student, and their recent logs to comment on."""
+
+    def __init__(self, student: uuid.UUID, timezone: str) -> None:
+        self.student, self.timezone = student, timezone
+        self.container = ui.element("div").classes("w-full grid gap-4 grid-cols-1 md:grid-cols-2")
+
+    async def load(self) -> None:
+        board = await act(studio.student_dashboard, write=False, student_id=self.student)
+        assignments = await act(teaching.assignments_for_student, write=False, student_id=self.student)
+        self.container.clear()
+        with self.container:
+            with ui.card().classes("w-full").mark("studio-assignments"):
+                with ui.row().classes("w-full items-center"):
+                    ui.label("Assignments").classes("text-subtitle1 text-weight-medium grow")
+                    ui.button("Assign", icon="add", on_click=self._assign_dialog).props("flat no-caps").mark("assign")
+                if not assignments:
+                    ui.label("Nothing assigned.").classes("text-grey-7")
+                for item in assignments:
+                    assignment_row(item)
+            with ui.card().classes("w-full").mark("studio-recent"):
+                ui.label("Recent practice").classes("text-subtitle1 text-weight-medium")
+                if not board.recent_logs:
+                    ui.label("Nothing logged yet.").classes("text-grey-7")
+                for log in board.recent_logs:
+                    with ui.row().classes("w-full items-center no-wrap gap-2"):
+                        what = piece_name(log.composer, log.work_title, ACTIVITY_LABELS.get(log.activity_type, ""))
+                        when = local_day(log.start_time, self.timezone)
+                        ui.label(f"{when:%d %b} · {what} · {duration(log.duration_seconds)}").classes("grow ellipsis")
+                        ui.button(icon="chat", on_click=lambda lid=log.id: self._comment_dialog(lid)).props(
+                            'flat round dense aria-label="Comment"'
+                        ).mark("comment")
+
+    def _assign_dialog(self) -> None:
+        with ui.dialog(value=True) as dialog, ui.card().classes("w-[28rem] max-w-full gap-2"):
+            ui.label("Assign a piece or exercise").classes("text-h6")
+            due = f"{date.today() + timedelta(days=7)}"
+            fields = {
+                "title": ui.input("Piece or exercise").props("outlined dense autofocus"),
+                "composer": ui.input("Composer (optional)").props("outlined dense"),
+                "targetTempo": ui.number("Target tempo (BPM)", min=1, max=400, format="%d").props("outlined dense"),
+                "dueDate": ui.input("Due", value=due).props("outlined dense type=date"),
+                "focusAreas": ui.select(FOCUS_AREAS, multiple=True, label="Focus areas").props(
+                    "outlined dense use-chips"
+                ),
+                "notes": ui.textarea("Notes").props("outlined dense autogrow"),
+            }
+
+            async def save() -> None:
+                data = {name: field.value for name, field in fields.items() if field.value not in (None, "", [])}
+                if "targetTempo" in data:
+                    data["targetTempo"] = int(data["targetTempo"])
+                try:
+                    await act(teaching.assign, student_id=self.student, data=data)
+                except InvalidInput as error:
+                    _show_problems(fields, error)
+                    return
+                dialog.close()
+                await self.load()
+                ui.notify("Assigned.", type="positive")
+
+            with ui.row().classes("w-full justify-end"):
+                ui.button("Cancel", on_click=dialog.close).props("flat")
+                ui.button("Assign", on_click=save).props("unelevated color=primary").mark("assign-save")
+
+    async def _comment_dialog(self, log_id: uuid.UUID) -> None:
+        thread = await act(teaching.comments_on_log, write=False, log_id=log_id)
+        with ui.dialog(value=True) as dialog, ui.card().classes("w-[28rem] max-w-full gap-2"):
+            ui.label("Comments").classes("text-h6")
+            for comment in thread:
+                comment_row(comment)
+            text = ui.textarea("Your comment").props("outlined autogrow autofocus").classes("w-full")
+
+            async def send() -> None:
+                try:
+                    await act(teaching.add_comment, log_id=log_id, data={"body": text.value or ""})
+                except InvalidInput as error:
+                    text.props(
+                        f'error error-message="{error.problems[0].message if error.problems else error.message}"'
+                    )
+                    return
+                dialog.close()
+                ui.notify("Comment sent.", type="positive")
+
+            with ui.row().classes("w-full justify-end"):
+                ui.button("Close", on_click=dialog.close).props("flat")
+                ui.button("Send", on_click=send).props("unelevated color=primary").mark("comment-send")
+
+
+def _show_problems(fields: dict[str, ui.element], error: InvalidInput) -> None:
+    for problem in error.problems:
+        if (field := fields.get(problem.field)) is not None:
+            field.props(f'error error-message="{problem.message}"')
+    if not any(p.field in fields for p in error.problems):
+        ui.notify(error.message, type="warning")
 
 
 def _student_source(student: uuid.UUID) -> ProgressSource:

@@ -16,6 +16,7 @@ from services.calendar_days import current_streak, day_start, local_day, week_st
 from services.practice_shapes import LogOut
 from services.recommendations import Recommendation, recommended
 from services.repertoire import RepertoireItem, list_repertoire
+from services.teaching import AssignmentOut, CommentOut, my_assignments, recent_comments_for_me
 from services.templates import TemplateOut, list_templates
 from services.users import DEFAULT_PREFERENCES
 from services.validation import Output
@@ -41,6 +42,8 @@ class Dashboard(Output):
     in_progress: list[RepertoireItem]
     templates: list[TemplateOut]
     recommended: list[Recommendation]
+    assignments: list[AssignmentOut]
+    teacher_comments: list[CommentOut]
 
 
 def dashboard(session: Session, *, actor: Actor, today: date | None = None) -> Dashboard:
@@ -69,6 +72,8 @@ def dashboard(session: Session, *, actor: Actor, today: date | None = None) -> D
         in_progress=list_repertoire(session, actor=actor, status=RepertoireStatus.LEARNING),
         templates=list_templates(session, actor=actor),
         recommended=recommended(session, actor=actor, query={"limit": RECOMMENDED}),
+        assignments=my_assignments(session, actor=actor),
+        teacher_comments=recent_comments_for_me(session, actor=actor),
     )
 
 

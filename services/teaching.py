@@ -20,6 +20,7 @@ from services import sharing
 from services.actor import Actor
 from services.calendar_days import day_start, local_day
 from services.errors import InvalidInput, NotFound
+from services.labels import activity_label
 from services.practice_shapes import Tempo
 from services.validation import Input, LongText, Output, Tags, Text200, Text300, parse
 
@@ -225,5 +226,5 @@ def _comment_out(session: Session, row: LogComment, log: PracticeLog) -> Comment
         author_name=(author.display_name or author.email) if author else "",
         body=row.body,
         created_at=row.created_at,
-        log_title=log.work_title or log.activity_type,
+        log_title=log.work_title or activity_label(log.activity_type).lower(),
     )
