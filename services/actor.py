@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from app.models import Role
+from services.errors import Forbidden
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,3 +19,9 @@ class Actor:
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+
+def require_admin(actor: Actor | None, action: str = "do this") -> None:
+    """Administrators only; anyone else gets 403."""
+    if actor is None or not actor.is_admin:
+        raise Forbidden(f"Only administrators can {action}.")

@@ -14,8 +14,8 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from app.models import CatalogueInstrument, Instrument, SheetMusic, SourceType, utcnow
-from services.actor import Actor
-from services.errors import Forbidden, InvalidInput, NotFound
+from services.actor import Actor, require_admin
+from services.errors import InvalidInput, NotFound
 from services.validation import (
     Input,
     Output,
@@ -151,7 +151,7 @@ def list_pieces(
     """Pieces matching every filter given, one page at a time, with the total count."""
     q = parse(CatalogueQuery, query)
     if q.include_inactive:
-        _require_admin(actor)
+        require_admin(actor, "change the catalogue")
     conditions = _conditions(q)
     total = session.exec(select(func.count()).select_from(SheetMusic).where(*conditions)).one()
     rows = session.exec(
@@ -213,7 +213,7 @@ def random_piece(session: Session, *, query: CatalogueQuery | Mapping[str, Any])
 
 def create_piece(session: Session, *, actor: Actor, data: PieceIn | Mapping[str, Any]) -> PieceOut:
     """Add a piece to the catalogue (admins only)."""
-    _require_admin(actor)
+    require_admin(actor, "change the catalogue")
     piece = parse(PieceIn, data)
     if piece.id is not None and session.get(SheetMusic, piece.id) is not None:
         raise InvalidInput("id", "a piece with this id already exists")
@@ -229,7 +229,7 @@ def update_piece(
     session: Session, *, actor: Actor, piece_id: uuid.UUID, data: PieceUpdate | Mapping[str, Any]
 ) -> PieceOut:
     """Replace a piece's fields with the ones given (admins only)."""
-    _require_admin(actor)
+    require_admin(actor, "change the catalogue")
     piece = parse(PieceUpdate, data)
     row = session.get(SheetMusic, piece_id)
     if row is None:
@@ -298,11 +298,6 @@ def _escape_like(text: str) -> str:
 
 def _column_values(fields: dict[str, Any]) -> dict[str, Any]:
     return {name: (value.value if isinstance(value, StrEnum) else value) for name, value in fields.items()}
-
-
-def _require_admin(actor: Actor | None) -> None:
-    if actor is None or not actor.is_admin:
-        raise Forbidden("Only administrators can change the catalogue.")
 
 
 def summary_of(row: SheetMusic, *, has_notation: bool) -> PieceSummary:

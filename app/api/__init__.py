@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from app.api import analytics, auth, health, practice, progress, sharing, sheet_music, sync, teaching, users
+from app.api import admin, analytics, auth, health, practice, progress, sharing, sheet_music, sync, teaching, users
 from app.api.errors import error_body, install_error_handlers
 from app.api.middleware import RequestContextMiddleware
+from app.request_stats import RequestStats
 
 ROUTERS = (
     health.router,
@@ -18,6 +19,7 @@ ROUTERS = (
     analytics.router,
     sharing.router,
     teaching.router,
+    admin.router,
     sync.router,
     users.router,
 )
@@ -27,7 +29,8 @@ def install_api(app: FastAPI) -> None:
     """Add the routers and error handlers once per process."""
     if getattr(app.state, "api_installed", False):
         return
-    app.add_middleware(RequestContextMiddleware)
+    app.state.request_stats = RequestStats()
+    app.add_middleware(RequestContextMiddleware, stats=app.state.request_stats)
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -23,6 +23,7 @@ from services.sharing import InviteLinks
 from tests.api.conftest import TEST_SECRET
 from tests.factories import log_body, new_piece, new_user
 
+CSV = "title,instrument,difficulty\nMinuet,piano,2\n"
 ROLES = ["anonymous", "musician B", "teacher, no share", "teacher, revoked", "admin", "teacher of A", "musician A"]
 SIGNED_IN = set(ROLES) - {"anonymous"}
 EVERYONE = set(ROLES)
@@ -79,6 +80,7 @@ def build_world(db) -> World:
         session.flush()
         world.ids = {
             "A": str(a.id),
+            "B": str(b.id),
             "log": str(log.id),
             "template": str(template.id),
             "piece": str(piece),
@@ -176,6 +178,12 @@ def cells() -> list[Cell]:
             body=lambda _w, _r: {"title": "Scales in thirds", "dueDate": "2030-01-01"},
         ),
         Cell("DELETE", "/api/teacher/assignments/{assignment}", {"teacher of A"}),
+        Cell("GET", "/api/admin/users", {"admin"}),
+        Cell("PATCH", "/api/admin/users/{B}", {"admin"}, body=lambda _w, _r: {"role": "musician"}),
+        Cell("DELETE", "/api/admin/users/{B}/sessions", {"admin"}),
+        Cell("POST", "/api/admin/catalogue/import", {"admin"}, body=lambda _w, _r: {"format": "csv", "content": CSV}),
+        Cell("GET", "/api/admin/audit", {"admin"}),
+        Cell("GET", "/api/admin/system", {"admin"}),
         Cell("GET", "/api/sharing", SIGNED_IN),
         Cell("POST", "/api/sharing/invites", SIGNED_IN, body=lambda _w, _r: {}),
         # A's own invitation is bad input for A (422); A's current teacher already sees A (409).
@@ -258,6 +266,7 @@ def _normalised(covered: set[tuple[str, str]]) -> set[tuple[str, str]]:
         "{session}": "{session_id}",
         "{share}": "{share_id}",
         "{A}": "{student_id}",
+        "{B}": "{user_id}",
         "{assignment}": "{assignment_id}",
     }
     result = set()
