@@ -25,6 +25,7 @@ NAV = [
     ("Settings", "/settings", "settings"),
 ]
 STUDIO = ("Studio", "/studio", "groups")  # for teachers (and admins), above Settings
+ADMIN = ("Admin", "/admin", "admin_panel_settings")  # for admins, above Settings
 PHONE_NAV = ["Dashboard", "Timer", "History", "Library", "Progress"]
 SHORTCUTS = {
     "t": ("/timer", "Practice timer"),
@@ -79,9 +80,9 @@ def _header(me: Me) -> None:
 
 
 def _nav(me: Me) -> list[tuple[str, str, str]]:
-    if me.profile.role in (Role.TEACHER, Role.ADMIN):
-        return [*NAV[:-1], STUDIO, NAV[-1]]
-    return NAV
+    extra = [STUDIO] if me.profile.role in (Role.TEACHER, Role.ADMIN) else []
+    extra += [ADMIN] if me.profile.role == Role.ADMIN else []
+    return [*NAV[:-1], *extra, NAV[-1]]
 
 
 def _drawer(me: Me) -> None:

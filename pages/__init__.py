@@ -5,6 +5,7 @@ from __future__ import annotations
 
 def install_pages() -> None:
     from pages import (  # noqa: F401
+        admin,
         auth,
         history,
         home,

@@ -194,6 +194,12 @@ class Traffic:
     slowest: list[EndpointTime] = field(default_factory=list)
 
 
+def traffic_from(counters: Any) -> Traffic:
+    """A request counter's figures (anything with ``requests``, ``server_errors`` and ``slowest()``)."""
+    slowest = [EndpointTime(route=r.route, requests=r.requests, p95_ms=r.p95_ms) for r in counters.slowest()]
+    return Traffic(requests=counters.requests, server_errors=counters.server_errors, slowest=slowest)
+
+
 def system_figures(session: Session, *, actor: Actor, traffic: Traffic | None = None) -> SystemFigures:
     """Counts and the last two weeks' activity (UTC days), with the process's request figures."""
     require_admin(actor)

@@ -8,9 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from app.api.deps import CATALOGUE_BODY_LIMIT, WRITE_LIMIT, CurrentActor, SessionDep
-from app.request_stats import RequestStats
 from services import admin, catalogue_import
-from services.admin import AdminUser, AuditOut, AuditQuery, EndpointTime, SystemFigures, Traffic, UserChange, UserQuery
+from services.admin import AdminUser, AuditOut, AuditQuery, SystemFigures, UserChange, UserQuery
 from services.catalogue_import import ImportIn, ImportReport
 from services.validation import Output, Page
 
@@ -54,9 +53,4 @@ def audit(session: SessionDep, actor: CurrentActor, query: Annotated[AuditQuery,
 @router.get("/system")
 def system(request: Request, session: SessionDep, actor: CurrentActor) -> SystemFigures:
     """Counts, daily activity, and this process's error rate and slowest endpoints."""
-    return admin.system_figures(session, actor=actor, traffic=traffic_of(request.app.state.request_stats))
-
-
-def traffic_of(stats: RequestStats) -> Traffic:
-    slowest = [EndpointTime(route=r.route, requests=r.requests, p95_ms=r.p95_ms) for r in stats.slowest()]
-    return Traffic(requests=stats.requests, server_errors=stats.server_errors, slowest=slowest)
+    return admin.system_figures(session, actor=actor, traffic=admin.traffic_from(request.app.state.request_stats))
