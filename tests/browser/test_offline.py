@@ -8,6 +8,7 @@ import sqlite3
 import time
 
 from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import DESKTOP, Server, onboard, screenshot, start_server, stop_server
 from tests.processes import free_port
@@ -20,7 +21,15 @@ def server_logs(server: Server) -> list[tuple[str, str]]:
 
 
 def outbox_size(page: Page) -> int:
-    return page.evaluate("JSON.parse(localStorage.getItem('mirubato.outbox') || '[]').length")
+    # After a server restart NiceGUI reloads the page; a read that races the reload is simply repeated.
+    for _ in range(40):
+        try:
+            return page.evaluate("JSON.parse(localStorage.getItem('mirubato.outbox') || '[]').length")
+        except PlaywrightError as error:
+            if "Execution context was destroyed" not in str(error):
+                raise
+            page.wait_for_timeout(250)
+    raise AssertionError("the page kept reloading")
 
 
 def wait_for_empty_outbox(page: Page, timeout: float = 60) -> None:
