@@ -7,14 +7,16 @@ from typing import Any
 import plotly.graph_objects as go
 from fastapi.responses import RedirectResponse
 from nicegui import app, events, ui
+from pydantic.alias_generators import to_snake
 
 from components.feedback import show_error
 from components.frame import frame
 from components.session import Me, act, signed_in
-from services import admin, catalogue_import
+from services import admin, catalogue, catalogue_import
 from services.admin import AdminUser
+from services.catalogue import PieceSummary
 from services.catalogue_import import ImportReport, musicxml_from_mxl
-from services.errors import Forbidden, ServiceError
+from services.errors import Forbidden, InvalidInput, ServiceError
 
 ROLES = {"musician": "Musician", "teacher": "Teacher", "admin": "Admin"}
 ACTIONS = [
@@ -42,6 +44,8 @@ async def admin_page() -> RedirectResponse | None:
             with ui.tab_panel(users_tab):
                 await UsersPanel(me).load()
             with ui.tab_panel(catalogue_tab):
+                await PiecesPanel().load()
+                ui.separator().classes("q-my-md")
                 ImportPanel()
             with ui.tab_panel(audit_tab):
                 await AuditPanel().load()
@@ -99,6 +103,96 @@ class UsersPanel:
     async def _sign_out(self, user: AdminUser) -> None:
         ended = await act(admin.sign_out_user, user_id=user.id)
         ui.notify(f"Ended {ended} sign-ins of {user.email}.")
+
+
+PIECE_FIELDS = {
+    "title": "Title",
+    "composer": "Composer",
+    "catalog_number": "Catalogue number (BWV, Op., ...)",
+    "difficulty_level": "Difficulty (1-10)",
+    "style_period": "Period",
+    "key_signature": "Key",
+    "time_signature": "Time signature",
+    "suggested_tempo": "Suggested tempo (BPM)",
+}
+NUMBERS = {"difficulty_level", "suggested_tempo"}
+
+
+class PiecesPanel:
+    """Find pieces (deactivated ones too), add one, edit one, hide or show one."""
+
+    def __init__(self) -> None:
+        with ui.row().classes("w-full items-center gap-2"):
+            self.search = ui.input("Find pieces").props("outlined dense clearable").classes("grow")
+            self.search.on("keydown.enter", self.load)
+            ui.button("Find", icon="search", on_click=self.load).props("unelevated no-caps")
+            ui.button("New piece", icon="add", on_click=lambda: self._form(None)).props("flat no-caps").mark(
+                "new-piece"
+            )
+        self.list = ui.column().classes("w-full gap-1")
+
+    async def load(self) -> None:
+        query = {"q": self.search.value or None, "includeInactive": True, "limit": 20, "sort": "newest"}
+        found = await act(catalogue.list_pieces, write=False, query=query)
+        self.list.clear()
+        with self.list:
+            ui.label(f"{found.total} pieces (newest first)").classes("text-caption text-grey-7")
+            for piece in found.items:
+                with ui.row().classes("w-full items-center no-wrap gap-2").mark("admin-piece"):
+                    state = "" if piece.is_active else " · hidden"
+                    what = f"{piece.composer}: {piece.title}" if piece.composer else piece.title
+                    ui.label(f"{what} · {piece.instrument} · level {piece.difficulty_level or '–'}{state}").classes(
+                        "grow ellipsis min-w-0"
+                    )
+                    ui.button("Edit", on_click=lambda p=piece: self._form(p)).props("flat dense no-caps")
+                    label = "Hide" if piece.is_active else "Show"
+                    ui.button(label, on_click=lambda p=piece: self._save(p, {"is_active": not p.is_active})).props(
+                        "flat dense no-caps"
+                    )
+
+    def _form(self, piece: PieceSummary | None) -> None:
+        with ui.dialog(value=True) as dialog, ui.card().classes("w-[30rem] max-w-full gap-2"):
+            ui.label("Edit piece" if piece else "New piece").classes("text-h6")
+            instrument = ui.select({"piano": "Piano", "guitar": "Guitar", "both": "Both"},
+                                   value=piece.instrument if piece else "piano", label="Instrument")  # fmt: skip
+            fields: dict[str, Any] = {"instrument": instrument}
+            for name, label in PIECE_FIELDS.items():
+                value = getattr(piece, name) if piece else None
+                fields[name] = (ui.number(label, value=value, format="%d") if name in NUMBERS else
+                                ui.input(label, value=value or "")).props("outlined dense")  # fmt: skip
+
+            async def save() -> None:
+                values = {name: _plain(field.value) for name, field in fields.items()}
+                if await self._save(piece, values, fields):
+                    dialog.close()
+
+            with ui.row().classes("w-full justify-end"):
+                ui.button("Cancel", on_click=dialog.close).props("flat")
+                ui.button("Save", on_click=save).props("unelevated color=primary").mark("piece-save")
+
+    async def _save(
+        self, piece: PieceSummary | None, values: dict[str, Any], fields: dict[str, Any] | None = None
+    ) -> bool:
+        try:
+            if piece is None:
+                await act(catalogue.create_piece, data={k: v for k, v in values.items() if v is not None})
+            else:
+                await act(catalogue.edit_piece, piece_id=piece.id, changes=values)
+        except InvalidInput as error:
+            for problem in error.problems:
+                name = to_snake(problem.field)
+                if fields and name in fields:
+                    fields[name].props(f'error error-message="{problem.message}"')
+            ui.notify(error.message, type="warning")
+            return False
+        await self.load()
+        return True
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float):
+        return int(value)
+    return value or None
 
 
 class ImportPanel:

@@ -242,6 +242,16 @@ def update_piece(
     return _detail(row)
 
 
+def edit_piece(session: Session, *, actor: Actor, piece_id: uuid.UUID, changes: Mapping[str, Any]) -> PieceOut:
+    """Change some fields of a piece (admins only); the others keep their values."""
+    require_admin(actor, "change the catalogue")
+    row = session.get(SheetMusic, piece_id)
+    if row is None:
+        raise NotFound("No piece with this id in the catalogue.")
+    state = {name: getattr(row, name) for name in PieceUpdate.model_fields}
+    return update_piece(session, actor=actor, piece_id=piece_id, data={**state, **changes})
+
+
 def _conditions(q: CatalogueQuery) -> list[Any]:
     conditions: list[Any] = [] if q.include_inactive else [col(SheetMusic.is_active).is_(True)]
     if q.instrument:

@@ -40,6 +40,7 @@ def test_an_admin_imports_a_catalogue_file_and_sees_the_bad_row(page, server, tm
     page.get_by_role("tab", name="Catalogue").click()
     upload = tmp_path / "new-pieces.csv"
     upload.write_text(CSV, encoding="utf-8")
+    page.locator(".q-uploader").wait_for()
     page.locator("input[type=file]").set_input_files(str(upload))
     expect(page.get_by_text("would add 2 · already there 0 · with problems 1")).to_be_visible()
     expect(page.get_by_text("Line 3: instrument")).to_be_visible()
@@ -48,12 +49,26 @@ def test_an_admin_imports_a_catalogue_file_and_sees_the_bad_row(page, server, tm
     expect(page.get_by_text("added 2 · already there 0 · with problems 1")).to_be_visible()
     screenshot(page, "admin-import")
 
+    page.get_by_label("Find pieces").fill("Study in B minor")
+    page.get_by_role("button", name="Find").click()
+    page.get_by_role("button", name="Edit").first.click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Suggested tempo (BPM)").fill("132")
+    dialog.get_by_label("Difficulty (1-10)").fill("14")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog.get_by_text("must be less than or equal to 10")).to_be_visible()  # next to the field
+    dialog.get_by_label("Difficulty (1-10)").fill("4")
+    dialog.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Fernando Sor: Study in B minor · guitar · level 4")).to_be_visible()
+    page.get_by_role("button", name="Hide").first.click()
+    expect(page.get_by_text("level 4 · hidden")).to_be_visible()
+
     page.get_by_role("tab", name="Audit log").click()
     page.get_by_role("tab", name="System").click()
     expect(page.get_by_text("Practice logs")).to_be_visible()
     screenshot(page, "admin-system")
 
-    page.goto(f"{server.url}/library?q=Arabesque")
+    page.goto(f"{server.url}/library?q=Arabesque")  # the library shows the musician's instrument, piano
     expect(page.get_by_text("Arabesque No. 1").first).to_be_visible()
     page.goto(f"{server.url}/library?q=Broken")
     expect(page.get_by_text("Broken row")).to_have_count(0)

@@ -142,3 +142,20 @@ def test_a_piece_needs_a_title_an_instrument_and_sane_numbers(db):
         "timeSignature",
         "suggestedTempo",
     }
+
+
+def test_an_admin_edits_some_fields_and_deactivates_a_piece(db):
+    from app.models import Role
+    from services import catalogue
+    from services.errors import Forbidden
+    from tests.factories import new_piece, new_user
+
+    boss, musician = new_user(db, role=Role.ADMIN.value), new_user(db)
+    piece = new_piece(db, title="Old title", suggested_tempo=80, tags=["etude"])
+    with db.transaction() as session:
+        edited = catalogue.edit_piece(
+            session, actor=boss, piece_id=piece, changes={"title": "New title", "is_active": False}
+        )
+    assert (edited.title, edited.suggested_tempo, edited.tags, edited.is_active) == ("New title", 80, ["etude"], False)
+    with db.transaction() as session, pytest.raises(Forbidden):
+        catalogue.edit_piece(session, actor=musician, piece_id=piece, changes={"title": "Mine"})
