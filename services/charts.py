@@ -78,21 +78,10 @@ def calendar_figure(days: Sequence[DaySummary], last_day: date, *, paper: bool =
 
 
 def shares_figure(shares: Sequence[Share], title: str, *, activities: bool = False, paper: bool = False) -> go.Figure:
-    """Minutes per activity or instrument as horizontal bars, the largest on top."""
-    ordered = list(reversed(shares))
-    labels = [activity_label(s.name) if activities else s.name.capitalize() for s in ordered]
-    unit, per = time_unit([s.seconds for s in ordered])
-    figure = go.Figure(
-        go.Bar(
-            x=[s.seconds / per for s in ordered],
-            y=labels,
-            orientation="h",
-            marker_color=ACCENT,
-            customdata=[s.logs for s in ordered],
-            hovertemplate=f"%{{y}}: %{{x:.1f}} {unit} in %{{customdata}} logs<extra></extra>",
-        )
-    )
-    return _styled(figure, title, paper=paper, legend=False, x_title=unit, height=_bar_height(len(ordered)))
+    """Time per activity or instrument as horizontal bars, the largest on top."""
+    labels = [activity_label(s.name) if activities else s.name.capitalize() for s in shares]
+    counts = [f"{s.logs} logs" for s in shares]
+    return _ranking(title, labels, [s.seconds for s in shares], counts, ACCENT, paper=paper)
 
 
 def comparison_figure(data: PracticeTime, *, paper: bool = False) -> go.Figure:
@@ -112,34 +101,36 @@ def comparison_figure(data: PracticeTime, *, paper: bool = False) -> go.Figure:
 
 
 def top_pieces_figure(data: RepertoireAnalysis, *, paper: bool = False) -> go.Figure:
-    pieces = list(reversed(data.top_pieces))
-    unit, per = time_unit([p.seconds for p in pieces])
-    figure = go.Figure(
-        go.Bar(
-            x=[p.seconds / per for p in pieces],
-            y=[_short(p.title, p.composer) for p in pieces],
-            orientation="h",
-            marker_color=ACCENT,
-            hovertemplate=f"%{{y}}: %{{x:.1f}} {unit}<extra></extra>",
-        )
-    )
-    return _styled(figure, "Top pieces", paper=paper, legend=False, x_title=unit, height=_bar_height(len(pieces)))
+    pieces = data.top_pieces
+    labels = [_short(p.title, p.composer) for p in pieces]
+    counts = [f"{p.logs} logs" for p in pieces]
+    return _ranking("Top pieces", labels, [p.seconds for p in pieces], counts, ACCENT, paper=paper)
 
 
 def top_composers_figure(data: RepertoireAnalysis, *, paper: bool = False) -> go.Figure:
-    composers = list(reversed(data.top_composers))
-    unit, per = time_unit([c.seconds for c in composers])
+    composers = data.top_composers
+    counts = [f"{c.pieces} pieces" for c in composers]
+    return _ranking(
+        "Top composers", [c.name for c in composers], [c.seconds for c in composers], counts, SECOND, paper=paper
+    )
+
+
+def _ranking(
+    title: str, labels: list[str], seconds: list[int], counts: list[str], color: str, *, paper: bool
+) -> go.Figure:
+    """Horizontal bars of time, given largest first and drawn with the largest on top."""
+    unit, per = time_unit(seconds)
     figure = go.Figure(
         go.Bar(
-            x=[c.seconds / per for c in composers],
-            y=[c.name for c in composers],
+            x=[value / per for value in reversed(seconds)],
+            y=list(reversed(labels)),
             orientation="h",
-            marker_color=SECOND,
-            customdata=[c.pieces for c in composers],
-            hovertemplate=f"%{{y}}: %{{x:.1f}} {unit}, %{{customdata}} pieces<extra></extra>",
+            marker_color=color,
+            customdata=list(reversed(counts)),
+            hovertemplate=f"%{{y}}: %{{x:.1f}} {unit}, %{{customdata}}<extra></extra>",
         )
     )
-    return _styled(figure, "Top composers", paper=paper, legend=False, x_title=unit, height=_bar_height(len(composers)))
+    return _styled(figure, title, paper=paper, legend=False, x_title=unit, height=_bar_height(len(labels)))
 
 
 def tempo_figure(pieces: Sequence[TempoProgress], *, paper: bool = False) -> go.Figure:
