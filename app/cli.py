@@ -1,10 +1,11 @@
-"""The `mirubato` command line: serve, migrate, seed, rebuild progress, make an admin."""
+"""The `mirubato` command line: serve, migrate, seed, rebuild progress, back up and restore, make an admin."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from app.settings import Settings, SettingsError, load_settings
 
@@ -47,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     progress_commands = progress.add_subparsers(title="progress commands", metavar="PROGRESS_COMMAND", required=True)
     rebuild = _command(progress_commands, "rebuild", "recompute progress from the logs alone", _progress_rebuild)
     rebuild.add_argument("--email", help="only this user (default: everyone)")
+    backup = _command(commands, "backup", "copy the database to PATH while the app keeps running", _backup)
+    backup.add_argument("path", metavar="PATH")
+    restore = _command(
+        commands, "restore", "replace the database with the backup at PATH (stop the app first)", _restore
+    )
+    restore.add_argument("path", metavar="PATH")
     admin = _command(commands, "create-admin", "give EMAIL the admin role (creating the account if new)", _create_admin)
     admin.add_argument("email", metavar="EMAIL")
     return parser
@@ -139,6 +146,34 @@ def _progress_rebuild(settings: Settings, args: argparse.Namespace) -> int:
         with database.transaction() as session:
             changed += rebuild_progress(session, user_id)
     print(f"progress rebuilt for {len(user_ids)} users: {changed} rows changed")
+    return 0
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    from app.backup import BackupError, backup
+
+    try:
+        report = backup(settings.resolved_database_url, Path(args.path).expanduser().resolve())
+    except BackupError as exc:
+        print(f"mirubato: {exc}", file=sys.stderr)
+        return 2
+    logs = f", {report.practice_logs} practice logs" if report.practice_logs is not None else ""
+    print(f"backup written to {report.path} ({report.bytes} bytes{logs})")
+    return 0
+
+
+def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    from app import schema
+    from app.backup import BackupError, restore
+
+    try:
+        report = restore(settings.resolved_database_url, Path(args.path).expanduser().resolve())
+    except BackupError as exc:
+        print(f"mirubato: {exc}", file=sys.stderr)
+        return 2
+    schema.upgrade(_database(settings))  # a backup from an older version is brought up to date
+    logs = f" ({report.practice_logs} practice logs)" if report.practice_logs is not None else ""
+    print(f"restored {args.path}{logs}; start the app again")
     return 0
 
 
