@@ -6,6 +6,7 @@ import json
 import logging
 from datetime import UTC, datetime
 
+from app.request_context import current_request_id
 from app.settings import Settings
 
 
@@ -25,8 +26,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class RequestIdFilter(logging.Filter):
+    """Stamp every record with the request (or UI event) it happened in."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "request_id", None) is None:
+            record.request_id = current_request_id()
+        return True
+
+
 def configure_logging(settings: Settings) -> None:
     handler = logging.StreamHandler()
+    handler.addFilter(RequestIdFilter())
     if settings.log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:

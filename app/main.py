@@ -8,11 +8,11 @@ import os
 from datetime import timedelta
 
 from fastapi import FastAPI
+from nicegui import Client, ui
 from nicegui import app as nicegui_app
-from nicegui import ui
 from nicegui.storage import Storage
 
-from app import __version__, schema
+from app import __version__, metrics, schema
 from app.api import install_api
 from app.db import Database
 from app.logging_setup import configure_logging
@@ -46,6 +46,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     _build_missing_progress(database)
     nicegui_app.state.settings = settings
     nicegui_app.state.database = database
+    _measure(database)
     _install_services(nicegui_app, settings)
     _describe_api(nicegui_app)
     install_api(nicegui_app)
@@ -78,6 +79,11 @@ def serve(settings: Settings) -> None:
         show_welcome_message=False,
         uvicorn_logging_level=settings.log_level.lower(),
     )
+
+
+def _measure(database: Database) -> None:
+    metrics.time_statements(database.engine)
+    metrics.count_clients(lambda: len(Client.instances))
 
 
 def _build_missing_progress(database: Database) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from nicegui import app, events, ui
 
+from app import metrics
 from app.events import logs_changed
 from components.session import SignedOut, act, browser_actor
 from services import sync
@@ -33,6 +34,7 @@ class OutboxSync(ui.element, component="outbox_sync.js"):  # type: ignore[call-a
             result = await act(sync.apply_batch, batch={"changes": changes})
         except SignedOut:
             return  # the entries stay queued until someone signs in again
+        metrics.observe_sync([r.status.value for r in result.results])
         self.run_method("acknowledge", [r.model_dump(mode="json", by_alias=True) for r in result.results])
         origins = {str(c.get("id")): c.get("origin") for c in changes}
         unheard = 0

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from nicegui import app, run, ui
 
+from app.request_context import new_request_id, request_id_var
 from services import auth_sessions, users
 from services.actor import Actor
 from services.users import UserOut
@@ -40,8 +41,10 @@ class Me:
 async def service(fn: Callable[..., T], /, *, write: bool = True, **kwargs: Any) -> T:
     """Run ``fn(session, **kwargs)`` in one transaction in a worker thread."""
     database = app.state.database
+    event_id = f"ui-{new_request_id()}"  # worker threads do not inherit context variables: pass it on
 
     def in_transaction() -> T:
+        request_id_var.set(event_id)
         with database.transaction(write=write) as session:
             return fn(session, **kwargs)
 

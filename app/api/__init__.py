@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
+from app import metrics
 from app.api import admin, analytics, auth, health, practice, progress, sharing, sheet_music, sync, teaching, users
 from app.api.errors import error_body, install_error_handlers
 from app.api.middleware import RequestContextMiddleware
@@ -34,6 +35,11 @@ def install_api(app: FastAPI) -> None:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+
+    @app.get("/metrics", include_in_schema=False)
+    def _metrics() -> Response:
+        body, content_type = metrics.exposition()
+        return Response(body, media_type=content_type)
 
     # Without this, an unknown /api path would fall through to NiceGUI's HTML 404 page.
     @app.api_route("/api/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)

@@ -7,6 +7,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app import metrics
 from app.request_context import client_ip_var, new_request_id, request_id_var
 from app.request_stats import RequestStats
 
@@ -47,5 +48,8 @@ class RequestContextMiddleware:
 
     def _count(self, scope: Scope, status: int, milliseconds: float) -> None:
         route = getattr(scope.get("route"), "path", None)
-        if self.stats is not None and route and not route.startswith("/_nicegui"):
+        if not route or route.startswith("/_nicegui"):
+            return
+        metrics.observe_request(scope.get("method", ""), route, status, milliseconds / 1000)
+        if self.stats is not None:
             self.stats.record(f"{scope.get('method', '')} {route}", status, milliseconds)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, BackgroundTasks
 
+from app import metrics
 from app.api.deps import BODY_LIMIT, WRITE_LIMIT, CurrentActor, SessionDep
 from app.events import logs_changed
 from services import sync
@@ -16,5 +17,6 @@ router = APIRouter(prefix="/api", tags=["sync"], max_body_size=4 * BODY_LIMIT, d
 def apply_changes(session: SessionDep, actor: CurrentActor, body: Batch, background: BackgroundTasks) -> BatchResult:
     """Apply up to 100 queued changes; each answered applied, conflict or rejected (repeats: `repeated`)."""
     result = sync.apply_batch(session, actor=actor, batch=body)
+    metrics.observe_sync([r.status.value for r in result.results])
     background.add_task(logs_changed.emit, actor.id)  # after the commit: other open pages refresh
     return result

@@ -34,3 +34,19 @@ def test_a_sync_batch_needs_sign_in_and_a_sane_size(client, act_as, db):
     act_as(new_user(db))
     too_many = [{"id": str(uuid.uuid4()), "kind": "delete", "logId": str(uuid.uuid4())} for _ in range(101)]
     assert client.post("/api/sync", json={"changes": too_many}).status_code == 422
+
+
+def test_metrics_count_requests_sync_batches_and_database_time(client, act_as, db):
+    act_as(new_user(db))
+    change = {"id": str(uuid.uuid4()), "kind": "create", "logId": str(uuid.uuid4()), "data": log_body()}
+    client.post("/api/sync", json={"changes": [change]})
+    client.get("/api/practice/logs")
+    metrics = client.get("/metrics")
+    assert metrics.status_code == 200
+    assert metrics.headers["content-type"].startswith("text/plain")
+    text = metrics.text
+    assert 'mirubato_request_seconds_count{method="GET",route="/api/practice/logs",status="2xx"}' in text
+    assert 'mirubato_sync_changes_total{status="applied"}' in text
+    assert "mirubato_sync_batch_changes_bucket" in text
+    assert 'mirubato_db_statement_seconds_count{statement="INSERT"}' in text
+    assert "mirubato_browser_clients" in text
