@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, BackgroundTasks, Query, Request, status
 
-from app.api.deps import BODY_LIMIT, WRITE_LIMIT, CurrentActor, DatabaseDep, SessionDep
+from app.api.deps import BODY_LIMIT, WRITE_LIMIT, CurrentActor, SessionDep
 from services import sharing, studio
 from services.analytics import AnalyticsPage
 from services.analytics_query import AnalyticsQuery
@@ -21,18 +21,20 @@ router = APIRouter(tags=["sharing"], max_body_size=BODY_LIMIT, dependencies=WRIT
 
 
 @router.post("/api/sharing/invites", status_code=status.HTTP_201_CREATED)
-def invite(request: Request, database: DatabaseDep, actor: CurrentActor, body: InviteIn) -> Invitation:
+def invite(
+    request: Request, session: SessionDep, actor: CurrentActor, body: InviteIn, background: BackgroundTasks
+) -> Invitation:
     """Invite a teacher: by email (the link is mailed to them), or without one (hand over the link yourself)."""
-    with database.transaction() as session:
-        invitation = sharing.invite_teacher(session, actor=actor, data=body, links=request.app.state.invite_links)
-    if invitation.share.invite_email:  # sent after the commit: the link must work when it arrives
+    invitation = sharing.invite_teacher(session, actor=actor, data=body, links=request.app.state.invite_links)
+    if invitation.share.invite_email:  # background tasks run after the commit: the link works when it arrives
         student = invitation.share.student.display_name or invitation.share.student.email
-        deliver_share_invite(
+        background.add_task(
+            deliver_share_invite,
             request.app.state.mailer,
             email=invitation.share.invite_email,
             student=student,
             link=invitation.link,
-            days=14,
+            days=sharing.INVITE_LIFETIME.days,
         )
     return invitation
 
