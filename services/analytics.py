@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.models import PracticeLog, User
+from app.models import PracticeLog
 from services.actor import Actor
 from services.analytics_query import (
     AnalyticsQuery,
@@ -35,7 +35,7 @@ from services.analytics_query import (
 from services.calendar_days import local_day, week_start
 from services.progress import Share
 from services.progress_rules import piece_key
-from services.users import DEFAULT_PREFERENCES
+from services.users import preferences_of
 from services.validation import Output, parse
 
 MOVING_WINDOW: dict[str, int] = {"day": 7, "week": 4, "month": 3}
@@ -329,8 +329,7 @@ def _key(row: PieceRow) -> str:
 
 
 def _week_starts_on(session: Session, actor: Actor) -> str:
-    user = session.get(User, actor.id)
-    return str({**DEFAULT_PREFERENCES, **((user.preferences or {}) if user else {})}["weekStartsOn"])
+    return str(preferences_of(session, actor.id)["weekStartsOn"])
 
 
 class AnalyticsPage(Output):

@@ -165,37 +165,18 @@ def tempo_figure(pieces: Sequence[TempoProgress], *, paper: bool = False) -> go.
 def trends_figure(data: Improvement, *, paper: bool = False) -> go.Figure:
     """Accuracy (left axis, %) and self-rating (right axis, 1-10): daily points and moving averages."""
     figure = make_subplots(specs=[[{"secondary_y": True}]])
-    accuracy, rating = data.accuracy, data.self_rating
-    figure.add_scatter(
-        x=[p.day for p in accuracy],
-        y=[p.value for p in accuracy],
-        mode="markers",
-        name="Accuracy",
-        marker={"color": ACCENT, "opacity": 0.45},
-    )
-    figure.add_scatter(
-        x=[p.day for p in accuracy],
-        y=[p.moving_average for p in accuracy],
-        mode="lines",
-        name="Accuracy, average",
-        line={"color": ACCENT, "width": 3},
-    )
-    figure.add_scatter(
-        x=[p.day for p in rating],
-        y=[p.value for p in rating],
-        mode="markers",
-        name="Self-rating",
-        marker={"color": SECOND, "opacity": 0.45},
-        secondary_y=True,
-    )
-    figure.add_scatter(
-        x=[p.day for p in rating],
-        y=[p.moving_average for p in rating],
-        mode="lines",
-        name="Self-rating, average",
-        line={"color": SECOND, "width": 3},
-        secondary_y=True,
-    )
+    for name, points, color, right in (("Accuracy", data.accuracy, ACCENT, False),
+                                       ("Self-rating", data.self_rating, SECOND, True)):  # fmt: skip
+        days = [p.day for p in points]
+        dots = {"color": color, "opacity": 0.45}
+        figure.add_scatter(
+            x=days, y=[p.value for p in points], mode="markers", name=name, marker=dots, secondary_y=right
+        )
+        average = {"color": color, "width": 3}
+        figure.add_scatter(
+            x=days, y=[p.moving_average for p in points], mode="lines", name=f"{name}, average", line=average,
+            secondary_y=right,
+        )  # fmt: skip
     figure.update_yaxes(title_text="accuracy %", range=[0, 105], secondary_y=False)
     figure.update_yaxes(title_text="self-rating", range=[0, 10.5], secondary_y=True, showgrid=False)
     return _styled(figure, "Accuracy and self-rating", paper=paper)

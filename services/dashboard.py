@@ -10,7 +10,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.fast_times import as_utc, raw_time
-from app.models import PracticeLog, RepertoireStatus, User, utcnow
+from app.models import PracticeLog, RepertoireStatus, utcnow
 from services.actor import Actor
 from services.calendar_days import current_streak, day_start, local_day, week_start
 from services.practice_shapes import LogOut
@@ -18,7 +18,7 @@ from services.recommendations import Recommendation, recommended
 from services.repertoire import RepertoireItem, list_repertoire
 from services.teaching import AssignmentOut, CommentOut, my_assignments, recent_comments_for_me
 from services.templates import TemplateOut, list_templates
-from services.users import DEFAULT_PREFERENCES
+from services.users import preferences_of
 from services.validation import Output
 
 RECENT = 5
@@ -48,7 +48,7 @@ class Dashboard(Output):
 
 def dashboard(session: Session, *, actor: Actor, today: date | None = None) -> Dashboard:
     """Everything the dashboard shows, in the actor's time zone."""
-    preferences = {**DEFAULT_PREFERENCES, **((user.preferences or {}) if (user := session.get(User, actor.id)) else {})}
+    preferences = preferences_of(session, actor.id)
     today = today or local_day(utcnow(), actor.timezone)
     first = week_start(today, preferences["weekStartsOn"])
     per_day = practice_by_day(session, actor=actor, since=today - timedelta(days=STREAK_LOOKBACK_DAYS))

@@ -47,6 +47,12 @@ class UserOut(Output):
         return {**DEFAULT_PREFERENCES, **(stored or {})}
 
 
+def preferences_of(session: Session, user_id: uuid.UUID) -> dict[str, Any]:
+    """A user's preferences with the defaults filled in (the defaults alone for an unknown user)."""
+    user = session.get(User, user_id)
+    return {**DEFAULT_PREFERENCES, **((user.preferences or {}) if user else {})}
+
+
 class ProfileUpdate(Input):
     display_name: Text100 | None = None
     avatar_url: Url | None = None
