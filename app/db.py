@@ -16,6 +16,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from app.write_turns import WriteTurns
+
 SQLITE_BEGIN_OPTION = "mirubato_sqlite_begin"
 
 
@@ -26,6 +28,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url, synchronous=synchronous, busy_timeout_ms=busy_timeout_ms)
         self._writer = self.engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+        self.write_turns = WriteTurns(enabled=self.is_sqlite)
 
     @property
     def is_sqlite(self) -> bool:

@@ -26,6 +26,7 @@ SYNC_BATCH_CHANGES = Histogram(
     buckets=(1, 2, 5, 10, 25, 50, 100),
 )
 SYNC_CHANGES = Counter("mirubato_sync_changes_total", "Offline-sync changes answered", ["status"])
+WRITES_WAITING = Gauge("mirubato_sqlite_writes_waiting", "Write transactions queued for their turn (SQLite)")
 DB_SECONDS = Histogram(
     "mirubato_db_statement_seconds", "Database statement time", ["statement"], buckets=LATENCY_BUCKETS
 )

@@ -1,166 +1,233 @@
-"""Saving logs and reading the library under 1, 10 and 50 concurrent clients, beside a raw floor.
+"""The app under 1, 10 and 50 concurrent clients, each call beside its raw-driver floor.
 
-Usage: python bench/concurrency.py [DATABASE_URL] [--requests 400]
+Usage: python bench/concurrency.py [--sqlite-only] [--postgres URL] [--calls 200]
 
-Three ways in, each timed per call (p50/p95/p99 in ms) at each concurrency:
-  * the service layer (practice_logs.log_practice in its own transaction, as a page event does);
-  * POST /api/practice/logs and GET /api/sheet-music?instrument=piano against a real
-    `mirubato serve` process on loopback (signed in through a real emailed link);
-  * the floor: the same INSERT in raw sqlite3/psycopg with a commit, same durability settings.
+For SQLite (a fresh file) and PostgreSQL (a fresh database next to URL's), against a real
+`mirubato serve` process on loopback with 50 users signed in through emailed links:
+  * log save through the service layer, as a page event runs it (write turn, worker thread);
+  * POST /api/practice/logs; GET /api/sheet-music?instrument=piano&period=Romantic;
+  * GET / (the dashboard's first render, signed in by cookie);
+  * GET /api/analytics/practice-time (90 days); POST /api/sync with 100 queued creates;
+each in closed loops of 1, 10 and 50 clients (saturation: every client sends again at once),
+then log saves by 50 paced clients (one save per client per second on average). Figures are
+p50/p95/p99 in ms, throughput, and p95 as a multiple of the floor's p95 at the same load.
+The benchmark client runs on the same 2 cores as the server, so it takes CPU from it.
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
+import asyncio
+import itertools
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 from sqlalchemy.engine import make_url
+from sqlmodel import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app import schema
 from app.db import Database
+from app.models import AuthSession, User
+from bench.catalogue_paging import fill
+from bench.floors import Floors
+from bench.load_shapes import Call, Figures, closed_loop, paced
 from services import practice_logs
-from tests.factories import log_body, new_user
-from tests.mail_sink import running_mail_sink
+from services.actor import Actor
+from tests.factories import log_body
+from tests.mail_sink import MailSink, running_mail_sink
 from tests.processes import MIRUBATO, clean_env, free_port, wait_until_healthy
 
 LEVELS = (1, 10, 50)
+USERS = max(LEVELS)
+SYNC_BATCH = 100
 
 
-def percentiles(samples: list[float]) -> tuple[float, float, float]:
-    ordered = sorted(samples)
-    at = lambda q: ordered[min(len(ordered) - 1, max(0, round(len(ordered) * q) - 1))]  # noqa: E731
-    return statistics.median(ordered), at(0.95), at(0.99)
+@dataclass
+class Member:
+    """One benchmark user: how the service layer, the API and the browser pages each know them."""
+
+    actor: Actor
+    api: httpx.AsyncClient
+    browser: httpx.AsyncClient
+    session_id: uuid.UUID
 
 
-def hammer(call: Callable[[int], object], requests: int, workers: int) -> tuple[float, float, float, float]:
-    """Run ``requests`` calls on ``workers`` threads; per-call p50/p95/p99 and the throughput per second."""
+class Clock:
+    """Start times that only go forward, so every new log is its user's latest (the common case)."""
 
-    def timed(index: int) -> float:
-        started = time.perf_counter()
-        call(index)
-        return (time.perf_counter() - started) * 1000
+    def __init__(self) -> None:
+        self._seconds = itertools.count()
+        self._origin = datetime.now(UTC) - timedelta(days=20)
 
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        samples = list(pool.map(timed, range(requests)))
-    p50, p95, p99 = percentiles(samples)
-    return p50, p95, p99, requests / (time.perf_counter() - started)
+    def next(self) -> str:
+        return (self._origin + timedelta(seconds=next(self._seconds))).isoformat()
 
 
-def raw_insert(url: str, user_id: uuid.UUID) -> Callable[[int], object]:
-    """The same row written with the bare driver, one connection per thread, a commit per row."""
-    import threading
-
-    local = threading.local()
-    parsed = make_url(url)
-    sqlite = parsed.get_backend_name() == "sqlite"
-
-    def connection():  # type: ignore[no-untyped-def]
-        if not hasattr(local, "connection"):
-            if sqlite:
-                import sqlite3
-
-                local.connection = sqlite3.connect(parsed.database, timeout=30, isolation_level=None)
-                local.connection.execute("PRAGMA journal_mode=WAL")
-                local.connection.execute("PRAGMA synchronous=FULL")
-            else:
-                import psycopg
-
-                local.connection = psycopg.connect(parsed.set(drivername="postgresql").render_as_string(False))
-        return local.connection
-
-    def insert(_index: int) -> None:
-        db = connection()
-        now = datetime.now(UTC)
-        values = (uuid.uuid4().hex if sqlite else uuid.uuid4(), user_id.hex if sqlite else user_id, now, now, now, now)
-        mark = "?" if sqlite else "%s"
-        sql = (
-            "INSERT INTO practice_logs (id, user_id, activity_type, instrument, start_time, end_time, duration_seconds,"
-            f" is_active, version, created_at, updated_at) VALUES ({mark}, {mark}, 'scales', 'piano', {mark}, {mark},"
-            f" 600, {'1' if sqlite else 'true'}, 1, {mark}, {mark})"
-        )
-        if sqlite:
-            db.execute("BEGIN IMMEDIATE")
-            db.execute(sql, values)
-            db.execute("COMMIT")
-        else:
-            db.execute(sql, values)
-            db.commit()
-
-    return insert
+def line(name: str, clients: int, result: Figures, floor: Figures | None) -> None:
+    ratio = f"  p95 {result.p95 / floor.p95:5.1f}x floor" if floor and floor.p95 > 0 else ""
+    print(f"  {clients:>2} clients  {name:38s} {result.row()}{ratio}", flush=True)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("url", nargs="?")
-    parser.add_argument("--requests", type=int, default=400)
-    args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp())
-    url = args.url or f"sqlite:///{folder / 'mirubato.db'}"
+async def measure(name: str, call: Call, floor: Call, *, calls: int) -> None:
+    for clients in LEVELS:
+        floor_figures = await closed_loop(floor, calls=calls, clients=clients)
+        line(f"floor: {name}", clients, floor_figures, None)
+        line(name, clients, await closed_loop(call, calls=calls, clients=clients), floor_figures)
+
+
+def threaded(work: Callable[[int], object]) -> Call:
+    async def call(client: int, _number: int) -> None:
+        await asyncio.to_thread(work, client)
+
+    return call
+
+
+async def run_database(url: str, folder: Path, calls: int) -> None:
     database = Database(url)
     schema.upgrade(database)
-    actor = new_user(database)
-
-    def service_save(_index: int) -> None:
-        with database.transaction() as session:
-            practice_logs.log_practice(session, actor=actor, data=log_body(id=str(uuid.uuid4())))
-
-    floor = raw_insert(url, actor.id)
-    print(f"{database.engine.dialect.name}: {args.requests} calls per line; p50/p95/p99 in ms; throughput per second")
-    for workers in LEVELS:
-        f50, f95, f99, _ = hammer(floor, args.requests, workers)
-        print(f"  {workers:>2} clients  raw INSERT floor          {f50:6.1f} {f95:6.1f} {f99:6.1f}")
-        s50, s95, s99, rate = hammer(service_save, args.requests, workers)
-        print(f"  {workers:>2} clients  log save, service layer   {s50:6.1f} {s95:6.1f} {s99:6.1f}"
-              f"  {rate:6.0f}/s  p95 {s95 / f95:.1f}x the floor")  # fmt: skip
-    database.dispose()
-    _over_http(folder, url, args.requests)
-
-
-def _over_http(folder: Path, url: str, requests: int) -> None:
+    fill(database, 2_000)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with running_mail_sink() as mail:
-        env = clean_env(MIRUBATO_DATA_DIR=str(folder), MIRUBATO_DATABASE_URL=url, MIRUBATO_BASE_URL=base,
-                        MIRUBATO_SMTP_HOST=mail.host, MIRUBATO_SMTP_PORT=str(mail.port), MIRUBATO_LOG_LEVEL="WARNING",
-                        MIRUBATO_RATE_WRITES_PER_USER="1000000")  # fmt: skip
-        server = subprocess.Popen([MIRUBATO, "serve", "--port", str(port)], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        server = subprocess.Popen(
+            [MIRUBATO, "serve", "--port", str(port)], env=_server_env(folder, url, base, mail),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
         try:
             wait_until_healthy(base, server)
-            httpx.post(f"{base}/api/auth/login", json={"email": "bench@example.com"})
-            tokens = httpx.post(f"{base}/api/auth/verify", json={"token": mail.last_token("bench@example.com")}).json()
-            headers = {"Authorization": f"Bearer {tokens['accessToken']}"}
-            client = httpx.Client(base_url=base, headers=headers, limits=httpx.Limits(max_connections=64), timeout=60)
-
-            def post(_index: int) -> None:
-                assert client.post("/api/practice/logs", json=log_body(id=str(uuid.uuid4()))).status_code == 201
-
-            def library(_index: int) -> None:
-                assert client.get("/api/sheet-music", params={"instrument": "piano", "limit": 20}).status_code == 200
-
-            for workers in LEVELS:
-                for name, call in (("POST /api/practice/logs", post), ("GET /api/sheet-music", library)):
-                    p50, p95, p99, rate = hammer(call, requests, workers)
-                    print(f"  {workers:>2} clients  {name:25s} {p50:6.1f} {p95:6.1f} {p99:6.1f}  {rate:6.0f}/s")
+            members = [await _sign_in(base, mail, database, f"bench{index}@example.com") for index in range(USERS)]
+            print(f"{database.engine.dialect.name}: {calls} calls per line; p50 p95 p99 in ms; calls per second")
+            await _lines(database, Floors(url), members, calls)
         finally:
             server.terminate()
             try:
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
+    database.dispose()
+
+
+async def _lines(database: Database, floors: Floors, members: list[Member], calls: int) -> None:
+    clock = Clock()
+
+    def save(client: int) -> None:
+        with database.transaction() as session:
+            body = log_body(id=str(uuid.uuid4()), startTime=clock.next())
+            practice_logs.log_practice(session, actor=members[client].actor, data=body)
+
+    async def service_save(client: int, _number: int) -> None:
+        async with database.write_turns.turn():
+            await asyncio.to_thread(save, client)
+
+    async def post_log(client: int, _number: int) -> None:
+        body = log_body(id=str(uuid.uuid4()), startTime=clock.next())
+        (await members[client].api.post("/api/practice/logs", json=body)).raise_for_status()
+
+    async def library(client: int, _number: int) -> None:
+        params = {"instrument": "piano", "period": "Romantic", "limit": 20}
+        (await members[client].api.get("/api/sheet-music", params=params)).raise_for_status()
+
+    async def dashboard(client: int, _number: int) -> None:
+        response = await members[client].browser.get("/")
+        response.raise_for_status()
+        assert "Mirubato" in response.text
+
+    async def practice_time(client: int, _number: int) -> None:
+        (await members[client].api.get("/api/analytics/practice-time")).raise_for_status()
+
+    async def sync_batch(client: int, _number: int) -> None:
+        changes = [
+            {"id": str(uuid.uuid4()), "kind": "create", "logId": str(uuid.uuid4()),
+             "data": log_body(startTime=clock.next())}
+            for _ in range(SYNC_BATCH)
+        ]  # fmt: skip
+        response = await members[client].api.post("/api/sync", json={"changes": changes})
+        response.raise_for_status()
+        assert all(result["status"] == "applied" for result in response.json()["results"])
+
+    user = lambda client: members[client].actor.id  # noqa: E731
+    raw_save = threaded(lambda client: floors.insert_log(user(client)))
+    await measure("log save, service layer", service_save, raw_save, calls=calls)
+    await measure("POST /api/practice/logs", post_log, raw_save, calls=calls)
+    raw_library = threaded(lambda _client: floors.library_page())
+    await measure("GET /api/sheet-music (piano, Romantic)", library, raw_library, calls=calls)
+    identity = threaded(lambda client: floors.page_identity(members[client].session_id, user(client)))
+    await measure("GET / (dashboard, first render)", dashboard, identity, calls=calls)
+    daily = threaded(lambda client: floors.daily_minutes(user(client)))
+    await measure("GET /api/analytics/practice-time", practice_time, daily, calls=calls)
+    raw_batch = threaded(lambda client: floors.insert_logs(user(client), SYNC_BATCH))
+    await measure(f"POST /api/sync, {SYNC_BATCH} creates", sync_batch, raw_batch, calls=max(USERS, calls // 4))
+    print("  paced: 50 clients, each saving once a second on average (exponential think time), 10 s")
+    for name, call in (("log save, service layer", service_save), ("POST /api/practice/logs", post_log)):
+        floor = await paced(raw_save, clients=USERS, interval=1.0, seconds=10)
+        line(name, USERS, await paced(call, clients=USERS, interval=1.0, seconds=10), floor)
+
+
+def _server_env(folder: Path, url: str, base: str, mail: MailSink) -> dict[str, str]:
+    return clean_env(
+        MIRUBATO_DATA_DIR=str(folder), MIRUBATO_DATABASE_URL=url, MIRUBATO_BASE_URL=base,
+        MIRUBATO_SMTP_HOST=mail.host, MIRUBATO_SMTP_PORT=str(mail.port), MIRUBATO_LOG_LEVEL="WARNING",
+        MIRUBATO_SEED_ON_START="false", MIRUBATO_ACCESS_TOKEN_MINUTES="60",
+        MIRUBATO_RATE_WRITES_PER_USER="1000000", MIRUBATO_RATE_LOGIN_PER_IP="100000",
+        MIRUBATO_RATE_VERIFY_PER_IP="100000",
+    )  # fmt: skip
+
+
+async def _sign_in(base: str, mail: MailSink, database: Database, email: str) -> Member:
+    limits = httpx.Limits(max_connections=4)
+    api = httpx.AsyncClient(base_url=base, timeout=120, limits=limits)
+    (await api.post("/api/auth/login", json={"email": email})).raise_for_status()
+    verified = await api.post("/api/auth/verify", json={"token": mail.last_token(email)})
+    api.headers["Authorization"] = f"Bearer {verified.raise_for_status().json()['accessToken']}"
+    (await api.put("/api/users/me", json={"displayName": email.split("@")[0]})).raise_for_status()
+    browser = httpx.AsyncClient(base_url=base, timeout=120, limits=limits, headers={"Origin": base})
+    (await browser.get("/login")).raise_for_status()
+    (await browser.post("/api/auth/login", json={"email": email})).raise_for_status()
+    await browser.post("/auth/verify", data={"token": mail.last_token(email)})
+    with database.transaction(write=False) as session:
+        user = session.exec(select(User).where(User.email == email)).one()
+        newest = select(AuthSession).where(AuthSession.user_id == user.id).order_by(AuthSession.created_at.desc())
+        session_id = session.exec(newest).first().id
+        actor = Actor(id=user.id, role=user.role, timezone=user.timezone)
+    return Member(actor=actor, api=api, browser=browser, session_id=session_id)
+
+
+def _fresh_postgres(url: str) -> str:
+    import psycopg
+
+    admin = make_url(url).set(drivername="postgresql")
+    with psycopg.connect(admin.render_as_string(False), autocommit=True) as connection:
+        connection.execute("DROP DATABASE IF EXISTS mirubato_bench WITH (FORCE)")
+        connection.execute("CREATE DATABASE mirubato_bench")
+    return admin.set(drivername="postgresql+psycopg", database="mirubato_bench").render_as_string(False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--calls", type=int, default=200)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp())
+    urls = [f"sqlite:///{folder / 'sqlite' / 'mirubato.db'}"]
+    if not args.sqlite_only:
+        urls.append(_fresh_postgres(args.postgres))
+    loop = asyncio.new_event_loop()
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=USERS + 8))
+    for url in urls:
+        data_dir = folder / make_url(url).get_backend_name()
+        data_dir.mkdir(exist_ok=True)
+        loop.run_until_complete(run_database(url, data_dir, args.calls))
 
 
 if __name__ == "__main__":

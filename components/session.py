@@ -48,7 +48,8 @@ async def service(fn: Callable[..., T], /, *, write: bool = True, **kwargs: Any)
         with database.transaction(write=write) as session:
             return fn(session, **kwargs)
 
-    return await run.io_bound(in_transaction)
+    async with database.write_turns.turn(write=write):
+        return await run.io_bound(in_transaction)
 
 
 async def signed_in() -> Me | None:
