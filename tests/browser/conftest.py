@@ -48,12 +48,16 @@ def mail() -> Iterator[MailSink]:
         yield sink
 
 
-def start_server(data_dir: Path, port: int, mail: MailSink) -> Server:
-    """A `mirubato serve` process on loopback; the same data directory and port may be reused after a kill."""
+def start_server(data_dir: Path, port: int, mail: MailSink, *, public_url: str | None = None, **env: str) -> Server:
+    """A `mirubato serve` process on loopback; the same data directory and port may be reused after a kill.
+
+    ``public_url`` is where users reach it (a proxy in front), ``env`` more settings.
+    """
     url = f"http://127.0.0.1:{port}"
     env = clean_env(
+        **env,
         MIRUBATO_DATA_DIR=str(data_dir),
-        MIRUBATO_BASE_URL=url,
+        MIRUBATO_BASE_URL=public_url or url,
         MIRUBATO_SMTP_HOST=mail.host,
         MIRUBATO_SMTP_PORT=str(mail.port),
         MIRUBATO_RATE_VERIFY_PER_IP="1000",
