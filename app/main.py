@@ -12,7 +12,7 @@ from nicegui import Client, ui
 from nicegui import app as nicegui_app
 from nicegui.storage import Storage
 
-from app import __version__, metrics, schema
+from app import __version__, handler_signatures, metrics, schema
 from app.api import install_api
 from app.db import Database
 from app.logging_setup import configure_logging
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     """NiceGUI's app with our database, migrations applied, API and pages installed."""
+    handler_signatures.install()
     database = database or Database(
         settings.resolved_database_url,
         synchronous=settings.sqlite_synchronous,

@@ -14,6 +14,7 @@ from components.feedback import show_error, undo_bar
 from components.format import ACTIVITY_LABELS, clock, day_name, duration, piece_name
 from components.frame import frame
 from components.outbox_sync import page_sync
+from components.refresh import Refresher
 from components.session import Me, act, signed_in
 from services import history, practice_logs
 from services.calendar_days import local_day
@@ -35,7 +36,8 @@ async def history_page() -> RedirectResponse | None:
         await view.load()
         if (sync := page_sync()) is not None:
             sync.listen("history", view.answered)
-    logs_changed.subscribe(lambda user_id: view.load() if user_id == me.actor.id else None)
+    refresh = Refresher(view.load)
+    logs_changed.subscribe(lambda user_id: refresh() if user_id == me.actor.id else None)
     return None
 
 

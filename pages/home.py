@@ -9,6 +9,7 @@ from app.events import logs_changed
 from components.format import ACTIVITY_LABELS, STATUS_LABELS, clock, day_name, duration, piece_name
 from components.frame import frame
 from components.quick_log import open_quick_log
+from components.refresh import Refresher
 from components.session import Me, act, signed_in
 from components.teacher_notes import from_your_teacher
 from services import dashboard
@@ -26,7 +27,8 @@ async def home() -> RedirectResponse | None:
     with frame("Dashboard", me, shortcuts={"q": lambda: board.quick_log()}):
         board = DashboardView(me)
         await board.refresh()
-    logs_changed.subscribe(lambda user_id: board.refresh() if user_id == me.actor.id else None)
+    refresh = Refresher(board.refresh)
+    logs_changed.subscribe(lambda user_id: refresh() if user_id == me.actor.id else None)
     return None
 
 
@@ -37,7 +39,8 @@ class DashboardView:
 
     def quick_log(self, preset: dict | None = None) -> None:  # type: ignore[type-arg]
         instrument = self.me.preferences.get("defaultInstrument") or self.me.profile.primary_instrument or "piano"
-        open_quick_log(preset, timezone=self.me.actor.timezone, instrument=instrument, on_saved=self.refresh)
+        # No on_saved refresh: the page's outbox announces the saved log (logs_changed) right after.
+        open_quick_log(preset, timezone=self.me.actor.timezone, instrument=instrument)
 
     async def refresh(self) -> None:
         data = await act(dashboard.dashboard, write=False)

@@ -8,6 +8,7 @@ from nicegui import ui
 from app.events import logs_changed
 from components.frame import frame
 from components.progress_view import ProgressSource, ProgressView
+from components.refresh import Refresher
 from components.session import act, signed_in
 from services import analytics, progress
 
@@ -20,7 +21,8 @@ async def progress_page() -> RedirectResponse | None:
     with frame("Progress", me):
         view = ProgressView(own_progress(), timezone=me.actor.timezone)
         await view.load()
-    logs_changed.subscribe(lambda user_id: view.load() if user_id == me.actor.id else None)
+    refresh = Refresher(view.load)
+    logs_changed.subscribe(lambda user_id: refresh() if user_id == me.actor.id else None)
     return None
 
 
