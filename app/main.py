@@ -12,7 +12,7 @@ from nicegui import Client, ui
 from nicegui import app as nicegui_app
 from nicegui.storage import Storage
 
-from app import __version__, handler_signatures, metrics, schema
+from app import __version__, gc_tuning, handler_signatures, metrics, schema
 from app.api import install_api
 from app.db import Database
 from app.logging_setup import configure_logging
@@ -70,6 +70,7 @@ def serve(settings: Settings) -> None:
         settings.port,
         app.state.database.engine.url.render_as_string(hide_password=True),
     )
+    app.on_startup(gc_tuning.tune_for_serving)
     ui.run(
         host=settings.host,
         port=settings.port,
@@ -84,6 +85,7 @@ def serve(settings: Settings) -> None:
 
 def _measure(database: Database) -> None:
     metrics.time_statements(database.engine)
+    metrics.time_gc_pauses()
     metrics.count_clients(lambda: len(Client.instances))
 
 

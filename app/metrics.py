@@ -1,4 +1,4 @@
-"""Prometheus metrics (prometheus-client): requests, errors, browser clients, sync batches, database time.
+"""Prometheus metrics (prometheus-client): requests, errors, browser clients, sync batches, database time, GC pauses.
 
 Served at /metrics in the Prometheus text format. One set per process (the library's default
 registry); with several processes, Prometheus scrapes each and sums.
@@ -6,6 +6,7 @@ registry); with several processes, Prometheus scrapes each and sums.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from typing import Any
@@ -13,6 +14,9 @@ from typing import Any
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 from sqlalchemy import Engine, event
 
+# BEGIN and COMMIT apart from the rest: on SQLite, waiting for the write lock shows in BEGIN and
+# the disk's flush in COMMIT.
+STATEMENT_KINDS = frozenset({"SELECT", "INSERT", "UPDATE", "DELETE", "BEGIN", "COMMIT"})
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 
 REQUEST_SECONDS = Histogram(
@@ -30,6 +34,28 @@ WRITES_WAITING = Gauge("mirubato_sqlite_writes_waiting", "Write transactions que
 DB_SECONDS = Histogram(
     "mirubato_db_statement_seconds", "Database statement time", ["statement"], buckets=LATENCY_BUCKETS
 )
+
+
+GC_PAUSE_SECONDS = Histogram(
+    "mirubato_gc_pause_seconds",
+    "Cyclic garbage collector passes (every thread stops while one runs)",
+    ["generation"],
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1),
+)
+_gc_started: list[float] = []
+
+
+def time_gc_pauses() -> None:
+    """Observe each collector pass (once per process): long ones stall every user at once."""
+    if _on_gc not in gc.callbacks:
+        gc.callbacks.append(_on_gc)
+
+
+def _on_gc(phase: str, info: dict[str, int]) -> None:
+    if phase == "start":
+        _gc_started.append(time.perf_counter())
+    elif _gc_started:
+        GC_PAUSE_SECONDS.labels(str(info["generation"])).observe(time.perf_counter() - _gc_started.pop())
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
@@ -64,9 +90,7 @@ def _finished(conn: Any, _cursor: Any, statement: str, _params: Any, _context: A
     started = conn.info["mirubato_started"].pop()
     words = statement.split(None, 1)
     kind = words[0].upper() if words else "OTHER"
-    DB_SECONDS.labels(kind if kind in {"SELECT", "INSERT", "UPDATE", "DELETE"} else "OTHER").observe(
-        time.perf_counter() - started
-    )
+    DB_SECONDS.labels(kind if kind in STATEMENT_KINDS else "OTHER").observe(time.perf_counter() - started)
 
 
 def exposition() -> tuple[bytes, str]:

@@ -1,11 +1,11 @@
 """200 browsers at once: real NiceGUI websocket clients doing a practice flow against one server.
 
-Usage: python bench/many_browsers.py [DATABASE_URL] [--browsers 200] [--minutes 1]
+Usage: python bench/many_browsers.py [DATABASE_URL] [--browsers 200] [--minutes 2] [--think 10,30]
 
 Each virtual browser is what Chromium would be on the wire, minus the rendering: it signs in
 through an emailed link (its own cookies), loads the dashboard, opens the page's websocket
 (socket.io, as nicegui.js does, answering the server's JavaScript calls), then for the run's
-length practises: every 10-30 s it saves a log the way the page does (a change sent by the
+length practises: every 10-30 s (``--think``) it saves a log the way the page does (a change sent by the
 outbox element, answered by "acknowledge") or opens its history, and now and then sends an
 empty sync (a read round trip). Printed: server memory per connected browser, page load and
 event round trips (p50/p95/p99), errors by kind, and saved logs against acknowledged ones.
@@ -17,6 +17,7 @@ import argparse
 import ast
 import asyncio
 import json
+import os
 import random
 import re
 import subprocess
@@ -149,9 +150,11 @@ async def guarded(stats: Stats, kind: str, work) -> None:  # type: ignore[no-unt
         stats.errors[f"{kind}: {type(error).__name__}"] += 1
 
 
-async def practise(browser: Browser, stats: Stats, seconds: float, rng: random.Random) -> None:
+async def practise(
+    browser: Browser, stats: Stats, seconds: float, think: tuple[float, float], rng: random.Random
+) -> None:
     deadline = time.monotonic() + seconds
-    await asyncio.sleep(rng.uniform(0, 10))
+    await asyncio.sleep(rng.uniform(0, think[0]))
     while time.monotonic() < deadline:
         action = rng.random()
         if action < 0.6:
@@ -160,7 +163,7 @@ async def practise(browser: Browser, stats: Stats, seconds: float, rng: random.R
             await guarded(stats, "history page", browser.open_history())
         else:
             await guarded(stats, "read event", browser.read_round_trip())
-        await asyncio.sleep(rng.uniform(10, 30))
+        await asyncio.sleep(rng.uniform(*think))
 
 
 def rss_mb(pid: int) -> float:
@@ -175,7 +178,12 @@ async def in_batches(coroutines: list, size: int = 20) -> None:  # type: ignore[
         await asyncio.gather(*coroutines[start : start + size])
 
 
-async def run(url: str, folder: Path, count: int, seconds: float) -> None:
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+async def run(url: str, folder: Path, count: int, seconds: float, think: tuple[float, float]) -> None:
     database = Database(url)
     schema.upgrade(database)
     emails = [f"browser{number}@example.com" for number in range(count)]
@@ -205,7 +213,14 @@ async def run(url: str, folder: Path, count: int, seconds: float) -> None:
             print(f"{database.engine.dialect.name}: {connected} of {count} browsers connected in {opened:.1f} s; "
                   f"server RSS {before:.0f} MB with 1, {with_all:.0f} MB with {connected}: "
                   f"{(with_all - before) / max(1, connected - 1):.2f} MB per browser", flush=True)  # fmt: skip
-            await asyncio.gather(*(practise(b, stats, seconds, random.Random(i)) for i, b in enumerate(browsers)))
+            server_cpu, own_cpu, started = cpu_seconds(server.pid), cpu_seconds(os.getpid()), time.monotonic()
+            await asyncio.gather(
+                *(practise(b, stats, seconds, think, random.Random(i)) for i, b in enumerate(browsers))
+            )
+            elapsed = time.monotonic() - started
+            print(f"  practice flow: {seconds:.0f} s, think time {think[0]:.0f}-{think[1]:.0f} s; CPU used: server "
+                  f"{(cpu_seconds(server.pid) - server_cpu) / elapsed:.0%} of a core, these clients "
+                  f"{(cpu_seconds(os.getpid()) - own_cpu) / elapsed:.0%}")  # fmt: skip
             after = rss_mb(server.pid)
             clients = _gauge(httpx.get(f"{base}/metrics").text, "mirubato_browser_clients")
             await in_batches([guarded(stats, "close", b.close()) for b in browsers])
@@ -243,11 +258,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("url", nargs="?")
     parser.add_argument("--browsers", type=int, default=200)
-    parser.add_argument("--minutes", type=float, default=1.0)
+    parser.add_argument("--minutes", type=float, default=2.0)
+    parser.add_argument("--think", default="10,30", help="seconds between a browser's actions: min,max")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp())
     url = args.url or f"sqlite:///{folder / 'mirubato.db'}"
-    asyncio.run(run(url, folder, args.browsers, args.minutes * 60))
+    low, high = (float(part) for part in args.think.split(","))
+    asyncio.run(run(url, folder, args.browsers, args.minutes * 60, (low, high)))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from components.teacher_notes import from_your_teacher
 from services import dashboard
 from services.calendar_days import local_day
 from services.dashboard import Dashboard
+from services.recommendations import Recommendation
 
 
 @ui.page("/")
@@ -36,6 +37,7 @@ class DashboardView:
     def __init__(self, me: Me) -> None:
         self.me = me
         self.container = ui.column().classes("w-full gap-4")
+        self.recommended: list[Recommendation] | None = None  # asked for once per page load
 
     def quick_log(self, preset: dict | None = None) -> None:  # type: ignore[type-arg]
         instrument = self.me.preferences.get("defaultInstrument") or self.me.profile.primary_instrument or "piano"
@@ -43,7 +45,10 @@ class DashboardView:
         open_quick_log(preset, timezone=self.me.actor.timezone, instrument=instrument)
 
     async def refresh(self) -> None:
-        data = await act(dashboard.dashboard, write=False)
+        data = await act(dashboard.dashboard, write=False, recommend=self.recommended is None)
+        if data.recommended is None:
+            data.recommended = self.recommended
+        self.recommended = data.recommended
         self.container.clear()
         with self.container:
             self._greeting()

@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+from pydantic import Field
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -41,13 +42,18 @@ class Dashboard(Output):
     recent_logs: list[LogOut]
     in_progress: list[RepertoireItem]
     templates: list[TemplateOut]
-    recommended: list[Recommendation]
+    recommended: list[Recommendation] | None = Field(
+        default=None, description="None when not asked for (a refresh keeps the ones it showed)"
+    )
     assignments: list[AssignmentOut]
     teacher_comments: list[CommentOut]
 
 
-def dashboard(session: Session, *, actor: Actor, today: date | None = None) -> Dashboard:
-    """Everything the dashboard shows, in the actor's time zone."""
+def dashboard(session: Session, *, actor: Actor, today: date | None = None, recommend: bool = True) -> Dashboard:
+    """Everything the dashboard shows, in the actor's time zone.
+
+    ``recommend=False`` leaves out "Try next" (most of the work here), for a refresh after a save.
+    """
     preferences = preferences_of(session, actor.id)
     today = today or local_day(utcnow(), actor.timezone)
     first = week_start(today, preferences["weekStartsOn"])
@@ -71,7 +77,7 @@ def dashboard(session: Session, *, actor: Actor, today: date | None = None) -> D
         recent_logs=[LogOut.model_validate(log) for log in recent],
         in_progress=list_repertoire(session, actor=actor, status=RepertoireStatus.LEARNING),
         templates=list_templates(session, actor=actor),
-        recommended=recommended(session, actor=actor, query={"limit": RECOMMENDED}),
+        recommended=recommended(session, actor=actor, query={"limit": RECOMMENDED}) if recommend else None,
         assignments=my_assignments(session, actor=actor),
         teacher_comments=recent_comments_for_me(session, actor=actor),
     )

@@ -124,7 +124,7 @@ def _achievements(
     instruments = {scope[0] for scope in rows if scope[0] != ALL_INSTRUMENTS and scope[1] == OVERALL}
     if new_instrument and len(instruments) >= 2:
         earned.setdefault("both_instruments", day)
-    if "pieces_100" not in earned and (log.sheet_music_id or log.work_title):
+    if "pieces_100" not in earned and (log.sheet_music_id or log.work_title) and not _practised_before(session, log):
         count = _distinct_pieces(session, log.user_id)
         for pieces in (10, 100):
             if count >= pieces:
@@ -157,6 +157,28 @@ def _distinct_pieces(session: Session, user_id: uuid.UUID) -> int:
         .distinct()
     )
     return len({key for row in found if (key := rules.piece_key(*row)) is not None})
+
+
+def _practised_before(session: Session, log: PracticeLog) -> bool:
+    """Another log names this piece exactly, so the count of distinct pieces did not change.
+
+    Counting reads every log of the user; this look-up saves that on nearly every save.
+    """
+    if log.sheet_music_id is not None:
+        same = [PracticeLog.sheet_music_id == log.sheet_music_id]
+    else:
+        composer = col(PracticeLog.composer)
+        same = [
+            col(PracticeLog.sheet_music_id).is_(None),
+            PracticeLog.work_title == log.work_title,
+            composer.is_(None) if log.composer is None else composer == log.composer,
+        ]
+    query = sa_select(
+        exists().where(
+            PracticeLog.user_id == log.user_id, col(PracticeLog.is_active).is_(True), PracticeLog.id != log.id, *same
+        )
+    )
+    return bool(session.connection().execute(query).scalar())
 
 
 def _has_later_logs(session: Session, log: PracticeLog) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import uuid
 
 from sqlalchemy import func
@@ -41,6 +42,7 @@ def test_metrics_count_requests_sync_batches_and_database_time(client, act_as, d
     change = {"id": str(uuid.uuid4()), "kind": "create", "logId": str(uuid.uuid4()), "data": log_body()}
     client.post("/api/sync", json={"changes": [change]})
     client.get("/api/practice/logs")
+    gc.collect()
     metrics = client.get("/metrics")
     assert metrics.status_code == 200
     assert metrics.headers["content-type"].startswith("text/plain")
@@ -50,3 +52,6 @@ def test_metrics_count_requests_sync_batches_and_database_time(client, act_as, d
     assert "mirubato_sync_batch_changes_bucket" in text
     assert 'mirubato_db_statement_seconds_count{statement="INSERT"}' in text
     assert "mirubato_browser_clients" in text
+    assert 'mirubato_gc_pause_seconds_count{generation="2"}' in text
+    if db.is_sqlite:  # where waiting for the write lock shows (PostgreSQL begins implicitly)
+        assert 'mirubato_db_statement_seconds_count{statement="BEGIN"}' in text

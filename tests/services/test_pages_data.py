@@ -30,6 +30,9 @@ def test_the_dashboard_counts_today_this_week_and_the_streak_in_local_days(db):
         repertoire.add_to_repertoire(session, actor=actor, piece_id=piece)
         templates.save_template(session, actor=actor, data={"templateName": "Scales", "activityType": "scales"})
         board = dashboard.dashboard(session, actor=actor, today=today)
+        refreshed = dashboard.dashboard(session, actor=actor, today=today, recommend=False)
+    assert board.recommended is not None and refreshed.recommended is None
+    assert refreshed.model_copy(update={"recommended": board.recommended}) == board
     assert board.today_seconds == 20 * 60
     assert board.current_streak == 4
     assert board.week_seconds == (30 + 30 + 20) * 60  # the week starts on Monday 6 May

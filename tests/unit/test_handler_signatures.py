@@ -23,7 +23,7 @@ def test_answers_match_inspecting_each_time():
     one, two = Handlers(), Handlers()
     callables = [
         one.with_argument, two.with_argument, one.without, two.without, takes, Handlers.without,
-        lambda: None, lambda event: None, lambda *args: None, functools.partial(takes), one,
+        lambda: None, lambda event: event, lambda *args: args, functools.partial(takes), one,
         print, [].append,
     ]  # fmt: skip
     for _ in range(2):  # the second round answers from the cache
