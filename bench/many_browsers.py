@@ -222,7 +222,9 @@ async def run(url: str, folder: Path, count: int, seconds: float, think: tuple[f
                   f"{(cpu_seconds(server.pid) - server_cpu) / elapsed:.0%} of a core, these clients "
                   f"{(cpu_seconds(os.getpid()) - own_cpu) / elapsed:.0%}")  # fmt: skip
             after = rss_mb(server.pid)
-            clients = _gauge(httpx.get(f"{base}/metrics").text, "mirubato_browser_clients")
+            exposition = httpx.get(f"{base}/metrics").text
+            clients = _gauge(exposition, "mirubato_browser_clients")
+            print(f"  garbage collector: {_gc_pauses(exposition)}")
             await in_batches([guarded(stats, "close", b.close()) for b in browsers])
         finally:
             server.terminate()
@@ -232,8 +234,21 @@ async def run(url: str, folder: Path, count: int, seconds: float, think: tuple[f
 
 
 def _gauge(text: str, name: str) -> float:
-    match = re.search(rf"^{name} (\S+)$", text, re.M)
+    match = re.search(rf"^{re.escape(name)} (\S+)$", text, re.M)
     return float(match.group(1)) if match else float("nan")
+
+
+def _gc_pauses(text: str) -> str:
+    """Passes per generation, and how many of them stopped the process for 100 ms or more."""
+    parts = []
+    for generation in ("0", "1", "2"):
+        total = _gauge(text, f'mirubato_gc_pause_seconds_count{{generation="{generation}"}}')
+        quick = _gauge(text, f'mirubato_gc_pause_seconds_bucket{{generation="{generation}",le="0.05"}}')
+        long = total - _gauge(text, f'mirubato_gc_pause_seconds_bucket{{generation="{generation}",le="0.1"}}')
+        seconds = _gauge(text, f'mirubato_gc_pause_seconds_sum{{generation="{generation}"}}')
+        parts.append(f"gen{generation} {total:.0f} passes, {total - quick:.0f} over 50 ms, {long:.0f} over 100 ms, "
+                     f"{seconds:.1f} s in all")  # fmt: skip
+    return "; ".join(parts)
 
 
 def _report(stats: Stats, database: Database, rss: float, clients: float, server_log: Path) -> None:

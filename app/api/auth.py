@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Request, status
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from app.api.deps import BODY_LIMIT, CurrentActor, DatabaseDep, SessionDep, client_ip
@@ -27,15 +28,21 @@ class SignOut(BaseModel):
 
 
 @router.post("/login", status_code=status.HTTP_202_ACCEPTED)
-def login(body: SignInRequest, request: Request, database: DatabaseDep) -> Accepted:
+async def login(body: SignInRequest, request: Request, database: DatabaseDep) -> Accepted:
     """Email a sign-in link. The answer is the same whether or not the address has an account."""
     state = request.app.state
-    with database.transaction() as session:
-        link = auth.request_sign_in(
-            session, data=body, ip=client_ip(request), limiter=state.limiter, config=state.auth_config
-        )
+
+    def request_link() -> auth.SignInLink:
+        with database.transaction() as session:
+            return auth.request_sign_in(
+                session, data=body, ip=client_ip(request), limiter=state.limiter, config=state.auth_config
+            )
+
+    # Its own transaction (committed before the mail goes out), so it takes its own write turn.
+    async with database.write_turns.turn():
+        link = await run_in_threadpool(request_link)
     # Sent after the commit: the link must work by the time it arrives.
-    deliver_sign_in_link(state.mailer, email=link.email, link=link.link, minutes=link.minutes)
+    await run_in_threadpool(deliver_sign_in_link, state.mailer, email=link.email, link=link.link, minutes=link.minutes)
     return Accepted(detail=f"If this address can sign in, a link is on its way. It works for {link.minutes} minutes.")
 
 
@@ -56,11 +63,16 @@ def verify(body: TokenRedemption, request: Request, session: SessionDep) -> Toke
 
 
 @router.post("/refresh")
-def refresh(body: RefreshRequest, request: Request, database: DatabaseDep) -> TokenPair:
+async def refresh(body: RefreshRequest, request: Request, database: DatabaseDep) -> TokenPair:
     """Trade a refresh token for a new pair. Presenting a used one ends the whole sign-in."""
     state = request.app.state
-    with database.transaction() as session:
-        outcome = auth.rotate_refresh_token(session, data=body, tokens=state.access_tokens, config=state.auth_config)
+
+    def rotate() -> TokenPair | auth.ReuseDetected:
+        with database.transaction() as session:
+            return auth.rotate_refresh_token(session, data=body, tokens=state.access_tokens, config=state.auth_config)
+
+    async with database.write_turns.turn():
+        outcome = await run_in_threadpool(rotate)
     if isinstance(outcome, auth.ReuseDetected):
         # Raised after the commit, so the revocation of the family stands.
         raise Unauthenticated("This refresh token was already used; the sign-in has been ended for safety.")
