@@ -11,6 +11,7 @@ from pydantic.alias_generators import to_snake
 
 from components.feedback import show_error
 from components.frame import frame
+from components.page_route import page
 from components.session import Me, act, signed_in
 from services import admin, catalogue, catalogue_import
 from services.admin import AdminUser
@@ -26,7 +27,7 @@ ACTIONS = [
 ]  # fmt: skip
 
 
-@ui.page("/admin")
+@page("/admin")
 async def admin_page() -> RedirectResponse | None:
     me = await signed_in()
     if me is None:

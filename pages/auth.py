@@ -16,6 +16,7 @@ from nicegui import app, run, ui
 
 from app.browser_storage import rotate_browser_id, storage_of
 from components.auth_card import auth_card
+from components.page_route import page
 from components.session import browser_actor, forget_sign_in, remember_sign_in, service
 from services import auth, auth_sessions
 from services.actor import Actor
@@ -32,7 +33,7 @@ PROBLEMS = {
 }
 
 
-@ui.page("/login", title="Sign in · Mirubato")
+@page("/login", title="Sign in · Mirubato")
 async def login_page(problem: str = "") -> RedirectResponse | None:
     if await browser_actor() is not None:
         return RedirectResponse("/")
@@ -93,7 +94,7 @@ async def login_page(problem: str = "") -> RedirectResponse | None:
     return None
 
 
-@ui.page("/auth/verify", title="Confirm sign-in · Mirubato")
+@page("/auth/verify", title="Confirm sign-in · Mirubato")
 async def confirm_page(token: str = "") -> None:
     email = await service(auth.pending_sign_in_email, write=False, token=token) if 10 <= len(token) <= 200 else None
     with auth_card("Confirm sign-in"):

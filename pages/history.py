@@ -14,6 +14,7 @@ from components.feedback import show_error, undo_bar
 from components.format import ACTIVITY_LABELS, clock, day_name, duration, piece_name
 from components.frame import frame
 from components.outbox_sync import page_sync
+from components.page_route import page
 from components.refresh import Refresher
 from components.session import Me, act, signed_in
 from services import history, practice_logs
@@ -23,7 +24,7 @@ from services.practice_shapes import LogOut
 from services.sync import ChangeResult
 
 
-@ui.page("/history")
+@page("/history")
 async def history_page() -> RedirectResponse | None:
     me = await signed_in()
     if me is None:

@@ -8,6 +8,7 @@ from nicegui import ui
 from app.events import logs_changed
 from components.format import ACTIVITY_LABELS, STATUS_LABELS, clock, day_name, duration, piece_name
 from components.frame import frame
+from components.page_route import page
 from components.quick_log import open_quick_log
 from components.refresh import Refresher
 from components.session import Me, act, signed_in
@@ -18,7 +19,7 @@ from services.dashboard import Dashboard
 from services.recommendations import Recommendation
 
 
-@ui.page("/")
+@page("/")
 async def home() -> RedirectResponse | None:
     me = await signed_in()
     if me is None:

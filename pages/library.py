@@ -10,6 +10,7 @@ from nicegui import ui
 
 from components.feedback import show_error
 from components.frame import frame
+from components.page_route import page
 from components.session import act, service, signed_in
 from services import catalogue
 from services.catalogue import Facets, PieceSummary
@@ -26,7 +27,7 @@ SORTS = {
 }
 
 
-@ui.page("/library")
+@page("/library")
 async def library_page(q: str = "") -> RedirectResponse | None:
     me = await signed_in()
     if me is None:

@@ -12,13 +12,14 @@ from components.feedback import show_error
 from components.format import duration
 from components.frame import frame
 from components.log_form import LogForm, initial_from_log
+from components.page_route import page
 from components.session import Me, act, signed_in
 from services import catalogue, practice_logs, templates
 from services.errors import InvalidInput, NotFound, ServiceError
 from services.sync import ChangeResult
 
 
-@ui.page("/log/new")
+@page("/log/new")
 async def new_log_page(piece: str = "") -> RedirectResponse | None:
     me = await signed_in()
     if me is None:
@@ -41,7 +42,7 @@ async def new_log_page(piece: str = "") -> RedirectResponse | None:
     return None
 
 
-@ui.page("/log/{log_id}/edit")
+@page("/log/{log_id}/edit")
 async def edit_log_page(log_id: str) -> RedirectResponse | None:
     me = await signed_in()
     if me is None:

@@ -11,6 +11,7 @@ from nicegui import run, ui
 from components.feedback import show_error
 from components.format import ACTIVITY_LABELS, STATUS_LABELS, duration
 from components.frame import frame
+from components.page_route import page
 from components.session import Me, act, signed_in
 from services import catalogue, repertoire
 from services.catalogue import PieceOut
@@ -19,7 +20,7 @@ from services.notation import NotationError, render_svg
 from services.repertoire import PieceActivity
 
 
-@ui.page("/library/{piece_id}")
+@page("/library/{piece_id}")
 async def piece_page(piece_id: str) -> RedirectResponse | None:
     me = await signed_in()
     if me is None:

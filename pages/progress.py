@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from fastapi.responses import RedirectResponse
-from nicegui import ui
 
 from app.events import logs_changed
 from components.frame import frame
+from components.page_route import page
 from components.progress_view import ProgressSource, ProgressView
 from components.refresh import Refresher
 from components.session import act, signed_in
 from services import analytics, progress
 
 
-@ui.page("/progress")
+@page("/progress")
 async def progress_page() -> RedirectResponse | None:
     me = await signed_in()
     if me is None:

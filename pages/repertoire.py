@@ -8,6 +8,7 @@ from nicegui import ui
 from components.feedback import show_error
 from components.format import STATUS_LABELS, duration
 from components.frame import frame
+from components.page_route import page
 from components.session import act, signed_in
 from services import repertoire
 from services.errors import InvalidInput, ServiceError
@@ -16,7 +17,7 @@ from services.repertoire import RepertoireItem
 TABS = {"all": "All", **STATUS_LABELS}
 
 
-@ui.page("/repertoire")
+@page("/repertoire")
 async def repertoire_page() -> RedirectResponse | None:
     me = await signed_in()
     if me is None:

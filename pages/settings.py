@@ -9,6 +9,7 @@ from nicegui import ui
 
 from components.feedback import show_error
 from components.frame import frame
+from components.page_route import page
 from components.session import Me, act, forget_sign_in, signed_in
 from pages.auth import sign_out
 from services import account, users
@@ -23,7 +24,7 @@ LEVELS = {
 }
 
 
-@ui.page("/settings")
+@page("/settings")
 async def settings_page() -> RedirectResponse | None:
     me = await signed_in()
     if me is None:

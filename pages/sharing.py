@@ -7,6 +7,7 @@ from nicegui import app, run, ui
 
 from components.feedback import show_error
 from components.frame import frame
+from components.page_route import page
 from components.session import Me, act, signed_in
 from services import sharing
 from services.errors import ServiceError
@@ -14,7 +15,7 @@ from services.mail import deliver_share_invite
 from services.sharing import INVITE_LIFETIME, Invitation, ShareOut
 
 
-@ui.page("/sharing")
+@page("/sharing")
 async def sharing_page() -> RedirectResponse | None:
     me = await signed_in()
     if me is None:
@@ -134,7 +135,7 @@ class SharingView:
                 ui.button("Stop sharing", on_click=revoke).props("unelevated color=negative").mark("revoke-confirm")
 
 
-@ui.page("/share/accept")
+@page("/share/accept")
 async def accept_page(token: str = "") -> RedirectResponse | None:
     me = await signed_in()
     if me is None:

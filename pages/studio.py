@@ -10,6 +10,7 @@ from nicegui import ui
 
 from components.format import ACTIVITY_LABELS, FOCUS_AREAS, duration, piece_name
 from components.frame import frame
+from components.page_route import page
 from components.progress_view import ProgressSource, ProgressView
 from components.session import act, signed_in
 from components.teacher_notes import assignment_row, comment_row
@@ -19,7 +20,7 @@ from services.errors import InvalidInput, NotFound
 from services.studio import StudentWeek
 
 
-@ui.page("/studio")
+@page("/studio")
 async def studio_page() -> RedirectResponse | None:
     me = await signed_in()
     if me is None:
@@ -53,7 +54,7 @@ def _student_card(week: StudentWeek) -> None:
             ui.label("Learning: " + ", ".join(week.in_progress[:4])).classes("text-caption ellipsis")
 
 
-@ui.page("/studio/{student_id}")
+@page("/studio/{student_id}")
 async def student_page(student_id: str) -> RedirectResponse | None:
     me = await signed_in()
     if me is None:

@@ -7,10 +7,11 @@ from nicegui import ui
 
 from components.frame import frame
 from components.outbox_review import OutboxReview
+from components.page_route import page
 from components.session import signed_in
 
 
-@ui.page("/sync")
+@page("/sync")
 async def sync_page() -> RedirectResponse | None:
     me = await signed_in()
     if me is None:

@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import events, ui
 
 from components.frame import frame
+from components.page_route import page
 from components.practice_timer import PracticeTimer
 from components.session import act, signed_in
 from components.timer_review import open_timer_review
@@ -15,7 +16,7 @@ from services import practice_sessions
 from services.errors import ServiceError
 
 
-@ui.page("/timer")
+@page("/timer")
 async def timer_page(start: str = "") -> RedirectResponse | None:
     me = await signed_in()
     if me is None:

@@ -6,6 +6,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from components.auth_card import auth_card
+from components.page_route import page
 from components.session import act, browser_actor
 from services import users
 from services.errors import InvalidInput
@@ -19,7 +20,7 @@ LEVELS = {
 }
 
 
-@ui.page("/welcome", title="Welcome · Mirubato")
+@page("/welcome", title="Welcome · Mirubato")
 async def welcome_page() -> RedirectResponse | None:
     actor = await browser_actor()
     if actor is None:

@@ -239,7 +239,7 @@ def _replay(existing: PracticeLog, actor: Actor, log_in: LogIn, values: dict[str
 def _pieces_changed(session: Session, row: PracticeLog, *also: uuid.UUID | None, appended: bool = False) -> None:
     """Keep the per-piece statistics of the repertoire and the user's progress in step with the logs."""
     session.flush()
-    progress_changed(session, row.user_id, appended=row.id if appended else None)
+    progress_changed(session, row.user_id, appended=row if appended else None)
     for piece_id in {row.sheet_music_id, *also} - {None}:
         refresh_piece_stats(session, row.user_id, piece_id)  # type: ignore[arg-type]
 

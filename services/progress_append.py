@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, and_, cast, exists, or_
+from sqlalchemy import String, and_, cast, exists, inspect, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -24,11 +24,11 @@ from services.progress_rules import ALL_INSTRUMENTS, OVERALL, SKILL_AREAS
 Scope = tuple[str, str]
 
 
-def append_log(session: Session, log_id: uuid.UUID) -> bool:
+def append_log(session: Session, log: PracticeLog) -> bool:
     """Fold the log into its user's progress; False when it is not the latest log (rebuild instead)."""
     session.flush()  # the queries below go through the connection, which does not autoflush
-    log = session.get(PracticeLog, log_id)
-    if log is None or not log.is_active or _has_later_logs(session, log):
+    state = inspect(log)
+    if state.deleted or state.was_deleted or not log.is_active or _has_later_logs(session, log):
         return False
     user = session.get(User, log.user_id)
     rows = {

@@ -33,16 +33,17 @@ LISTENING_KEY = "mirubato_progress_listening"
 Scope = tuple[str, str]
 
 
-def progress_changed(session: Session, user_id: uuid.UUID, *, appended: uuid.UUID | None = None) -> None:
+def progress_changed(session: Session, user_id: uuid.UUID, *, appended: PracticeLog | None = None) -> None:
     """Bring this user's progress up to date when the transaction commits.
 
     ``appended``: the change was the creation of this log. A transaction whose only change for
-    the user is one new latest log takes the fast path; anything else rebuilds.
+    the user is one new latest log takes the fast path; anything else rebuilds. The row itself is
+    kept (not its id): the session holds rows weakly, and reading it back would cost a query.
     """
     if not session.info.get(LISTENING_KEY):
         event.listen(session, "before_commit", _update_pending)
         session.info[LISTENING_KEY] = True
-    pending: dict[uuid.UUID, list[uuid.UUID | None]] = session.info.setdefault(PENDING_KEY, {})
+    pending: dict[uuid.UUID, list[PracticeLog | None]] = session.info.setdefault(PENDING_KEY, {})
     pending.setdefault(user_id, []).append(appended)
 
 

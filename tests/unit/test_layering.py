@@ -37,3 +37,14 @@ def test_services_import_no_web_framework():
             if module.split(".")[0] in {"nicegui", "fastapi", "starlette", "pages", "components"}:
                 offenders.append(f"{path.relative_to(ROOT)} imports {module}")
     assert offenders == []
+
+
+def test_every_page_is_declared_with_the_page_route():
+    """`components.page_route.page` gives pages time to build on a busy server; bare ui.page gives 3 s."""
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in ("pages", "components")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if "@ui.page(" in path.read_text()
+    ]
+    assert offenders == []
