@@ -50,9 +50,10 @@ class Browser:
     def __init__(self, base: str, email: str, stats: Stats) -> None:
         self.base, self.email, self.stats = base, email, stats
         self.http = httpx.AsyncClient(base_url=base, timeout=60, headers={"Origin": base})
-        self.socket = socketio.AsyncClient(reconnection=False)
+        self.socket = socketio.AsyncClient(reconnection=True, reconnection_delay=0.5)  # as nicegui.js does
         self.socket.on("run_javascript", self._run_javascript)
         self._answer: asyncio.Future[list[dict]] | None = None
+        self._waiting_for: list[str] = []
         self.client_id = self.outbox_id = self.listener_id = ""
 
     async def sign_in(self, mail: MailSink) -> None:
@@ -87,8 +88,9 @@ class Browser:
     async def _run_javascript(self, message: dict) -> None:
         code = message.get("code", "")
         if "acknowledge" in code and self._answer and not self._answer.done():
-            arguments = json.loads(code[code.index("[") : code.rindex("]") + 1])  # runMethod(id, name, [results])
-            self._answer.set_result(arguments[0])
+            results = json.loads(code[code.index("[") : code.rindex("]") + 1])[0]  # runMethod(id, name, [results])
+            if [result.get("id") for result in results] == self._waiting_for:  # not a replayed older answer
+                self._answer.set_result(results)
         if message.get("request_id"):
             reply = {"request_id": message["request_id"], "client_id": self.client_id, "result": None}
             await self.socket.emit("javascript_response", reply)
@@ -96,6 +98,7 @@ class Browser:
     async def sync(self, changes: list[dict]) -> list[dict]:
         """Send the outbox as the page does and wait for the server's acknowledgement."""
         self._answer = asyncio.get_running_loop().create_future()
+        self._waiting_for = [change["id"] for change in changes]
         event = {"id": int(self.outbox_id), "client_id": self.client_id, "listener_id": self.listener_id,
                  "args": [json.dumps({"changes": changes})]}  # fmt: skip
         await self.socket.emit("event", event)
