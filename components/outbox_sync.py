@@ -9,7 +9,7 @@ from nicegui import app, events, ui
 
 from app import metrics
 from app.events import logs_changed
-from components.session import SignedOut, act, browser_actor
+from components.session import SignedOut, event_actor, service
 from services import sync
 from services.sync import ChangeResult
 
@@ -31,9 +31,10 @@ class OutboxSync(ui.element, component="outbox_sync.js"):  # type: ignore[call-a
     async def _receive(self, event: events.GenericEventArguments) -> None:
         changes: list[dict[str, Any]] = list((event.args or {}).get("changes") or [])
         try:
-            result = await act(sync.apply_batch, batch={"changes": changes})
+            actor = await event_actor()
         except SignedOut:
             return  # the entries stay queued until someone signs in again
+        result = await service(sync.apply_batch, actor=actor, batch={"changes": changes})
         metrics.observe_sync([r.status.value for r in result.results])
         self.run_method("acknowledge", [r.model_dump(mode="json", by_alias=True) for r in result.results])
         origins = {str(c.get("id")): c.get("origin") for c in changes}
@@ -54,8 +55,7 @@ class OutboxSync(ui.element, component="outbox_sync.js"):  # type: ignore[call-a
                 multi_line=True,
                 timeout=10000,
             )
-        if actor := await browser_actor():
-            logs_changed.emit(actor.id)
+        logs_changed.emit(actor.id)
 
 
 def page_sync() -> OutboxSync | None:

@@ -79,14 +79,19 @@ async def browser_actor() -> Actor | None:
     return actor
 
 
-async def act(fn: Callable[..., T], /, *, write: bool = True, **kwargs: Any) -> T:
-    """For UI events: check the sign-in is still live, then run ``fn(session, actor=..., **kwargs)``."""
+async def event_actor() -> Actor:
+    """For UI events: who is still signed in here; otherwise off to the sign-in page (SignedOut)."""
     actor = await browser_actor()
     if actor is None:
         ui.notify("You have been signed out. Please sign in again.", type="warning")
         ui.navigate.to("/login")
         raise SignedOut
-    return await service(fn, write=write, actor=actor, **kwargs)
+    return actor
+
+
+async def act(fn: Callable[..., T], /, *, write: bool = True, **kwargs: Any) -> T:
+    """For UI events: check the sign-in is still live, then run ``fn(session, actor=..., **kwargs)``."""
+    return await service(fn, write=write, actor=await event_actor(), **kwargs)
 
 
 def remember_sign_in(storage: dict[str, Any], session_id: str) -> None:
