@@ -55,7 +55,8 @@ class OutboxSync(ui.element, component="outbox_sync.js"):  # type: ignore[call-a
                 multi_line=True,
                 timeout=10000,
             )
-        logs_changed.emit(actor.id)
+        if any(answer.status == "applied" and not answer.repeated for answer in result.results):
+            logs_changed.emit(actor.id)  # open pages refresh only when a log really changed
 
 
 def page_sync() -> OutboxSync | None:
