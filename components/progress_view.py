@@ -13,6 +13,7 @@ from typing import Any
 import plotly.graph_objects as go
 from nicegui import app, ui
 
+from components.figure_card import figure_card
 from components.filter_bar import FilterBar
 from components.format import duration
 from components.session import act
@@ -132,7 +133,7 @@ class ProgressView:
 def _headline(overview: ProgressOverview, longest: int) -> None:
     span = max(overview.next_level_xp - overview.level_start_xp, 1)
     with ui.element("div").classes("w-full grid gap-3 grid-cols-2 md:grid-cols-4"):
-        with _figure("Level", "military_tech"):
+        with figure_card("Level", "military_tech"):
             ui.label(f"{overview.current_level} · {overview.title}").classes("text-h6").mark("level")
             ui.linear_progress((overview.experience_points - overview.level_start_xp) / span, show_value=False).props(
                 "rounded size=8px"
@@ -140,14 +141,14 @@ def _headline(overview: ProgressOverview, longest: int) -> None:
             ui.label(f"{overview.experience_points} XP, next level at {overview.next_level_xp}").classes(
                 "text-caption text-grey-7"
             )
-        with _figure("Streak", "local_fire_department"):
+        with figure_card("Streak", "local_fire_department"):
             ui.label(_days(overview.consecutive_days)).classes("text-h6").mark("progress-streak")
             ui.label(f"Longest: {_days(longest)}").classes("text-caption text-grey-7")
-        with _figure("All practice", "schedule"):
+        with figure_card("All practice", "schedule"):
             ui.label(duration(overview.total_practice_time)).classes("text-h6").mark("total-time")
             last = overview.last_practice_date
             ui.label(f"Last on {last:%d %b %Y}" if last else "Nothing logged yet").classes("text-caption text-grey-7")
-        with _figure("Achievements", "emoji_events"):
+        with figure_card("Achievements", "emoji_events"):
             ui.label(f"{len(overview.achievements)} of {len(ICONS)}").classes("text-h6").mark("achievement-count")
             latest = max(overview.achievements, key=lambda a: a.earned_on or date.min, default=None)
             newest = f"Latest: {latest.title}" if latest else "Log practice to earn the first"
@@ -225,14 +226,6 @@ def _comparison_line(data: AnalyticsPage) -> None:
 def _plot(figure: go.Figure, mark: str) -> None:
     with ui.card().classes("w-full q-pa-xs"):
         ui.plotly({**figure.to_plotly_json(), "config": PLOT_CONFIG}).classes("w-full").mark(mark)
-
-
-def _figure(title: str, icon: str):  # type: ignore[no-untyped-def]
-    card = ui.card().classes("w-full gap-1")
-    with card, ui.row().classes("items-center gap-1 text-grey-7"):
-        ui.icon(icon, size="xs")
-        ui.label(title).classes("text-caption text-uppercase")
-    return card
 
 
 def _days(count: int) -> str:

@@ -6,6 +6,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from app.events import logs_changed
+from components.figure_card import figure_card
 from components.format import ACTIVITY_LABELS, STATUS_LABELS, clock, day_name, duration, piece_name
 from components.frame import frame
 from components.page_route import page
@@ -68,14 +69,14 @@ class DashboardView:
     def _figures(self, data: Dashboard) -> None:
         goal = data.daily_goal_minutes * 60
         with ui.element("div").classes("w-full grid gap-3 grid-cols-1 sm:grid-cols-3"):
-            with _card("Today", "today"), ui.row().classes("items-center gap-3 no-wrap"):
+            with figure_card("Today", "today"), ui.row().classes("items-center gap-3 no-wrap"):
                 ui.circular_progress(
                     min(data.today_seconds / goal, 1) if goal else 0, show_value=False, size="42px", color="primary"
                 )
                 with ui.column().classes("gap-0"):
                     ui.label(duration(data.today_seconds)).classes("text-h6").mark("today-total")
                     ui.label(f"of {duration(goal)} goal").classes("text-caption text-grey-7")
-            with _card("This week", "date_range"):
+            with figure_card("This week", "date_range"):
                 ui.label(duration(data.week_seconds)).classes("text-h6").mark("week-total")
                 top = max([d.seconds for d in data.week] + [1])
                 with ui.row().classes("items-end gap-1 no-wrap h-8"):
@@ -84,7 +85,7 @@ class DashboardView:
                         ui.element("div").classes(
                             "rounded-sm bg-primary" if day.seconds else "rounded-sm bg-grey-4"
                         ).style(f"width:14px;height:{height}px").tooltip(f"{day.day:%a}: {duration(day.seconds)}")
-            with _card("Streak", "local_fire_department"):
+            with figure_card("Streak", "local_fire_department"):
                 days = data.current_streak
                 ui.label(f"{days} day{'s' if days != 1 else ''}").classes("text-h6").mark("streak")
                 ui.label("Practise today to keep it going" if days and data.today_seconds == 0 else "in a row").classes(
@@ -165,11 +166,3 @@ class DashboardView:
                             ui.label(piece_name(piece.composer, piece.title)).classes("ellipsis w-full")
                             ui.label(item.reason).classes("text-caption text-grey-7")
             ui.link("Your progress", "/progress").classes("text-primary")
-
-
-def _card(title: str, icon: str):  # type: ignore[no-untyped-def]
-    card = ui.card().classes("w-full gap-1")
-    with card, ui.row().classes("items-center gap-1 text-grey-7"):
-        ui.icon(icon, size="xs")
-        ui.label(title).classes("text-caption text-uppercase")
-    return card
