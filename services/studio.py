@@ -40,7 +40,7 @@ def overview(session: Session, *, actor: Actor) -> list[StudentWeek]:
     weeks = []
     for share in sharing.students_of_teacher(session, actor=actor):
         student = sharing.student_actor(session, actor=actor, student_id=share.student.id)
-        board = dashboard.dashboard(session, actor=student)
+        board = dashboard.dashboard(session, actor=student, recommend=False)  # "Try next" is not shown here
         summary = progress.overview(session, actor=student)
         weeks.append(
             StudentWeek(
