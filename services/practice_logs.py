@@ -15,12 +15,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.models import Instrument, PracticeLog, PracticeSession, SheetMusic, User, utcnow
 from services.actor import Actor
 from services.errors import Conflict, InvalidInput, NotFound
+from services.log_insert import insert_new
 from services.practice_shapes import (
     LogFields,
     LogIn,
@@ -44,18 +44,13 @@ def log_practice(session: Session, *, actor: Actor, data: LogIn | Mapping[str, A
     """Record one stretch of practice; a repeat of an earlier create returns that log."""
     log_in = parse(LogIn, data)
     values = complete(session, actor, log_in)
-    if log_in.id is not None and (existing := session.get(PracticeLog, log_in.id)) is not None:
-        return _replay(existing, actor, log_in, values)
     row = PracticeLog(user_id=actor.id, **values)
     if log_in.id is not None:
         row.id = log_in.id
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        # A concurrent request inserted the same id between our look-up and our insert.
-        if log_in.id is None or (existing := session.get(PracticeLog, log_in.id)) is None:
-            raise
+    if not insert_new(session, row):
+        existing = session.get(PracticeLog, row.id)
+        if existing is None:  # removed for good between our insert and this read
+            raise Conflict("This log id is already in use; the app must make a new one.")
         return _replay(existing, actor, log_in, values)
     _pieces_changed(session, row, appended=True)
     return SavedLog(log=LogOut.model_validate(row), created=True)

@@ -8,49 +8,80 @@ tests check that this path always lands on exactly what the rebuild computes.
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, and_, cast, exists, inspect, or_
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection, inspect
+from sqlmodel import Session
 
-from app.models import PracticeLog, ProgressTracking, User, utcnow
+from app.models import PracticeLog, ProgressTracking, utcnow
+from services import progress_append_sql as sql
 from services import progress_rules as rules
-from services.progress_rules import ALL_INSTRUMENTS, OVERALL, SKILL_AREAS
+from services.progress_rules import ALL_INSTRUMENTS, OVERALL
 
 Scope = tuple[str, str]
+COLUMNS = [column.key for column in sql.ROWS.columns]
 
 
 def append_log(session: Session, log: PracticeLog) -> bool:
     """Fold the log into its user's progress; False when it is not the latest log (rebuild instead)."""
-    session.flush()  # the queries below go through the connection, which does not autoflush
+    session.flush()  # the statements below go through the connection, which does not autoflush
     state = inspect(log)
-    if state.deleted or state.was_deleted or not log.is_active or _has_later_logs(session, log):
+    if state.deleted or state.was_deleted or not log.is_active:
         return False
-    user = session.get(User, log.user_id)
-    rows = {
-        (row.instrument, row.skill_area): row
-        for row in session.exec(select(ProgressTracking).where(ProgressTracking.user_id == log.user_id)).all()
+    connection = session.connection()
+    facts = connection.execute(*_facts_query(log)).one_or_none()
+    if facts is None:
+        return False
+    timezone, has_later, has_others, same_piece_before = facts
+    if has_later:
+        return False
+    stored = {
+        (row.instrument, row.skill_area): ProgressTracking(**row._mapping)
+        for row in connection.execute(sql.PROGRESS_ROWS, {"user_id": log.user_id})
     }
-    if (ALL_INSTRUMENTS, OVERALL) not in rows and _has_earlier_logs(session, log):
+    if (ALL_INSTRUMENTS, OVERALL) not in stored and has_others:
         return False  # progress was never built for this user (data from before progress existed)
-    day = log.start_time.astimezone(ZoneInfo(user.timezone if user else "UTC")).date()
+    day = log.start_time.astimezone(ZoneInfo(timezone)).date()
     area = rules.skill_area(log.activity_type)
+    scopes = ((ALL_INSTRUMENTS, OVERALL), (log.instrument, OVERALL), (log.instrument, area))
+    rows = dict(stored)
     new_instrument = (log.instrument, OVERALL) not in rows
-    for scope in ((ALL_INSTRUMENTS, OVERALL), (log.instrument, OVERALL), (log.instrument, area)):
-        row = rows.get(scope) or ProgressTracking(user_id=log.user_id, instrument=scope[0], skill_area=scope[1])
-        _step(row, log, day)
-        _trends(session, row, log, scope)
-        rows[scope] = row
+    for scope in scopes:
+        rows[scope] = rows.get(scope) or ProgressTracking(user_id=log.user_id, instrument=scope[0], skill_area=scope[1])
+        _step(rows[scope], log, day)
+    _trends(connection, rows, log, scopes)
     _level_milestones(rows[(log.instrument, OVERALL)], day)
-    _achievements(session, rows, log, day, new_instrument)
-    for scope in ((ALL_INSTRUMENTS, OVERALL), (log.instrument, OVERALL), (log.instrument, area)):
-        rows[scope].updated_at = utcnow()
-        session.add(rows[scope])
+    count_pieces = not same_piece_before and bool(log.sheet_music_id or log.work_title)
+    _achievements(connection, rows, log, day, new_instrument, count_pieces)
+    _write(connection, [rows[scope] for scope in scopes], stored)
     return True
+
+
+def _facts_query(log: PracticeLog) -> tuple[Any, dict[str, Any]]:
+    params: dict[str, Any] = {"user_id": log.user_id, "start": log.start_time, "log_id": log.id}
+    if log.sheet_music_id is not None:
+        return sql.FACTS_BY_PIECE_ID, params | {"piece_id": log.sheet_music_id}
+    if log.work_title:
+        return sql.FACTS_BY_TITLE, params | {"title": log.work_title, "composer": log.composer}
+    return sql.FACTS_WITHOUT_PIECE, params
+
+
+def _write(connection: Connection, rows: list[ProgressTracking], stored: dict[Scope, ProgressTracking]) -> None:
+    now = utcnow()
+    updates, inserts = [], []
+    for row in rows:
+        row.updated_at = now
+        values = {name: getattr(row, name) for name in COLUMNS}
+        if any(row is known for known in stored.values()):
+            updates.append({"row_id": values.pop("id"), **values})
+        else:
+            inserts.append(values)
+    if updates:
+        connection.execute(sql.UPDATE_ROW, updates)
+    if inserts:
+        connection.execute(sql.INSERT_ROW, inserts)
 
 
 def _step(row: ProgressTracking, log: PracticeLog, day: date) -> None:
@@ -66,33 +97,33 @@ def _step(row: ProgressTracking, log: PracticeLog, day: date) -> None:
     row.last_practice_date = day
 
 
-def _trends(session: Session, row: ProgressTracking, log: PracticeLog, scope: Scope) -> None:
-    """Re-average the last measured logs of the scope, oldest first, as the rebuild does."""
-    if log.accuracy_percentage is not None:
-        measured = [col(PracticeLog.accuracy_percentage).is_not(None)]
-        values = _latest(session, log, scope, [PracticeLog.accuracy_percentage], measured)
-        row.accuracy_trend = rules.moving_average([accuracy for (accuracy,) in values])
-    if log.tempo_practiced and log.target_tempo:
-        measured = [col(PracticeLog.tempo_practiced) > 0, col(PracticeLog.target_tempo) > 0]
-        values = _latest(session, log, scope, [PracticeLog.tempo_practiced, PracticeLog.target_tempo], measured)
-        row.speed_trend = rules.moving_average([100 * tempo / target for tempo, target in values])
-
-
-def _latest(session: Session, log: PracticeLog, scope: Scope, columns: list[Any], measured: list[Any]) -> list[Any]:
-    """The measured columns of the scope's last TREND_WINDOW logs, oldest first."""
-    conditions = [PracticeLog.user_id == log.user_id, col(PracticeLog.is_active).is_(True), *measured]
-    instrument, area = scope
-    if instrument != ALL_INSTRUMENTS:
-        conditions.append(PracticeLog.instrument == instrument)
-    if area != OVERALL:
-        conditions.append(col(PracticeLog.activity_type).in_([a.value for a, s in SKILL_AREAS.items() if s == area]))
-    recent = session.connection().execute(
-        sa_select(*columns)
-        .where(*conditions)
-        .order_by(col(PracticeLog.start_time).desc(), col(PracticeLog.id).desc())
-        .limit(rules.TREND_WINDOW)
+def _trends(
+    connection: Connection, rows: dict[Scope, ProgressTracking], log: PracticeLog, scopes: tuple[Scope, ...]
+) -> None:
+    """Re-average the last measured logs of each scope, oldest first, as the rebuild does."""
+    measures = tuple(
+        measure
+        for measure, present in (("accuracy", log.accuracy_percentage is not None), ("speed", _has_speed(log)))
+        if present
     )
-    return list(reversed(recent.all()))
+    if not measures:
+        return
+    params = {"user_id": log.user_id, "instrument": log.instrument}
+    found = connection.execute(sql.trend_windows(measures, scopes[2][1]), params)
+    windows: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    for branch, accuracy, tempo, target, position in found:
+        measure, kind = sql.branch_of(measures, branch)
+        value = accuracy if measure == "accuracy" else 100 * tempo / target
+        windows.setdefault((measure, kind), []).append((position, value))
+    for scope in scopes:
+        for measure in measures:
+            newest_first = sorted(windows.get((measure, sql.scope_kind(scope)), []))
+            average = rules.moving_average([value for _, value in reversed(newest_first)])
+            setattr(rows[scope], f"{measure}_trend", average)
+
+
+def _has_speed(log: PracticeLog) -> bool:
+    return bool(log.tempo_practiced and log.target_tempo and log.tempo_practiced > 0 and log.target_tempo > 0)
 
 
 def _level_milestones(row: ProgressTracking, day: date) -> None:
@@ -105,7 +136,12 @@ def _level_milestones(row: ProgressTracking, day: date) -> None:
 
 
 def _achievements(
-    session: Session, rows: dict[Scope, ProgressTracking], log: PracticeLog, day: date, new_instrument: bool
+    connection: Connection,
+    rows: dict[Scope, ProgressTracking],
+    log: PracticeLog,
+    day: date,
+    new_instrument: bool,
+    count_pieces: bool,
 ) -> None:
     total = rows[(ALL_INSTRUMENTS, OVERALL)]
     keys = {a.key for a in rules.ACHIEVEMENTS}
@@ -124,8 +160,8 @@ def _achievements(
     instruments = {scope[0] for scope in rows if scope[0] != ALL_INSTRUMENTS and scope[1] == OVERALL}
     if new_instrument and len(instruments) >= 2:
         earned.setdefault("both_instruments", day)
-    if "pieces_100" not in earned and (log.sheet_music_id or log.work_title) and not _practised_before(session, log):
-        count = _distinct_pieces(session, log.user_id)
+    if "pieces_100" not in earned and count_pieces:
+        count = _distinct_pieces(connection, log.user_id)
         for pieces in (10, 100):
             if count >= pieces:
                 earned.setdefault(f"pieces_{pieces}", day)
@@ -150,50 +186,6 @@ def _level_milestone(milestone: dict[str, str], instrument: str) -> dict[str, st
     }
 
 
-def _distinct_pieces(session: Session, user_id: uuid.UUID) -> int:
-    found = session.connection().execute(
-        sa_select(cast(PracticeLog.sheet_music_id, String), PracticeLog.composer, PracticeLog.work_title)
-        .where(PracticeLog.user_id == user_id, col(PracticeLog.is_active).is_(True))
-        .distinct()
-    )
+def _distinct_pieces(connection: Connection, user_id: Any) -> int:
+    found = connection.execute(sql.DISTINCT_PIECES, {"user_id": user_id})
     return len({key for row in found if (key := rules.piece_key(*row)) is not None})
-
-
-def _practised_before(session: Session, log: PracticeLog) -> bool:
-    """Another log names this piece exactly, so the count of distinct pieces did not change.
-
-    Counting reads every log of the user; this look-up saves that on nearly every save.
-    """
-    if log.sheet_music_id is not None:
-        same = [PracticeLog.sheet_music_id == log.sheet_music_id]
-    else:
-        composer = col(PracticeLog.composer)
-        same = [
-            col(PracticeLog.sheet_music_id).is_(None),
-            PracticeLog.work_title == log.work_title,
-            composer.is_(None) if log.composer is None else composer == log.composer,
-        ]
-    query = sa_select(
-        exists().where(
-            PracticeLog.user_id == log.user_id, col(PracticeLog.is_active).is_(True), PracticeLog.id != log.id, *same
-        )
-    )
-    return bool(session.connection().execute(query).scalar())
-
-
-def _has_later_logs(session: Session, log: PracticeLog) -> bool:
-    later = or_(
-        col(PracticeLog.start_time) > log.start_time,
-        and_(col(PracticeLog.start_time) == log.start_time, col(PracticeLog.id) > log.id),
-    )
-    query = sa_select(exists().where(PracticeLog.user_id == log.user_id, col(PracticeLog.is_active).is_(True), later))
-    return bool(session.connection().execute(query).scalar())
-
-
-def _has_earlier_logs(session: Session, log: PracticeLog) -> bool:
-    query = sa_select(
-        exists().where(
-            PracticeLog.user_id == log.user_id, col(PracticeLog.is_active).is_(True), PracticeLog.id != log.id
-        )
-    )
-    return bool(session.connection().execute(query).scalar())

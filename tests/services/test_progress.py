@@ -10,7 +10,7 @@ from sqlmodel import select
 from app.models import ProgressTracking
 from services import practice_logs, progress, sync, users
 from services.progress_tracking import rebuild_progress
-from tests.factories import new_user
+from tests.factories import new_piece, new_user
 from tests.known_logs import at, musician_with_known_logs
 
 
@@ -207,7 +207,9 @@ def test_the_fast_path_for_new_logs_always_equals_a_rebuild(db, monkeypatch):
     original = progress_tracking.rebuild_progress
     monkeypatch.setattr(progress_tracking, "rebuild_progress", lambda s, u: rebuilds.append(u) or original(s, u))
     moment = datetime(2025, 6, 1, 20, tzinfo=UTC)
-    pieces = [{"composer": "J. S. Bach", "workTitle": f"Invention {n}"} for n in range(14)] + [{}]
+    pieces = [{"composer": "J. S. Bach", "workTitle": f"Invention {n}"} for n in range(14)]
+    pieces += [{}, {"workTitle": "Improvisation"}, {"workTitle": "improvisation "}]  # no composer; case and spaces
+    pieces += [{"sheetMusicId": str(new_piece(db, title=f"Study {n}"))} for n in range(3)]
     for index in range(300):
         moment += timedelta(hours=rng.choice([1, 3, 20, 24, 26, 30, 49, 100]))
         body = {

@@ -1,0 +1,130 @@
+"""The statements of progress's fast path, built once with bound parameters.
+
+A save runs them on every new log; building a statement costs more than running it on SQLite
+(SQLAlchemy's expression construction and cache-key walk), so they are module constants, and
+what would be several statements is one: the user's time zone with three yes/no questions, and
+every trend window of the new log's scopes as one UNION ALL.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from sqlalchemy import (
+    Float,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    false,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+)
+from sqlalchemy.sql.expression import CompoundSelect, union_all
+
+from app.models import PracticeLog, ProgressTracking, User
+from services.progress_rules import ALL_INSTRUMENTS, OVERALL, SKILL_AREAS, TREND_WINDOW
+
+LOGS = PracticeLog.__table__
+ROWS = ProgressTracking.__table__
+USERS = User.__table__
+Scope = tuple[str, str]
+
+
+def _active_logs(*conditions: Any) -> Any:
+    return exists().where(LOGS.c.user_id == bindparam("user_id"), LOGS.c.is_active.is_(True), *conditions)
+
+
+_LATER = _active_logs(
+    or_(
+        LOGS.c.start_time > bindparam("start"),
+        and_(LOGS.c.start_time == bindparam("start"), LOGS.c.id > bindparam("log_id")),
+    )
+)
+_OTHERS = _active_logs(LOGS.c.id != bindparam("log_id"))
+_SAME_PIECE_BY_ID = _active_logs(LOGS.c.id != bindparam("log_id"), LOGS.c.sheet_music_id == bindparam("piece_id"))
+_SAME_PIECE_BY_TITLE = _active_logs(
+    LOGS.c.id != bindparam("log_id"),
+    LOGS.c.sheet_music_id.is_(None),
+    LOGS.c.work_title == bindparam("title"),
+    LOGS.c.composer.is_not_distinct_from(bindparam("composer")),
+)
+
+
+def _facts(same_piece: Any) -> Select[Any]:
+    """Time zone; a later log exists; another log exists; another log names the same piece."""
+    return select(USERS.c.timezone, _LATER, _OTHERS, same_piece).where(USERS.c.id == bindparam("user_id"))
+
+
+FACTS_BY_PIECE_ID = _facts(_SAME_PIECE_BY_ID)
+FACTS_BY_TITLE = _facts(_SAME_PIECE_BY_TITLE)
+FACTS_WITHOUT_PIECE = _facts(false())
+
+PROGRESS_ROWS = select(ROWS).where(ROWS.c.user_id == bindparam("user_id"))
+UPDATE_ROW = ROWS.update().where(ROWS.c.id == bindparam("row_id"))
+INSERT_ROW = ROWS.insert()
+
+DISTINCT_PIECES = (
+    select(cast(LOGS.c.sheet_music_id, String), LOGS.c.composer, LOGS.c.work_title)
+    .where(LOGS.c.user_id == bindparam("user_id"), LOGS.c.is_active.is_(True))
+    .distinct()
+)
+
+MEASURES = ("accuracy", "speed")
+SCOPE_PARAMS = ("all", "instrument", "area")  # which conditions the branch's scope adds
+
+
+def _window(number: int, measure: str, scope: str, area: str) -> Select[Any]:
+    """The scope's last TREND_WINDOW logs carrying the measure, newest first, numbered."""
+    conditions: list[Any] = [LOGS.c.user_id == bindparam("user_id"), LOGS.c.is_active.is_(True)]
+    if measure == "accuracy":
+        conditions.append(LOGS.c.accuracy_percentage.is_not(None))
+        values = [LOGS.c.accuracy_percentage, cast(null(), Integer), cast(null(), Integer)]
+    else:
+        conditions += [LOGS.c.tempo_practiced > 0, LOGS.c.target_tempo > 0]
+        values = [cast(null(), Float), LOGS.c.tempo_practiced, LOGS.c.target_tempo]
+    if scope != "all":
+        conditions.append(LOGS.c.instrument == bindparam("instrument"))
+    if scope == "area":
+        conditions.append(LOGS.c.activity_type.in_(_activities_of(area)))
+    newest_first = (LOGS.c.start_time.desc(), LOGS.c.id.desc())
+    return (
+        select(
+            literal_column(str(number), Integer).label("branch"),
+            *values,
+            func.row_number().over(order_by=newest_first).label("position"),
+        )
+        .where(*conditions)
+        .order_by(*newest_first)
+        .limit(TREND_WINDOW)
+    )
+
+
+@cache
+def trend_windows(measures: tuple[str, ...], area: str) -> CompoundSelect:
+    """One statement for every (measure, scope) window of a log in this skill area; rows carry the branch number."""
+    branches = [(measure, scope) for measure in measures for scope in SCOPE_PARAMS]
+    windows = [_window(number, measure, scope, area) for number, (measure, scope) in enumerate(branches)]
+    return union_all(*(window.subquery().select() for window in windows))
+
+
+def branch_of(measures: tuple[str, ...], number: int) -> tuple[str, str]:
+    """(measure, scope kind) of a branch number of ``trend_windows(measures)``."""
+    return [(measure, scope) for measure in measures for scope in SCOPE_PARAMS][number]
+
+
+def scope_kind(scope: Scope) -> str:
+    if scope[0] == ALL_INSTRUMENTS:
+        return "all"
+    return "instrument" if scope[1] == OVERALL else "area"
+
+
+def _activities_of(area: str) -> list[str]:
+    return [activity.value for activity, in_area in SKILL_AREAS.items() if in_area == area]
