@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.models import AuthSession, Role, User, utcnow
@@ -17,7 +19,11 @@ TOUCH_EVERY = timedelta(minutes=5)
 
 
 def is_live(auth_session: AuthSession, now: datetime) -> bool:
-    return auth_session.revoked_at is None and auth_session.expires_at > now
+    return _is_open(auth_session.revoked_at, auth_session.expires_at, now)
+
+
+def _is_open(revoked_at: datetime | None, expires_at: datetime, now: datetime) -> bool:
+    return revoked_at is None and expires_at > now
 
 
 def actor_for_access_token(session: Session, *, token: str, tokens: AccessTokens) -> Actor:
@@ -88,16 +94,31 @@ def browser_ids_of(session: Session, user_id: uuid.UUID) -> list[str]:
     return sorted({row for row in rows if row})
 
 
+# Prebuilt and Core: every API request and every page event asks this, and ORM rows for two
+# tables cost more than the question.
+_SESSIONS, _USERS = AuthSession.__table__, User.__table__
+_SIGN_IN = (
+    sa_select(
+        _SESSIONS.c.revoked_at,
+        _SESSIONS.c.expires_at,
+        _USERS.c.is_active,
+        _USERS.c.id,
+        _USERS.c.role,
+        _USERS.c.timezone,
+    )
+    .join_from(_SESSIONS, _USERS, _USERS.c.id == _SESSIONS.c.user_id)
+    .where(_SESSIONS.c.id == bindparam("session_id"))
+)
+
+
 def _live_actor(session: Session, session_id: uuid.UUID) -> Actor | None:
-    found = session.exec(
-        select(AuthSession, User).join(User, col(User.id) == AuthSession.user_id).where(AuthSession.id == session_id)
-    ).first()
+    found = session.connection().execute(_SIGN_IN, {"session_id": session_id}).first()
     if found is None:
         return None
-    auth_session, user = found
-    if not is_live(auth_session, utcnow()) or not user.is_active:
+    revoked_at, expires_at, user_active, user_id, role, timezone = found
+    if not _is_open(revoked_at, expires_at, utcnow()) or not user_active:
         return None
-    return Actor(id=user.id, role=Role(user.role), timezone=user.timezone, session_id=auth_session.id)
+    return Actor(id=user_id, role=Role(role), timezone=timezone, session_id=session_id)
 
 
 def _revoke_all(session: Session, user_id: uuid.UUID, *, by: uuid.UUID, reason: str, action: str) -> int:

@@ -8,19 +8,45 @@ tests check that this path always lands on exactly what the rebuild computes.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, inspect
 from sqlmodel import Session
 
-from app.models import PracticeLog, ProgressTracking, utcnow
+from app.models import PracticeLog, utcnow
 from services import progress_append_sql as sql
 from services import progress_rules as rules
 from services.progress_rules import ALL_INSTRUMENTS, OVERALL
 
 Scope = tuple[str, str]
+
+
+@dataclass(slots=True)
+class ProgressRow:
+    """A progress_tracking row as plain data (an ORM instance costs more to build than the save it serves)."""
+
+    user_id: uuid.UUID
+    instrument: str
+    skill_area: str
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+    current_level: int = 1
+    current_grade: str | None = None
+    experience_points: int = 0
+    total_practice_time: int = 0
+    consecutive_days: int = 0
+    last_practice_date: date | None = None
+    accuracy_trend: float | None = None
+    speed_trend: float | None = None
+    achievements: list[str] | None = None
+    milestones: list[dict[str, Any]] | None = None
+    created_at: datetime = field(default_factory=utcnow)
+    updated_at: datetime = field(default_factory=utcnow)
+
+
 COLUMNS = [column.key for column in sql.ROWS.columns]
 
 
@@ -38,7 +64,7 @@ def append_log(session: Session, log: PracticeLog) -> bool:
     if has_later:
         return False
     stored = {
-        (row.instrument, row.skill_area): ProgressTracking(**row._mapping)
+        (row.instrument, row.skill_area): ProgressRow(**row._mapping)
         for row in connection.execute(sql.PROGRESS_ROWS, {"user_id": log.user_id})
     }
     if (ALL_INSTRUMENTS, OVERALL) not in stored and has_others:
@@ -49,7 +75,7 @@ def append_log(session: Session, log: PracticeLog) -> bool:
     rows = dict(stored)
     new_instrument = (log.instrument, OVERALL) not in rows
     for scope in scopes:
-        rows[scope] = rows.get(scope) or ProgressTracking(user_id=log.user_id, instrument=scope[0], skill_area=scope[1])
+        rows[scope] = rows.get(scope) or ProgressRow(user_id=log.user_id, instrument=scope[0], skill_area=scope[1])
         _step(rows[scope], log, day)
     _trends(connection, rows, log, scopes)
     _level_milestones(rows[(log.instrument, OVERALL)], day)
@@ -68,7 +94,7 @@ def _facts_query(log: PracticeLog) -> tuple[Any, dict[str, Any]]:
     return sql.FACTS_WITHOUT_PIECE, params
 
 
-def _write(connection: Connection, rows: list[ProgressTracking], stored: dict[Scope, ProgressTracking]) -> None:
+def _write(connection: Connection, rows: list[ProgressRow], stored: dict[Scope, ProgressRow]) -> None:
     now = utcnow()
     updates, inserts = [], []
     for row in rows:
@@ -84,7 +110,7 @@ def _write(connection: Connection, rows: list[ProgressTracking], stored: dict[Sc
         connection.execute(sql.INSERT_ROW, inserts)
 
 
-def _step(row: ProgressTracking, log: PracticeLog, day: date) -> None:
+def _step(row: ProgressRow, log: PracticeLog, day: date) -> None:
     seconds = log.duration_seconds or 0
     new_day = row.last_practice_date != day
     row.experience_points = (row.experience_points or 0) + rules.log_xp(seconds) + (rules.XP_PER_DAY if new_day else 0)
@@ -98,7 +124,7 @@ def _step(row: ProgressTracking, log: PracticeLog, day: date) -> None:
 
 
 def _trends(
-    connection: Connection, rows: dict[Scope, ProgressTracking], log: PracticeLog, scopes: tuple[Scope, ...]
+    connection: Connection, rows: dict[Scope, ProgressRow], log: PracticeLog, scopes: tuple[Scope, ...]
 ) -> None:
     """Re-average the last measured logs of each scope, oldest first, as the rebuild does."""
     measures = tuple(
@@ -110,23 +136,22 @@ def _trends(
         return
     params = {"user_id": log.user_id, "instrument": log.instrument}
     found = connection.execute(sql.trend_windows(measures, scopes[2][1]), params)
-    windows: dict[tuple[str, str], list[tuple[int, float]]] = {}
-    for branch, accuracy, tempo, target, position in found:
+    windows: dict[tuple[str, str], list[tuple[Any, Any, float]]] = {}
+    for branch, accuracy, tempo, target, start, log_id in found:
         measure, kind = sql.branch_of(measures, branch)
         value = accuracy if measure == "accuracy" else 100 * tempo / target
-        windows.setdefault((measure, kind), []).append((position, value))
+        windows.setdefault((measure, kind), []).append((start, log_id, value))
     for scope in scopes:
         for measure in measures:
-            newest_first = sorted(windows.get((measure, sql.scope_kind(scope)), []))
-            average = rules.moving_average([value for _, value in reversed(newest_first)])
-            setattr(rows[scope], f"{measure}_trend", average)
+            oldest_first = sorted(windows.get((measure, sql.scope_kind(scope)), []))  # the rebuild's order
+            setattr(rows[scope], f"{measure}_trend", rules.moving_average([value for *_, value in oldest_first]))
 
 
 def _has_speed(log: PracticeLog) -> bool:
     return bool(log.tempo_practiced and log.target_tempo and log.tempo_practiced > 0 and log.target_tempo > 0)
 
 
-def _level_milestones(row: ProgressTracking, day: date) -> None:
+def _level_milestones(row: ProgressRow, day: date) -> None:
     reached = list(row.milestones or [])
     have = {m["achievement"] for m in reached}
     for level in rules.LEVEL_MILESTONES:
@@ -137,7 +162,7 @@ def _level_milestones(row: ProgressTracking, day: date) -> None:
 
 def _achievements(
     connection: Connection,
-    rows: dict[Scope, ProgressTracking],
+    rows: dict[Scope, ProgressRow],
     log: PracticeLog,
     day: date,
     new_instrument: bool,

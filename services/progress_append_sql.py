@@ -21,7 +21,6 @@ from sqlalchemy import (
     cast,
     exists,
     false,
-    func,
     literal_column,
     null,
     or_,
@@ -29,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.expression import CompoundSelect, union_all
 
+from app.fast_times import raw_time
 from app.models import PracticeLog, ProgressTracking, User
 from services.progress_rules import ALL_INSTRUMENTS, OVERALL, SKILL_AREAS, TREND_WINDOW
 
@@ -82,7 +82,11 @@ SCOPE_PARAMS = ("all", "instrument", "area")  # which conditions the branch's sc
 
 
 def _window(number: int, measure: str, scope: str, area: str) -> Select[Any]:
-    """The scope's last TREND_WINDOW logs carrying the measure, newest first, numbered."""
+    """The scope's last TREND_WINDOW logs carrying the measure, with what orders them (newest first).
+
+    Plain ORDER BY ... LIMIT walks the (user_id, start_time) index backwards and stops after
+    TREND_WINDOW rows; numbering the rows with a window function would read all of them.
+    """
     conditions: list[Any] = [LOGS.c.user_id == bindparam("user_id"), LOGS.c.is_active.is_(True)]
     if measure == "accuracy":
         conditions.append(LOGS.c.accuracy_percentage.is_not(None))
@@ -94,15 +98,10 @@ def _window(number: int, measure: str, scope: str, area: str) -> Select[Any]:
         conditions.append(LOGS.c.instrument == bindparam("instrument"))
     if scope == "area":
         conditions.append(LOGS.c.activity_type.in_(_activities_of(area)))
-    newest_first = (LOGS.c.start_time.desc(), LOGS.c.id.desc())
     return (
-        select(
-            literal_column(str(number), Integer).label("branch"),
-            *values,
-            func.row_number().over(order_by=newest_first).label("position"),
-        )
+        select(literal_column(str(number), Integer).label("branch"), *values, raw_time(LOGS.c.start_time), LOGS.c.id)
         .where(*conditions)
-        .order_by(*newest_first)
+        .order_by(LOGS.c.start_time.desc(), LOGS.c.id.desc())
         .limit(TREND_WINDOW)
     )
 

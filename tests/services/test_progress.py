@@ -237,6 +237,12 @@ def test_the_fast_path_for_new_logs_always_equals_a_rebuild(db, monkeypatch):
     )
 
 
+def test_the_fast_paths_row_mirrors_the_table():
+    from services.progress_append import COLUMNS, ProgressRow
+
+    assert sorted(ProgressRow.__slots__) == sorted(COLUMNS)
+
+
 def test_a_back_dated_log_rebuilds_and_still_gets_it_right(db):
     actor, _ = musician_with_known_logs(db)
     body = {"activityType": "scales", "instrument": "piano", "startTime": at(1, 12), "durationSeconds": 600}
