@@ -44,7 +44,7 @@ from bench.floors import Floors
 from bench.load_shapes import Call, Figures, closed_loop, paced
 from services import practice_logs
 from services.actor import Actor
-from tests.factories import log_body
+from tests.factories import log_body, make_user
 from tests.mail_sink import MailSink, running_mail_sink
 from tests.processes import MIRUBATO, clean_env, free_port, wait_until_healthy
 
@@ -157,7 +157,11 @@ async def _lines(database: Database, floors: Floors, members: list[Member], call
         assert all(result["status"] == "applied" for result in response.json()["results"])
 
     user = lambda client: members[client].actor.id  # noqa: E731
-    raw_save = threaded(lambda client: floors.insert_log(user(client)))
+    # The floors' raw inserts go to users of their own: stamped "now", they would otherwise be
+    # every member's latest log, and each app save after them a back-dated one (a full rebuild).
+    with database.transaction() as session:
+        bystanders = [make_user(session, email=f"floor{index}@example.com").id for index in range(USERS)]
+    raw_save = threaded(lambda client: floors.insert_log(bystanders[client]))
     # First, on a quiet server: 50 people using the app, not 50 clients flat out.
     print("  paced: 50 clients, each saving once a second on average (exponential think time), 15 s")
     for name, call in (("log save, service layer", service_save), ("POST /api/practice/logs", post_log)):
@@ -172,7 +176,7 @@ async def _lines(database: Database, floors: Floors, members: list[Member], call
     await measure("GET / (dashboard, first render)", dashboard, identity, calls=calls)
     daily = threaded(lambda client: floors.daily_minutes(user(client)))
     await measure("GET /api/analytics/practice-time", practice_time, daily, calls=calls)
-    raw_batch = threaded(lambda client: floors.insert_logs(user(client), SYNC_BATCH))
+    raw_batch = threaded(lambda client: floors.insert_logs(bystanders[client], SYNC_BATCH))
     await measure(f"POST /api/sync, {SYNC_BATCH} creates", sync_batch, raw_batch, calls=max(USERS, calls // 4))
 
 
