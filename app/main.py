@@ -25,6 +25,7 @@ from services.chart_images import find_browser
 from services.mail import Mailer, SmtpConfig
 from services.progress_tracking import rebuild_progress, users_without_progress
 from services.rate_limits import Limits, RateLimiter
+from services.rate_windows_redis import RedisWindows
 from services.sharing import InviteLinks
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,8 @@ def _install_services(app: FastAPI, settings: Settings) -> None:
             login_per_ip=settings.rate_login_per_ip,
             verify_per_ip=settings.rate_verify_per_ip,
             writes_per_user=settings.rate_writes_per_user,
-        )
+        ),
+        windows=RedisWindows(Storage.redis_url) if Storage.redis_url else None,
     )
     app.state.access_tokens = AccessTokens(
         settings.resolved_secret_key,

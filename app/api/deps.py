@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from functools import partial
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.concurrency import contextmanager_in_threadpool
+from fastapi.concurrency import contextmanager_in_threadpool, run_in_threadpool
 from sqlmodel import Session
 
 from app.db import Database
@@ -60,8 +61,9 @@ def optional_actor(request: Request, session: SessionDep) -> Actor | None:
     return actor_for_access_token(session, token=token.strip(), tokens=request.app.state.access_tokens)
 
 
-# The two dependencies below do no I/O: as coroutines they run on the event loop, saving each
-# request two hops to the threadpool (inside its write turn, on SQLite).
+# The two dependencies below do no I/O (but for rate limits kept in Redis): as coroutines they
+# run on the event loop, saving each request two hops to the threadpool (inside its write turn,
+# on SQLite).
 async def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
     """The signed-in user; 401 without one."""
     if actor is None:
@@ -74,12 +76,17 @@ async def limit_writes(request: Request, actor: Annotated[Actor | None, Depends(
     if actor is None or request.method in READ_METHODS:
         return
     limiter: RateLimiter = request.app.state.limiter
-    limiter.hit(
+    hit = partial(
+        limiter.hit,
         f"writes:{actor.id}",
         limit=limiter.limits.writes_per_user,
         window=ONE_MINUTE,
         message="Too many changes in a short time. Please slow down for a moment.",
     )
+    if limiter.windows.blocking:
+        await run_in_threadpool(hit)  # a round trip to Redis must not hold up the event loop
+    else:
+        hit()
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]

@@ -2,7 +2,8 @@
 
 The deployment of the README, on loopback: deploy/nginx-mirubato.conf in front of two
 `mirubato serve` processes. A musician signs in through the proxy, then saves a log on the
-other process directly, and the first one shows it; signing out on one ends the sign-in on both.
+other process directly, and the first one shows it; signing out on one ends the sign-in on both;
+rate limits count the requests of both.
 """
 
 from __future__ import annotations
@@ -149,3 +150,12 @@ def test_new_browsers_are_spread_over_both_processes_and_each_stays_on_its_own(c
             seen[number] = first.headers["x-upstream"]
     print(f"12 new browsers: {sorted(seen.values()).count(min(seen.values()))} on one process, the rest on the other")
     assert set(seen.values()) == set(cluster.processes)
+
+
+def test_a_rate_limit_holds_across_both_processes(cluster: Cluster):
+    """Five sign-in emails per address per 15 minutes in all, not five per process (counted in Redis)."""
+    statuses = []
+    for number in range(6):
+        server = list(cluster.processes.values())[number % 2]
+        statuses.append(httpx.post(f"{server.url}/api/auth/login", json={"email": "limited@example.com"}).status_code)
+    assert statuses == [202] * 5 + [429]

@@ -1,0 +1,61 @@
+"""Rate-limit windows in Redis: every app process behind the proxy counts the same hits.
+
+One Lua script per hit, so pruning, counting and adding are one atomic step, timed by the
+Redis server's clock (the processes' clocks need not agree). When Redis cannot be reached the
+hit is counted in this process instead (a limit per process, as without Redis), and a warning
+is logged once a minute: a broken Redis must not stop anyone from signing in or saving.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+
+import redis
+
+from services.rate_limits import MemoryWindows
+
+log = logging.getLogger(__name__)
+KEY_PREFIX = "mirubato:rate:"
+WARN_EVERY = 60.0
+
+# KEYS[1]: the window's sorted set (member per hit, score = milliseconds); ARGV: limit, window ms, member.
+# Returns -1 when the hit was counted, else the milliseconds until the oldest hit leaves the window.
+_HIT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return tonumber(oldest[2]) + window - now
+end
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], window)
+return -1
+"""
+
+
+class RedisWindows:
+    blocking = True
+
+    def __init__(self, url: str, *, timeout: float = 0.5) -> None:
+        self._client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+        self._script = self._client.register_script(_HIT)
+        self._fallback = MemoryWindows()
+        self._warned_at = -WARN_EVERY
+
+    def hit(self, key: str, *, limit: int, window: float) -> float | None:
+        try:
+            wait_ms = int(self._script(keys=[KEY_PREFIX + key], args=[limit, int(window * 1000), uuid.uuid4().hex]))
+        except redis.RedisError as error:
+            self._warn(error)
+            return self._fallback.hit(key, limit=limit, window=window)
+        return None if wait_ms < 0 else wait_ms / 1000
+
+    def _warn(self, error: Exception) -> None:
+        now = time.monotonic()
+        if now - self._warned_at >= WARN_EVERY:
+            self._warned_at = now
+            log.warning("rate limits counted per process: Redis unreachable (%s)", error)
