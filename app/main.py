@@ -12,7 +12,7 @@ from nicegui import Client, ui
 from nicegui import app as nicegui_app
 from nicegui.storage import Storage
 
-from app import __version__, gc_tuning, handler_signatures, metrics, schema
+from app import __version__, gc_tuning, handler_signatures, metrics, nicegui_middleware, schema
 from app.api import install_api
 from app.db import Database
 from app.logging_setup import configure_logging
@@ -72,6 +72,7 @@ def serve(settings: Settings) -> None:
         app.state.database.engine.url.render_as_string(hide_password=True),
     )
     app.on_startup(gc_tuning.tune_for_serving)
+    nicegui_middleware.install()  # before ui.run, which adds the middlewares
     ui.run(
         host=settings.host,
         port=settings.port,

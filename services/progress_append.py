@@ -100,7 +100,7 @@ def _write(connection: Connection, rows: list[ProgressRow], stored: dict[Scope, 
     for row in rows:
         row.updated_at = now
         values = {name: getattr(row, name) for name in COLUMNS}
-        if any(row is known for known in stored.values()):
+        if (row.instrument, row.skill_area) in stored:
             updates.append({"row_id": values.pop("id"), **values})
         else:
             inserts.append(values)

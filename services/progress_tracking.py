@@ -38,7 +38,7 @@ def progress_changed(session: Session, user_id: uuid.UUID, *, appended: Practice
 
     ``appended``: the change was the creation of this log. A transaction whose only change for
     the user is one new latest log takes the fast path; anything else rebuilds. The row itself is
-    kept (not its id): the session holds rows weakly, and reading it back would cost a query.
+    kept (not its id): it was inserted without the ORM, and reading it back would cost a query.
     """
     if not session.info.get(LISTENING_KEY):
         event.listen(session, "before_commit", _update_pending)
