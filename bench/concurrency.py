@@ -8,10 +8,11 @@ For SQLite (a fresh file) and PostgreSQL (a fresh database next to URL's), again
   * POST /api/practice/logs; GET /api/sheet-music?instrument=piano&period=Romantic;
   * GET / (the dashboard's first render, signed in by cookie);
   * GET /api/analytics/practice-time (90 days); POST /api/sync with 100 queued creates;
-log saves by 50 paced clients first (one save per client per second on average, on a quiet
-server), then each call in closed loops of 1, 10 and 50 clients (saturation: every client sends
-again at once). Figures are
-p50/p95/p99 in ms, throughput, and p95 as a multiple of the floor's p95 at the same load.
+each call first by 50 paced clients (people using the app: a save, a library page or an
+analytics call about once a second each, a dashboard every 5 s, a 100-change sync every 30 s),
+then in closed loops of 1, 10 and 50 clients (saturation: every client sends again at once).
+Figures are p50/p95/p99 in ms, throughput, and p95 as a multiple of the floor's p95 at the same
+load.
 The benchmark client runs on the same 2 cores as the server, so it takes CPU from it.
 """
 
@@ -162,22 +163,29 @@ async def _lines(database: Database, floors: Floors, members: list[Member], call
     with database.transaction() as session:
         bystanders = [make_user(session, email=f"floor{index}@example.com").id for index in range(USERS)]
     raw_save = threaded(lambda client: floors.insert_log(bystanders[client]))
-    # First, on a quiet server: 50 people using the app, not 50 clients flat out.
-    print("  paced: 50 clients, each saving once a second on average (exponential think time), 15 s")
-    for name, call in (("log save, service layer", service_save), ("POST /api/practice/logs", post_log)):
-        floor = await paced(raw_save, clients=USERS, interval=1.0, seconds=15)
-        line(name, USERS, await paced(call, clients=USERS, interval=1.0, seconds=15), floor)
-    print("  closed loops: each client sends its next call as soon as the last one is answered")
-    await measure("log save, service layer", service_save, raw_save, calls=calls)
-    await measure("POST /api/practice/logs", post_log, raw_save, calls=calls)
     raw_library = threaded(lambda _client: floors.library_page())
-    await measure("GET /api/sheet-music (piano, Romantic)", library, raw_library, calls=calls)
     identity = threaded(lambda client: floors.page_identity(members[client].session_id, user(client)))
-    await measure("GET / (dashboard, first render)", dashboard, identity, calls=calls)
     daily = threaded(lambda client: floors.daily_minutes(user(client)))
-    await measure("GET /api/analytics/practice-time", practice_time, daily, calls=calls)
     raw_batch = threaded(lambda client: floors.insert_logs(bystanders[client], SYNC_BATCH))
-    await measure(f"POST /api/sync, {SYNC_BATCH} creates", sync_batch, raw_batch, calls=max(USERS, calls // 4))
+    sync_name = f"POST /api/sync, {SYNC_BATCH} creates"
+    lines = [  # name, call, floor, seconds between one client's calls in the paced run
+        ("log save, service layer", service_save, raw_save, 1.0),
+        ("POST /api/practice/logs", post_log, raw_save, 1.0),
+        ("GET /api/sheet-music (piano, Romantic)", library, raw_library, 1.0),
+        ("GET / (dashboard, first render)", dashboard, identity, 5.0),
+        ("GET /api/analytics/practice-time", practice_time, daily, 1.0),
+        (sync_name, sync_batch, raw_batch, 30.0),
+    ]
+    # First, on a quiet server: 50 people using the app, not 50 clients flat out.
+    print(f"  paced: {USERS} clients, each calling about once per interval (exponential think time)")
+    for name, call, floor, interval in lines:
+        seconds = max(15.0, 2 * interval)
+        floor_figures = await paced(floor, clients=USERS, interval=interval, seconds=seconds)
+        figures = await paced(call, clients=USERS, interval=interval, seconds=seconds)
+        line(f"{name}, every {interval:g} s", USERS, figures, floor_figures)
+    print("  closed loops: each client sends its next call as soon as the last one is answered")
+    for name, call, floor, _interval in lines:
+        await measure(name, call, floor, calls=max(USERS, calls // 4) if name == sync_name else calls)
 
 
 def _server_env(folder: Path, url: str, base: str, mail: MailSink) -> dict[str, str]:

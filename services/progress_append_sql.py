@@ -77,8 +77,7 @@ DISTINCT_PIECES = (
     .distinct()
 )
 
-MEASURES = ("accuracy", "speed")
-SCOPE_PARAMS = ("all", "instrument", "area")  # which conditions the branch's scope adds
+SCOPE_KINDS = ("all", "instrument", "area")  # the user's logs; of the instrument; of the instrument and skill area
 
 
 def _window(number: int, measure: str, scope: str, area: str) -> Select[Any]:
@@ -94,12 +93,19 @@ def _window(number: int, measure: str, scope: str, area: str) -> Select[Any]:
     else:
         conditions += [LOGS.c.tempo_practiced > 0, LOGS.c.target_tempo > 0]
         values = [cast(null(), Float), LOGS.c.tempo_practiced, LOGS.c.target_tempo]
+    # Labelled: unlabelled NULLs get generated names, and the outer SELECT of a branch may pick one twice.
+    labelled = [value.label(name) for value, name in zip(values, ("accuracy", "tempo", "target"), strict=True)]
     if scope != "all":
         conditions.append(LOGS.c.instrument == bindparam("instrument"))
     if scope == "area":
         conditions.append(LOGS.c.activity_type.in_(_activities_of(area)))
     return (
-        select(literal_column(str(number), Integer).label("branch"), *values, raw_time(LOGS.c.start_time), LOGS.c.id)
+        select(
+            literal_column(str(number), Integer).label("branch"),
+            *labelled,
+            raw_time(LOGS.c.start_time).label("start"),
+            LOGS.c.id.label("log_id"),
+        )
         .where(*conditions)
         .order_by(LOGS.c.start_time.desc(), LOGS.c.id.desc())
         .limit(TREND_WINDOW)
@@ -109,14 +115,14 @@ def _window(number: int, measure: str, scope: str, area: str) -> Select[Any]:
 @cache
 def trend_windows(measures: tuple[str, ...], area: str) -> CompoundSelect:
     """One statement for every (measure, scope) window of a log in this skill area; rows carry the branch number."""
-    branches = [(measure, scope) for measure in measures for scope in SCOPE_PARAMS]
+    branches = [(measure, scope) for measure in measures for scope in SCOPE_KINDS]
     windows = [_window(number, measure, scope, area) for number, (measure, scope) in enumerate(branches)]
     return union_all(*(window.subquery().select() for window in windows))
 
 
 def branch_of(measures: tuple[str, ...], number: int) -> tuple[str, str]:
     """(measure, scope kind) of a branch number of ``trend_windows(measures)``."""
-    return [(measure, scope) for measure in measures for scope in SCOPE_PARAMS][number]
+    return [(measure, scope) for measure in measures for scope in SCOPE_KINDS][number]
 
 
 def scope_kind(scope: Scope) -> str:
