@@ -5,8 +5,9 @@ headers on NiceGUI's own assets, and the tracking that gives each browser its st
 BaseHTTPMiddleware runs the rest of the app in a new task with memory streams; py-spy on a
 server answering POST /api/practice/logs put the three at about 15% of its CPU. The classes
 below do what NiceGUI's do (``nicegui/middlewares.py``, ``nicegui/storage.py``; pinned below 4)
-on the ASGI messages themselves. ``install()`` puts them where ``ui.run`` picks its classes up,
-so it must run before ``ui.run``; tests compare them with NiceGUI's on the same requests.
+on the ASGI messages themselves, except that API requests get no browser storage (see
+``RequestTracking``). ``install()`` puts them where ``ui.run`` picks its classes up, so it must
+run before ``ui.run``; tests compare them with NiceGUI's on the same requests.
 """
 
 from __future__ import annotations
@@ -75,13 +76,21 @@ class CacheControlOfAssets:
 
 
 class RequestTracking:
-    """Each request knows its browser (a storage id in the signed session cookie) and that storage exists."""
+    """Each request knows its browser (a storage id in the signed session cookie) and that storage exists.
+
+    Except on ``WITHOUT_BROWSER`` paths (the REST API, metrics): NiceGUI gives every request
+    without the cookie a new id and a new storage that is never removed, with Redis a new client
+    and subscription each. API clients send no cookies, and neither do health checks or
+    Prometheus, so every one of their requests would add one; nothing there reads browser storage.
+    """
+
+    WITHOUT_BROWSER = ("/api/", "/metrics")
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get("path", "").startswith(self.WITHOUT_BROWSER):
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)

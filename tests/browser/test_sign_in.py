@@ -97,3 +97,11 @@ def test_fifty_concurrent_redemptions_against_the_server_give_one_success(server
         f"others {[s for s in statuses if s not in (200, 401)]}"
     )
     assert statuses.count(200) == 1 and statuses.count(401) == 49
+
+
+def test_api_clients_and_health_checks_get_no_browser_session(server):
+    """Cookie-less requests to the API leave nothing behind (NiceGUI alone gives each a new browser storage)."""
+    for path in ("/api/health", "/metrics", "/api/sheet-music"):
+        response = httpx.get(f"{server.url}{path}")
+        assert response.status_code == 200 and "set-cookie" not in response.headers, path
+    assert "session=" in httpx.get(f"{server.url}/login").headers.get("set-cookie", "")  # a page still gets one

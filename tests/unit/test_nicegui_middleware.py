@@ -100,3 +100,19 @@ def test_install_swaps_the_classes_ui_run_adds():
         ui_run.RedirectWithPrefixMiddleware = RedirectWithPrefixMiddleware
         ui_run.SetCacheControlMiddleware = SetCacheControlMiddleware
         storage.RequestTrackingMiddleware = RequestTrackingMiddleware
+
+
+def test_api_requests_get_no_browser_storage(monkeypatch, tmp_path):
+    """NiceGUI's tracking makes a new, never-removed storage for every cookie-less request; the API gets none."""
+    monkeypatch.setattr(Storage, "path", tmp_path)
+    routes = [Route(path, lambda _request: PlainTextResponse("ok")) for path in ("/api/health", "/metrics", "/")]
+    for cls, stores_api_requests in ((RequestTracking, False), (RequestTrackingMiddleware, True)):
+        before = len(core.app.storage._users)
+        app = client_with(Middleware(SessionMiddleware, secret_key="x" * 32), Middleware(cls), routes=routes).app
+        for path in ("/api/health", "/metrics") * 3:  # cookie-less clients: health checks, scrapers, API apps
+            with TestClient(app) as fresh:
+                assert ("set-cookie" in fresh.get(path).headers) == stores_api_requests
+        assert len(core.app.storage._users) - before == (6 if stores_api_requests else 0)
+        with TestClient(app) as browser:
+            assert "set-cookie" in browser.get("/").headers  # pages still get their browser's storage
+        assert len(core.app.storage._users) - before == (7 if stores_api_requests else 1)
