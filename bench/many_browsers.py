@@ -49,7 +49,10 @@ class Browser:
 
     def __init__(self, base: str, email: str, stats: Stats) -> None:
         self.base, self.email, self.stats = base, email, stats
-        self.http = httpx.AsyncClient(base_url=base, timeout=60, headers={"Origin": base})
+        # Idle connections are dropped before uvicorn's 5 s keep-alive ends: reusing one the server is
+        # closing at that moment fails the request (a real browser retries it; httpx does not).
+        limits = httpx.Limits(keepalive_expiry=4)
+        self.http = httpx.AsyncClient(base_url=base, timeout=60, headers={"Origin": base}, limits=limits)
         self.socket = socketio.AsyncClient(reconnection=True, reconnection_delay=0.5)  # as nicegui.js does
         self.socket.on("run_javascript", self._run_javascript)
         self._answer: asyncio.Future[list[dict]] | None = None
