@@ -2,8 +2,9 @@
 
 One Lua script per hit, so pruning, counting and adding are one atomic step, timed by the
 Redis server's clock (the processes' clocks need not agree). When Redis cannot be reached the
-hit is counted in this process instead (a limit per process, as without Redis), and a warning
-is logged once a minute: a broken Redis must not stop anyone from signing in or saving.
+hit is counted in this process instead (a limit per process, as without Redis) for the next few
+seconds, and a warning is logged once a minute: a broken Redis must not stop anyone from
+signing in or saving, nor make each of them wait for its timeout.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
 
 import redis
 
@@ -19,6 +21,7 @@ from services.rate_limits import MemoryWindows
 log = logging.getLogger(__name__)
 KEY_PREFIX = "mirubato:rate:"
 WARN_EVERY = 60.0
+RETRY_AFTER = 5.0
 
 # KEYS[1]: the window's sorted set (member per hit, score = milliseconds); ARGV: limit, window ms, member.
 # Returns -1 when the hit was counted, else the milliseconds until the oldest hit leaves the window.
@@ -40,22 +43,27 @@ return -1
 class RedisWindows:
     blocking = True
 
-    def __init__(self, url: str, *, timeout: float = 0.5) -> None:
+    def __init__(self, url: str, *, timeout: float = 0.5, clock: Callable[[], float] = time.monotonic) -> None:
         self._client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
         self._script = self._client.register_script(_HIT)
         self._fallback = MemoryWindows()
+        self._clock = clock
+        self._down_until = -RETRY_AFTER  # after a failure, Redis is left alone this long
         self._warned_at = -WARN_EVERY
 
     def hit(self, key: str, *, limit: int, window: float) -> float | None:
+        if self._clock() < self._down_until:  # a dead Redis can take a timeout per call; do not pay it every hit
+            return self._fallback.hit(key, limit=limit, window=window)
         try:
             wait_ms = int(self._script(keys=[KEY_PREFIX + key], args=[limit, int(window * 1000), uuid.uuid4().hex]))
         except redis.RedisError as error:
+            self._down_until = self._clock() + RETRY_AFTER
             self._warn(error)
             return self._fallback.hit(key, limit=limit, window=window)
         return None if wait_ms < 0 else wait_ms / 1000
 
     def _warn(self, error: Exception) -> None:
-        now = time.monotonic()
+        now = self._clock()
         if now - self._warned_at >= WARN_EVERY:
             self._warned_at = now
             log.warning("rate limits counted per process: Redis unreachable (%s)", error)

@@ -82,3 +82,26 @@ def test_without_redis_each_process_still_limits_and_says_why(caplog):
         assert hits(limiter, "writes:u1", 3, limit=2, window=60) == [None, None, 60]
     assert [r.getMessage() for r in caplog.records].count(caplog.records[0].getMessage()) == 1  # once, not per hit
     assert "Redis unreachable" in caplog.records[0].getMessage()
+
+
+def test_after_a_failure_redis_is_left_alone_for_a_while_then_used_again(shared_redis):
+    """A dead Redis may take a timeout per call: one failure sends the next few seconds' hits to the process."""
+    clock = Clock()
+    windows = RedisWindows(shared_redis, clock=clock)
+    limiter = RateLimiter(windows=windows)
+    working, calls = windows._script, []
+
+    def failing(**kwargs):
+        calls.append(kwargs)
+        raise redis.ConnectionError("gone")
+
+    windows._script = failing
+    assert hits(limiter, "writes:u1", 3, limit=10, window=60) == [None] * 3
+    assert len(calls) == 1  # tried once, then counted in the process
+    windows._script = working
+    clock.now += 4.9
+    assert hits(limiter, "writes:u1", 1, limit=10, window=60) == [None]
+    assert redis.Redis.from_url(shared_redis).zcard(KEY_PREFIX + "writes:u1") == 0  # still not asked
+    clock.now += 0.2
+    assert hits(limiter, "writes:u1", 1, limit=10, window=60) == [None]
+    assert redis.Redis.from_url(shared_redis).zcard(KEY_PREFIX + "writes:u1") == 1  # back to the shared count
