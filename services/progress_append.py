@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection
 from sqlmodel import Session
 
 from app.models import PracticeLog, utcnow
@@ -53,9 +53,6 @@ COLUMNS = [column.key for column in sql.ROWS.columns]
 def append_log(session: Session, log: PracticeLog) -> bool:
     """Fold the log into its user's progress; False when it is not the latest log (rebuild instead)."""
     session.flush()  # the statements below go through the connection, which does not autoflush
-    state = inspect(log)
-    if state.deleted or state.was_deleted or not log.is_active:
-        return False
     connection = session.connection()
     facts = connection.execute(*_facts_query(log)).one_or_none()
     if facts is None:
@@ -138,7 +135,7 @@ def _trends(
     found = connection.execute(sql.trend_windows(measures, scopes[2][1]), params)
     windows: dict[tuple[str, str], list[tuple[Any, Any, float]]] = {}
     for branch, accuracy, tempo, target, start, log_id in found:
-        measure, kind = sql.branch_of(measures, branch)
+        measure, kind = sql.branches(measures)[branch]
         value = accuracy if measure == "accuracy" else 100 * tempo / target
         windows.setdefault((measure, kind), []).append((start, log_id, value))
     for scope in scopes:
@@ -148,7 +145,7 @@ def _trends(
 
 
 def _has_speed(log: PracticeLog) -> bool:
-    return bool(log.tempo_practiced and log.target_tempo and log.tempo_practiced > 0 and log.target_tempo > 0)
+    return (log.tempo_practiced or 0) > 0 and (log.target_tempo or 0) > 0
 
 
 def _level_milestones(row: ProgressRow, day: date) -> None:

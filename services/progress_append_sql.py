@@ -113,16 +113,16 @@ def _window(number: int, measure: str, scope: str, area: str) -> Select[Any]:
 
 
 @cache
+def branches(measures: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(measure, scope kind) of each branch of ``trend_windows``, by branch number."""
+    return tuple((measure, scope) for measure in measures for scope in SCOPE_KINDS)
+
+
+@cache
 def trend_windows(measures: tuple[str, ...], area: str) -> CompoundSelect:
     """One statement for every (measure, scope) window of a log in this skill area; rows carry the branch number."""
-    branches = [(measure, scope) for measure in measures for scope in SCOPE_KINDS]
-    windows = [_window(number, measure, scope, area) for number, (measure, scope) in enumerate(branches)]
+    windows = [_window(number, measure, scope, area) for number, (measure, scope) in enumerate(branches(measures))]
     return union_all(*(window.subquery().select() for window in windows))
-
-
-def branch_of(measures: tuple[str, ...], number: int) -> tuple[str, str]:
-    """(measure, scope kind) of a branch number of ``trend_windows(measures)``."""
-    return [(measure, scope) for measure in measures for scope in SCOPE_KINDS][number]
 
 
 def scope_kind(scope: Scope) -> str:
