@@ -10,27 +10,27 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from sqlmodel import Session
 
-from app.models import PracticeLog
 from services.actor import Actor
 from services.analytics_query import (
     AnalyticsQuery,
     DayRange,
     DayRow,
     Granularity,
+    MixRow,
     PieceRow,
     TempoRow,
     daily_rows,
+    mix_rows,
     piece_rows,
     resolve,
     tempo_pieces,
     tempo_rows,
-    totals_by,
 )
 from services.calendar_days import local_day, week_start
 from services.progress import Share
@@ -149,7 +149,9 @@ def practice_time(
     """Time per day/week/month with a moving average, per activity and instrument, against the period before."""
     q, days = resolve(actor, query, today=today)
     before = days.previous()
-    now, then = daily_rows(session, actor, q, days), daily_rows(session, actor, q, before)
+    rows = daily_rows(session, actor, q, DayRange(before.first, days.last))
+    now, then = [d for d in rows if d.day >= days.first], [d for d in rows if d.day < days.first]
+    mix = mix_rows(session, actor, q, days)
     total, previous_total = sum(d.seconds for d in now), sum(d.seconds for d in then)
     return PracticeTime(
         date_from=days.first,
@@ -161,8 +163,8 @@ def practice_time(
         average_seconds_per_practice_day=total // len(now) if now else 0,
         series=_series(now, days, q.granularity, _week_starts_on(session, actor)),
         days=[_summary(d) for d in now],
-        by_activity=_shares(session, actor, q, days, PracticeLog.activity_type),
-        by_instrument=_shares(session, actor, q, days, PracticeLog.instrument),
+        by_activity=_shares((m.activity, m) for m in mix if m.recent),
+        by_instrument=_shares((m.instrument, m) for m in mix if m.recent),
         previous=Comparison(
             date_from=before.first,
             date_to=before.last,
@@ -170,7 +172,7 @@ def practice_time(
             logs=sum(d.logs for d in then),
             practice_days=len(then),
             change_percent=round(100 * (total - previous_total) / previous_total, 1) if previous_total else None,
-            by_activity=_shares(session, actor, q, before, PracticeLog.activity_type) if then else [],
+            by_activity=_shares((m.activity, m) for m in mix if not m.recent),
         ),
     )
 
@@ -251,8 +253,14 @@ def _summary(row: DayRow) -> DaySummary:
     )
 
 
-def _shares(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange, column: Any) -> list[Share]:
-    return [Share(name=name, seconds=sec, logs=n) for name, sec, n in totals_by(session, actor, q, days, column)]
+def _shares(named: Iterable[tuple[str, MixRow]]) -> list[Share]:
+    """Totals per name, most time first."""
+    seconds: Counter[str] = Counter()
+    logs: Counter[str] = Counter()
+    for name, row in named:
+        seconds[name] += row.seconds
+        logs[name] += row.logs
+    return [Share(name=n, seconds=seconds[n], logs=logs[n]) for n in sorted(seconds, key=lambda n: (-seconds[n], n))]
 
 
 def _series(rows: Sequence[DayRow], days: DayRange, granularity: Granularity, week_starts_on: str) -> list[PeriodTotal]:

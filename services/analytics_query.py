@@ -126,17 +126,36 @@ def daily_rows(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange
     ]
 
 
-def totals_by(
-    session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange, column: Any
-) -> list[tuple[str, int, int]]:
-    """(value, seconds, logs) per value of ``column``, most time first."""
+@dataclass(frozen=True)
+class MixRow:
+    """Time and logs of one activity on one instrument, in the range asked for or the one before."""
+
+    recent: bool
+    activity: str
+    instrument: str
+    seconds: int
+    logs: int
+
+
+def mix_rows(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange) -> list[MixRow]:
+    """(activity, instrument) totals of ``days`` and of the equally long range before it, in one query."""
+    both = DayRange(days.previous().first, days.last)
+    recent = (col(PracticeLog.start_time) >= day_start(days.first, actor.timezone)).label("recent")
     statement = (
-        sa_select(column, func.coalesce(func.sum(PracticeLog.duration_seconds), 0), func.count())
-        .where(*conditions(actor, q, days), column.is_not(None))
-        .group_by(column)
+        sa_select(
+            recent,
+            PracticeLog.activity_type,
+            PracticeLog.instrument,
+            func.coalesce(func.sum(PracticeLog.duration_seconds), 0),
+            func.count(),
+        )
+        .where(*conditions(actor, q, both))
+        .group_by(recent, PracticeLog.activity_type, PracticeLog.instrument)
     )
-    found = [(str(name), int(seconds), int(logs)) for name, seconds, logs in session.connection().execute(statement)]
-    return sorted(found, key=lambda row: (-row[1], row[0]))
+    return [
+        MixRow(bool(is_recent), activity, instrument, int(seconds), int(logs))
+        for is_recent, activity, instrument, seconds, logs in session.connection().execute(statement)
+    ]
 
 
 def piece_rows(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange) -> list[PieceRow]:

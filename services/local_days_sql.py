@@ -8,6 +8,7 @@ two daylight-saving changes a year), each adding its offset before taking the da
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -42,8 +43,13 @@ def as_date(value: str | date) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def offset_spans(zone: ZoneInfo, first: date, last: date) -> list[tuple[datetime | None, timedelta]]:
-    """(until, offset) pairs covering [first - 1 day, last + 1 day]: the offset holds before ``until`` (UTC)."""
+@lru_cache(maxsize=1024)
+def offset_spans(zone: ZoneInfo, first: date, last: date) -> tuple[tuple[datetime | None, timedelta], ...]:
+    """(until, offset) pairs covering [first - 1 day, last + 1 day]: the offset holds before ``until`` (UTC).
+
+    Cached: a zone's rules do not change while the process runs, and walking a year of days
+    costs more than the query it goes into.
+    """
     cursor = datetime.combine(first - timedelta(days=1), time(), UTC)
     end = datetime.combine(last + timedelta(days=2), time(), UTC)
     spans: list[tuple[datetime | None, timedelta]] = []
@@ -56,7 +62,7 @@ def offset_spans(zone: ZoneInfo, first: date, last: date) -> list[tuple[datetime
             offset = _offset(zone, change)
         cursor = following
     spans.append((None, offset))
-    return spans
+    return tuple(spans)
 
 
 def _change_within(zone: ZoneInfo, start: datetime, end: datetime, offset: timedelta) -> datetime:

@@ -49,8 +49,8 @@ class UserOut(Output):
 
 def preferences_of(session: Session, user_id: uuid.UUID) -> dict[str, Any]:
     """A user's preferences with the defaults filled in (the defaults alone for an unknown user)."""
-    user = session.get(User, user_id)
-    return {**DEFAULT_PREFERENCES, **((user.preferences or {}) if user else {})}
+    stored = session.exec(select(User.preferences).where(User.id == user_id)).first()
+    return {**DEFAULT_PREFERENCES, **(stored or {})}
 
 
 class ProfileUpdate(Input):

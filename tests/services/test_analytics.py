@@ -69,10 +69,15 @@ def test_period_over_period_compares_equal_lengths(db):
     actor, _ = musician_with_known_logs(db)
     with db.transaction(write=False) as session:
         later = analytics.practice_time(session, actor=actor, query={"from": "2026-03-06", "to": "2026-03-08"})
+        earlier = analytics.practice_time(session, actor=actor, query={"from": "2026-03-03", "to": "2026-03-05"})
     assert (later.previous.date_from, later.previous.date_to) == (date(2026, 3, 3), date(2026, 3, 5))
     assert later.total_seconds == 1800 * 3 + 3600
     assert later.previous.total_seconds == 1800 * 3
     assert later.previous.change_percent == round(100 * 3600 / 5400, 1)
+    # Both periods come out of one query each: neither may borrow the other's logs.
+    assert (later.previous.logs, later.previous.by_activity) == (earlier.logs, earlier.by_activity)
+    assert later.by_activity != earlier.by_activity
+    assert sum(s.seconds for s in later.by_instrument) == later.total_seconds
 
 
 def test_daily_rows_match_the_spec_view_for_a_utc_musician(db):
