@@ -1,6 +1,8 @@
 """The app under 1, 10 and 50 concurrent clients, each call beside its raw-driver floor.
 
 Usage: python bench/concurrency.py [--sqlite-only] [--postgres URL] [--calls 200]
+                                  [--only TEXT ...] [--paced-only]
+(--only keeps the lines whose name contains TEXT, e.g. --only analytics --only sheet-music.)
 
 For SQLite (a fresh file) and PostgreSQL (a fresh database next to URL's), against a real
 `mirubato serve` process on loopback with 50 users signed in through emailed links:
@@ -94,7 +96,17 @@ def threaded(work: Callable[[int], object]) -> Call:
     return call
 
 
-async def run_database(url: str, folder: Path, calls: int) -> None:
+@dataclass(frozen=True)
+class Selection:
+    calls: int
+    only: tuple[str, ...] = ()
+    paced_only: bool = False
+
+    def keeps(self, name: str) -> bool:
+        return not self.only or any(text.lower() in name.lower() for text in self.only)
+
+
+async def run_database(url: str, folder: Path, selection: Selection) -> None:
     database = Database(url)
     schema.upgrade(database)
     fill(database, 2_000)
@@ -108,8 +120,8 @@ async def run_database(url: str, folder: Path, calls: int) -> None:
         try:
             wait_until_healthy(base, server)
             members = [await _sign_in(base, mail, database, f"bench{index}@example.com") for index in range(USERS)]
-            print(f"{database.engine.dialect.name}: {calls} calls per line; p50 p95 p99 in ms; calls per second")
-            await _lines(database, Floors(url), members, calls)
+            print(f"{database.engine.dialect.name}: p50 p95 p99 in ms; calls per second")
+            await _lines(database, Floors(url), members, selection)
         finally:
             server.terminate()
             try:
@@ -119,7 +131,7 @@ async def run_database(url: str, folder: Path, calls: int) -> None:
     database.dispose()
 
 
-async def _lines(database: Database, floors: Floors, members: list[Member], calls: int) -> None:
+async def _lines(database: Database, floors: Floors, members: list[Member], selection: Selection) -> None:
     clock = Clock()
 
     def save(client: int) -> None:
@@ -176,6 +188,7 @@ async def _lines(database: Database, floors: Floors, members: list[Member], call
         ("GET /api/analytics/practice-time", practice_time, daily, 1.0),
         (sync_name, sync_batch, raw_batch, 30.0),
     ]
+    lines = [entry for entry in lines if selection.keeps(entry[0])]
     # First, on a quiet server: 50 people using the app, not 50 clients flat out.
     print(f"  paced: {USERS} clients, each calling about once per interval (exponential think time)")
     for name, call, floor, interval in lines:
@@ -183,8 +196,11 @@ async def _lines(database: Database, floors: Floors, members: list[Member], call
         floor_figures = await paced(floor, clients=USERS, interval=interval, seconds=seconds)
         figures = await paced(call, clients=USERS, interval=interval, seconds=seconds)
         line(f"{name}, every {interval:g} s", USERS, figures, floor_figures)
-    print("  closed loops: each client sends its next call as soon as the last one is answered")
+    if selection.paced_only:
+        return
+    print(f"  closed loops of {selection.calls} calls: each client sends its next as soon as the last is answered")
     for name, call, floor, _interval in lines:
+        calls = selection.calls
         await measure(name, call, floor, calls=max(USERS, calls // 4) if name == sync_name else calls)
 
 
@@ -232,7 +248,10 @@ def main() -> None:
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--only", action="append", default=[], help="keep lines whose name contains this")
+    parser.add_argument("--paced-only", action="store_true", help="skip the closed loops")
     args = parser.parse_args()
+    selection = Selection(args.calls, tuple(args.only), args.paced_only)
     folder = Path(tempfile.mkdtemp())
     urls = [f"sqlite:///{folder / 'sqlite' / 'mirubato.db'}"]
     if not args.sqlite_only:
@@ -242,7 +261,7 @@ def main() -> None:
     for url in urls:
         data_dir = folder / make_url(url).get_backend_name()
         data_dir.mkdir(exist_ok=True)
-        loop.run_until_complete(run_database(url, data_dir, args.calls))
+        loop.run_until_complete(run_database(url, data_dir, selection))
 
 
 if __name__ == "__main__":
