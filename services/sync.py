@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -27,6 +28,12 @@ from services.practice_shapes import LogOut
 from services.validation import Input, Output, parse
 
 MAX_BATCH = 100
+_SYNC_CHANGES = SyncChange.__table__
+_STORED_ANSWERS = select(_SYNC_CHANGES.c.change_id, _SYNC_CHANGES.c.response).where(
+    _SYNC_CHANGES.c.user_id == bindparam("user_id"), _SYNC_CHANGES.c.change_id.in_(bindparam("ids", expanding=True))
+)
+# Core, not the ORM: an answer is written once and never read back in the same transaction.
+_STORE_ANSWER = insert(_SYNC_CHANGES)
 
 ChangeKind = Literal["create", "update", "delete", "restore"]
 
@@ -68,16 +75,35 @@ class BatchResult(Output):
 
 def apply_batch(session: Session, *, actor: Actor, batch: Batch | Mapping[str, Any]) -> BatchResult:
     """Apply each change once, in the order received; answer every change, repeats included."""
+    changes = parse(Batch, batch).changes
+    answered = _answers_stored(session, actor, changes)
     results = []
-    for raw in parse(Batch, batch).changes:
+    for raw in changes:
         try:
             change = parse(Change, raw)
         except InvalidInput as error:
             if (rejected := _malformed(raw, error)) is not None:
                 results.append(rejected)
             continue
-        results.append(_apply_once(session, actor, change))
+        results.append(_apply_once(session, actor, change, answered))
     return BatchResult(results=results)
+
+
+def _answers_stored(session: Session, actor: Actor, changes: list[dict[str, Any]]) -> dict[uuid.UUID, dict[str, Any]]:
+    """The stored answers of the batch's changes that arrived before, in one query instead of one per change."""
+    ids = {change_id for raw in changes if (change_id := _uuid_or_none(raw.get("id"))) is not None}
+    if not ids:
+        return {}
+    session.flush()
+    found = session.connection().execute(_STORED_ANSWERS, {"user_id": actor.id, "ids": list(ids)})
+    return dict(found.all())
+
+
+def _uuid_or_none(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
 def _malformed(raw: Mapping[str, Any], error: InvalidInput) -> ChangeResult | None:
@@ -95,30 +121,37 @@ def _malformed(raw: Mapping[str, Any], error: InvalidInput) -> ChangeResult | No
     )
 
 
-def _apply_once(session: Session, actor: Actor, change: Change) -> ChangeResult:
-    stored = session.get(SyncChange, (actor.id, change.id))
-    if stored is not None:
+def _apply_once(
+    session: Session, actor: Actor, change: Change, answered: dict[uuid.UUID, dict[str, Any]]
+) -> ChangeResult:
+    """Apply the change unless it was answered before (in an earlier batch or earlier in this one)."""
+    if (stored := answered.get(change.id)) is not None:
         return _repeat(stored)
     try:
         with session.begin_nested():
             result = _apply(session, actor, change)
-            session.add(
-                SyncChange(
-                    user_id=actor.id,
-                    change_id=change.id,
-                    kind=change.kind,
-                    log_id=change.log_id,
-                    status=result.status.value,
-                    response=result.model_dump(mode="json"),
-                )
+            response = result.model_dump(mode="json")
+            session.flush()
+            session.connection().execute(
+                _STORE_ANSWER,
+                {
+                    "user_id": actor.id,
+                    "change_id": change.id,
+                    "kind": change.kind,
+                    "log_id": change.log_id,
+                    "status": result.status.value,
+                    "response": response,
+                    "received_at": utcnow(),
+                },
             )
     except IntegrityError:
         # Another tab or device delivered the same change at the same moment: answer as it was answered.
         session.expire_all()
-        stored = session.get(SyncChange, (actor.id, change.id))
-        if stored is None:
+        row = session.get(SyncChange, (actor.id, change.id))
+        if row is None:
             raise
-        return _repeat(stored)
+        return _repeat(row.response)
+    answered[change.id] = response
     return result
 
 
@@ -180,5 +213,5 @@ def _answer(
     )
 
 
-def _repeat(stored: SyncChange) -> ChangeResult:
-    return ChangeResult.model_validate({**stored.response, "repeated": True})
+def _repeat(response: dict[str, Any]) -> ChangeResult:
+    return ChangeResult.model_validate({**response, "repeated": True})

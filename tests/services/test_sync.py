@@ -150,3 +150,22 @@ def test_a_malformed_change_is_rejected_alone(db):
     results = send(db, actor, [create(), broken, create()])
     assert [r.status for r in results] == ["applied", "rejected", "applied"]
     assert results[1].problems[0].field == "kind"
+
+
+def test_a_change_repeated_inside_one_batch_is_applied_once(db):
+    actor = new_user(db)
+    twice, once = create(), create(selfRating=3)
+    results = send(db, actor, [twice, once, twice])
+    assert [(r.status, r.repeated) for r in results] == [("applied", False), ("applied", False), ("applied", True)]
+    assert results[2].log == results[0].log
+    assert rows(db) == 2
+
+
+def test_change_ids_belong_to_their_user(db):
+    """Another user's device may pick the same change id: it is a different change."""
+    first, second = new_user(db), new_user(db)
+    change = create()
+    mine = send(db, first, [change])
+    theirs = send(db, second, [{**change, "logId": str(uuid.uuid4())}])
+    assert [(r.status, r.repeated) for r in mine + theirs] == [("applied", False), ("applied", False)]
+    assert rows(db) == 2
