@@ -108,9 +108,8 @@ def _uuid_or_none(value: Any) -> uuid.UUID | None:
 
 def _malformed(raw: Mapping[str, Any], error: InvalidInput) -> ChangeResult | None:
     """A change that cannot be read is rejected under its id; without a readable id it cannot be answered."""
-    try:
-        change_id, log_id = uuid.UUID(str(raw.get("id"))), uuid.UUID(str(raw.get("logId")))
-    except ValueError:
+    change_id, log_id = _uuid_or_none(raw.get("id")), _uuid_or_none(raw.get("logId"))
+    if change_id is None or log_id is None:
         return None
     return ChangeResult(
         id=change_id,
