@@ -17,6 +17,7 @@ from app.api import install_api
 from app.db import Database
 from app.logging_setup import configure_logging
 from app.security import AccessTokens, SignedLinks
+from app.security_headers import SecurityHeaders, install_socket_origin_check, storage_cookie_options
 from app.settings import Settings
 from pages import install_pages
 from services.auth import AuthConfig
@@ -50,6 +51,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     nicegui_app.state.database = database
     _measure(database)
     _install_services(nicegui_app, settings)
+    _secure(nicegui_app, settings)
     _describe_api(nicegui_app)
     install_api(nicegui_app)
     install_pages()
@@ -82,6 +84,9 @@ def serve(settings: Settings) -> None:
         show=False,
         show_welcome_message=False,
         uvicorn_logging_level=settings.log_level.lower(),
+        session_middleware_kwargs=storage_cookie_options(
+            base_url=settings.base_url, days=settings.browser_session_days
+        ),
     )
 
 
@@ -107,6 +112,14 @@ def storage_secret(settings: Settings) -> str:
     return hashlib.sha256(b"nicegui-storage:" + settings.resolved_secret_key.encode()).hexdigest()
 
 
+def _secure(app: FastAPI, settings: Settings) -> None:
+    """Security headers on every response (once per process) and the websocket's Origin check."""
+    install_socket_origin_check(settings.base_url)
+    if not getattr(app.state, "security_installed", False):
+        app.add_middleware(SecurityHeaders)
+        app.state.security_installed = True
+
+
 def _install_services(app: FastAPI, settings: Settings) -> None:
     """What request handlers and pages share: limits, token signer, sign-in settings, mailer."""
     app.state.limiter = RateLimiter(
@@ -115,6 +128,9 @@ def _install_services(app: FastAPI, settings: Settings) -> None:
             login_per_ip=settings.rate_login_per_ip,
             verify_per_ip=settings.rate_verify_per_ip,
             writes_per_user=settings.rate_writes_per_user,
+            reads_per_user=settings.rate_reads_per_user,
+            mail_per_recipient=settings.rate_mail_per_recipient,
+            invites_per_user=settings.rate_invites_per_user,
         ),
         windows=RedisWindows(Storage.redis_url) if Storage.redis_url else None,
     )
@@ -141,6 +157,7 @@ def _install_services(app: FastAPI, settings: Settings) -> None:
             password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
             starttls=settings.smtp_starttls,
             sender=settings.mail_from,
+            undelivered_dir=settings.data_dir / "mail",
         )
     )
 

@@ -457,14 +457,15 @@ class Share(SQLModel, table=True):
     """A student's consent for one teacher to see their practice, from invitation to revocation.
 
     Pending: invited (by email, or by a signed link anyone holding it may accept), no teacher yet.
-    Active: accepted; the teacher sees the student's dashboard and analytics. Revoked: over.
+    Active: accepted; the teacher sees the student's dashboard and analytics. Revoked: over (an
+    invitation withdrawn before anyone accepted it is revoked with no teacher).
     """
 
     __tablename__ = "shares"
     __table_args__ = (
         CheckConstraint(one_of("status", ShareStatus), name="status"),
         CheckConstraint("teacher_id IS NULL OR teacher_id <> student_id", name="not_self"),
-        CheckConstraint("status = 'pending' OR teacher_id IS NOT NULL", name="teacher_when_accepted"),
+        CheckConstraint("status <> 'active' OR teacher_id IS NOT NULL", name="teacher_when_active"),
         Index("idx_shares_student", "student_id", "status"),
         Index("idx_shares_teacher", "teacher_id", "status"),
         Index(

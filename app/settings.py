@@ -61,7 +61,10 @@ class Settings(BaseSettings):
     rate_login_per_address: int = Field(default=5, ge=1, description="sign-in emails per address per 15 minutes")
     rate_login_per_ip: int = Field(default=20, ge=1, description="sign-in requests per IP per 15 minutes")
     rate_verify_per_ip: int = Field(default=30, ge=1, description="token redemptions per IP per 15 minutes")
-    rate_writes_per_user: int = Field(default=300, ge=1, description="API writes per user per minute")
+    rate_writes_per_user: int = Field(default=300, ge=1, description="changes saved per user per minute")
+    rate_reads_per_user: int = Field(default=1200, ge=1, description="reads per signed-in user per minute")
+    rate_mail_per_recipient: int = Field(default=10, ge=1, description="emails of any kind to one address per hour")
+    rate_invites_per_user: int = Field(default=10, ge=1, description="invitation emails a user sends per day")
 
     @field_validator("database_url")
     @classmethod

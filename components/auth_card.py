@@ -18,3 +18,12 @@ def auth_card(heading: str) -> Iterator[None]:
         with ui.card().classes("w-full q-pa-lg gap-4"):
             ui.label(heading).classes("text-h6")
             yield
+
+
+def forget_url_token() -> None:
+    """Take a link's token out of the address bar and the history as soon as the page loads.
+
+    The page keeps what it needs (the form field, the accept handler); a token left in the URL
+    would sit in the history, in bookmarks and in screenshots.
+    """
+    ui.add_head_html('<script>history.replaceState(null, "", location.pathname)</script>')

@@ -14,6 +14,27 @@ def show_error(error: ServiceError) -> None:
     ui.notify(error.message, type=kind, multi_line=True, close_button="OK" if kind == "warning" else None)
 
 
+def report_event_error(error: Exception) -> None:
+    """What a page shows when one of its handlers fails with a service error it did not catch.
+
+    Registered once per page (``components.page_route``), so a refused or failed service call
+    (a server fault included: ``components.session.service``) is never silent. Other errors
+    are the page's own and only logged (by NiceGUI).
+    """
+    if isinstance(error, ServiceError):
+        show_error(error)
+
+
+def page_dialog() -> ui.dialog:
+    """An open dialog that belongs to the page, not to the element whose click opened it.
+
+    Handlers in a dialog often rebuild the list that held the clicked button; a dialog built
+    inside that list would be deleted with it, and the handler's next ``ui.notify`` would fail.
+    """
+    with ui.context.client.content:
+        return ui.dialog(value=True)
+
+
 def undo_bar(within: ui.element, message: str, on_undo: Callable[[], Awaitable[None]], *, seconds: float = 8) -> None:
     """A bar at the bottom with an Undo button that goes away by itself.
 

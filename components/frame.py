@@ -9,6 +9,7 @@ from html import escape
 from nicegui import events, ui
 
 from components.connection_badge import ConnectionBadge
+from components.feedback import page_dialog
 from components.outbox_sync import install_page_sync
 from components.session import Me
 from components.static_assets import HEAD
@@ -136,7 +137,7 @@ def _keyboard(extra: dict[str, Callable[[], object]]) -> None:
 
 
 def _shortcut_help() -> None:
-    with ui.dialog(value=True) as dialog, ui.card():
+    with page_dialog() as dialog, ui.card():
         ui.label("Keyboard shortcuts").classes("text-h6")
         for key, (_, label) in SHORTCUTS.items():
             with ui.row().classes("items-center gap-3"):

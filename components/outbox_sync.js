@@ -25,6 +25,7 @@ export default {
     },
     async flush() {
       if (this.busy || !Mirubato.connected() || !window.did_handshake) return;
+      if (Date.now() < (this.pausedUntil || 0)) return;
       this.busy = true;
       try {
         await MirubatoOutbox.withLock(async () => {
@@ -42,6 +43,11 @@ export default {
       } finally {
         this.busy = false;
       }
+    },
+    later(seconds) {
+      // Over the rate limit: nothing was applied; keep everything queued and wait before sending again.
+      this.pausedUntil = Date.now() + seconds * 1000;
+      if (this.answer) this.answer(false);
     },
     acknowledge(results) {
       MirubatoOutbox.acknowledge(results);

@@ -11,6 +11,7 @@ from app import metrics
 from app.events import logs_changed
 from components.session import SignedOut, event_actor, service
 from services import sync
+from services.rate_limits import RateLimited
 from services.sync import ChangeResult
 
 Listener = Callable[[ChangeResult], Awaitable[None] | None]
@@ -34,7 +35,11 @@ class OutboxSync(ui.element, component="outbox_sync.js"):  # type: ignore[call-a
             actor = await event_actor()
         except SignedOut:
             return  # the entries stay queued until someone signs in again
-        result = await service(sync.apply_batch, actor=actor, batch={"changes": changes})
+        try:
+            result = await service(sync.apply_batch, actor=actor, batch={"changes": changes}, limiter=app.state.limiter)
+        except RateLimited as limited:
+            self.run_method("later", limited.retry_after)  # kept queued; sent again after the wait
+            return
         metrics.observe_sync([r.status.value for r in result.results])
         self.run_method("acknowledge", [r.model_dump(mode="json", by_alias=True) for r in result.results])
         origins = {str(c.get("id")): c.get("origin") for c in changes}

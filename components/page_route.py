@@ -13,13 +13,31 @@ large global value would let proxies cut idle sockets.)
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from nicegui import ui
+
+from components.feedback import report_event_error
 
 PAGE_BUILD_SECONDS = 30.0
 RECONNECT_SECONDS = 30.0
 
 
-def page(path: str, **kwargs: Any) -> ui.page:
-    return ui.page(path, response_timeout=PAGE_BUILD_SECONDS, reconnect_timeout=RECONNECT_SECONDS, **kwargs)
+R = TypeVar("R")
+
+
+def page(path: str, **kwargs: Any) -> Callable[[Callable[..., Awaitable[R]]], Callable[..., Awaitable[R]]]:
+    """Declare a page; an error in any of its event handlers is shown to the user, never swallowed."""
+    declare = ui.page(path, response_timeout=PAGE_BUILD_SECONDS, reconnect_timeout=RECONNECT_SECONDS, **kwargs)
+
+    def decorate(build: Callable[..., Awaitable[R]]) -> Callable[..., Awaitable[R]]:
+        @functools.wraps(build)  # NiceGUI reads the query parameters from the wrapped signature
+        async def build_with_error_reports(*args: Any, **kw: Any) -> R:
+            ui.context.client.on_exception(report_event_error)
+            return await build(*args, **kw)
+
+        return declare(build_with_error_reports)
+
+    return decorate

@@ -7,6 +7,7 @@ from typing import Any
 
 from nicegui import ui
 
+from components.feedback import page_dialog
 from components.format import ACTIVITY_LABELS, duration
 from components.log_form import LogForm
 from services.sync import ChangeResult
@@ -39,7 +40,7 @@ def open_quick_log(
         if on_saved:
             await on_saved()
 
-    with ui.dialog(value=True) as dialog, ui.card().classes("w-full max-w-lg gap-3"):
+    with page_dialog() as dialog, ui.card().classes("w-full max-w-lg gap-3"):
         ui.label(preset.get("templateName") or "Quick log").classes("text-h6")
         form = LogForm(
             timezone=timezone, instrument=initial["instrument"], initial=initial, compact=True, on_answer=answered

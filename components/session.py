@@ -16,10 +16,19 @@ from nicegui import app, run, ui
 from app.request_context import new_request_id, request_id_var
 from services import auth_sessions, users
 from services.actor import Actor
+from services.errors import ServiceError
+from services.rate_limits import RateLimiter
 from services.users import UserOut
 
 SESSION_KEY = "sid"
 T = TypeVar("T")
+
+
+class ServerFault(ServiceError):
+    """A service call failed for a reason of ours, not the user's; its transaction was rolled back."""
+
+    def __init__(self) -> None:
+        super().__init__("Something went wrong on our side, and nothing was changed. Please try again in a moment.")
 
 
 class SignedOut(Exception):
@@ -49,7 +58,12 @@ async def service(fn: Callable[..., T], /, *, write: bool = True, **kwargs: Any)
             return fn(session, **kwargs)
 
     async with database.write_turns.turn(write=write):
-        return await run.io_bound(in_transaction)
+        try:
+            return await run.io_bound(in_transaction)
+        except ServiceError:
+            raise
+        except Exception as error:  # the page says so (components.page_route); NiceGUI logs the cause
+            raise ServerFault from error
 
 
 async def signed_in() -> Me | None:
@@ -90,8 +104,16 @@ async def event_actor() -> Actor:
 
 
 async def act(fn: Callable[..., T], /, *, write: bool = True, **kwargs: Any) -> T:
-    """For UI events: check the sign-in is still live, then run ``fn(session, actor=..., **kwargs)``."""
-    return await service(fn, write=write, actor=await event_actor(), **kwargs)
+    """For UI events: check the sign-in is still live and the user's rate limit (the same as over
+    REST), then run ``fn(session, actor=..., **kwargs)``."""
+    actor = await event_actor()
+    limiter: RateLimiter = app.state.limiter
+    count = limiter.writes if write else limiter.reads
+    if limiter.windows.blocking:
+        await run.io_bound(count, actor.id)  # a round trip to Redis must not hold up the event loop
+    else:
+        count(actor.id)
+    return await service(fn, write=write, actor=actor, **kwargs)
 
 
 def remember_sign_in(storage: dict[str, Any], session_id: str) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from nicegui import ui
 
+from components.feedback import page_dialog
 from components.format import ACTIVITY_LABELS, duration
 from components.log_form import LogForm
 from components.session import act
@@ -44,7 +45,7 @@ def open_timer_review(
             await on_done(True)
 
     with (
-        ui.dialog(value=True).props("persistent maximized-on-mobile") as dialog,
+        page_dialog().props("persistent maximized-on-mobile") as dialog,
         ui.card().classes("w-full max-w-3xl gap-3"),
     ):
         ui.label(f"Save your practice · {duration(total)}").classes("text-h6")
@@ -97,7 +98,7 @@ async def _end_session(session_id: str | None, blocks: list[dict[str, Any]]) -> 
 
 
 def _confirm_discard(discard: Callable[[], Awaitable[None]]) -> None:
-    with ui.dialog(value=True) as dialog, ui.card():
+    with page_dialog() as dialog, ui.card():
         ui.label("Discard this practice? It will not be logged.")
         with ui.row().classes("w-full justify-end"):
             ui.button("Keep it", on_click=dialog.close).props("flat")

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import app, events, ui
 from pydantic.alias_generators import to_snake
 
-from components.feedback import show_error
+from components.feedback import page_dialog, show_error
 from components.frame import frame
 from components.page_route import page
 from components.session import Me, act, signed_in
@@ -152,7 +152,7 @@ class PiecesPanel:
                     )
 
     def _form(self, piece: PieceSummary | None) -> None:
-        with ui.dialog(value=True) as dialog, ui.card().classes("w-[30rem] max-w-full gap-2"):
+        with page_dialog() as dialog, ui.card().classes("w-[30rem] max-w-full gap-2"):
             ui.label("Edit piece" if piece else "New piece").classes("text-h6")
             instrument = ui.select({"piano": "Piano", "guitar": "Guitar", "both": "Both"},
                                    value=piece.instrument if piece else "piano", label="Instrument")  # fmt: skip

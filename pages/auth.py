@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from nicegui import app, run, ui
 
 from app.browser_storage import rotate_browser_id, storage_of
-from components.auth_card import auth_card
+from components.auth_card import auth_card, forget_url_token
 from components.page_route import page
 from components.session import browser_actor, forget_sign_in, remember_sign_in, service
 from services import auth, auth_sessions
@@ -96,6 +96,7 @@ async def login_page(problem: str = "") -> RedirectResponse | None:
 
 @page("/auth/verify", title="Confirm sign-in · Mirubato")
 async def confirm_page(token: str = "") -> None:
+    forget_url_token()
     email = await service(auth.pending_sign_in_email, write=False, token=token) if 10 <= len(token) <= 200 else None
     with auth_card("Confirm sign-in"):
         if email is None:

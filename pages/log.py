@@ -8,7 +8,7 @@ import uuid
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from components.feedback import show_error
+from components.feedback import page_dialog, show_error
 from components.format import duration
 from components.frame import frame
 from components.log_form import LogForm, initial_from_log
@@ -80,7 +80,7 @@ async def edit_log_page(log_id: str) -> RedirectResponse | None:
 def conflict_dialog(answer: ChangeResult, log_id: str) -> None:
     """The log changed on another device: the musician chooses; nothing is overwritten silently."""
     theirs = answer.log
-    with ui.dialog(value=True).props("persistent") as dialog, ui.card().classes("max-w-lg"):
+    with page_dialog().props("persistent") as dialog, ui.card().classes("max-w-lg"):
         ui.label("Changed on another device").classes("text-h6")
         ui.label(answer.message or "This log was changed elsewhere after you opened it.")
         if theirs is not None:
@@ -102,7 +102,7 @@ def conflict_dialog(answer: ChangeResult, log_id: str) -> None:
 
 async def save_as_template(form: LogForm) -> None:
     """Ask for a name and keep the form's activity, piece, tempo and focus as a quick-log preset."""
-    with ui.dialog(value=True) as dialog, ui.card().classes("w-full max-w-sm"):
+    with page_dialog() as dialog, ui.card().classes("w-full max-w-sm"):
         ui.label("Save as template").classes("text-h6")
         name = (
             ui.input("Template name", value=(form.value("workTitle") or "")[:100])

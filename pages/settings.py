@@ -7,7 +7,7 @@ import json
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from components.feedback import show_error
+from components.feedback import page_dialog, show_error
 from components.frame import frame
 from components.page_route import page
 from components.session import Me, act, forget_sign_in, signed_in
@@ -169,7 +169,7 @@ def _account(me: Me) -> None:
 
 
 def _confirm_delete(me: Me) -> None:
-    with ui.dialog(value=True) as dialog, ui.card().classes("max-w-md"):
+    with page_dialog() as dialog, ui.card().classes("max-w-md"):
         ui.label("Delete your account?").classes("text-h6")
         ui.label(
             "Your logs, sessions, repertoire and settings are deleted for good. Export them first if you "

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 from fastapi.responses import RedirectResponse
 from nicegui import app, run, ui
 
-from components.feedback import show_error
+from components.auth_card import forget_url_token
+from components.feedback import page_dialog, show_error
 from components.frame import frame
 from components.page_route import page
 from components.session import Me, act, signed_in
@@ -47,6 +50,7 @@ class SharingView:
                     "flat no-caps"
                 ).mark("invite-link")
             self.link_box = ui.column().classes("w-full")
+            self.link_shown_for: uuid.UUID | None = None  # the share whose link the box shows
         self.list = ui.column().classes("w-full gap-2")
 
     async def load(self) -> None:
@@ -79,19 +83,24 @@ class SharingView:
         if invitation is None:
             return
         self.link_box.clear()
+        self.link_shown_for = invitation.share.id
         with self.link_box:
             ui.label(f"Give this link to your teacher. It works once, for {INVITE_LIFETIME.days} days.").classes(
                 "text-caption text-grey-7"
             )
             with ui.row().classes("w-full items-center no-wrap gap-2"):
-                ui.input(value=invitation.link).props("outlined dense readonly").classes("grow").mark("invite-url")
+                ui.input("Invitation link", value=invitation.link).props("outlined dense readonly").classes(
+                    "grow"
+                ).mark("invite-url")
                 ui.button(icon="content_copy", on_click=lambda: _copy(invitation.link)).props(
                     'flat round aria-label="Copy the link"'
                 )
 
     async def _invite(self, data: dict[str, str]) -> Invitation | None:
         try:
-            invitation = await act(sharing.invite_teacher, data=data, links=app.state.invite_links)
+            invitation = await act(
+                sharing.invite_teacher, data=data, links=app.state.invite_links, limiter=app.state.limiter
+            )
         except ServiceError as error:
             show_error(error)
             return None
@@ -119,10 +128,15 @@ class SharingView:
                 ).mark("revoke-share")
 
     def _confirm_revoke(self, share: ShareOut) -> None:
+        pending = share.teacher is None
         who = share.teacher.display_name or share.teacher.email if share.teacher else share.invite_email or "the link"
-        with ui.dialog(value=True) as dialog, ui.card():
-            ui.label(f"Stop sharing with {who}?").classes("text-subtitle1")
-            ui.label("They will no longer see your practice, from their next click.").classes("text-grey-7")
+        with page_dialog() as dialog, ui.card():
+            if pending:
+                ui.label("Withdraw this invitation?").classes("text-subtitle1")
+                ui.label("Its link stops working at once; nobody can accept it any more.").classes("text-grey-7")
+            else:
+                ui.label(f"Stop sharing with {who}?").classes("text-subtitle1")
+                ui.label("They will no longer see your practice, from their next click.").classes("text-grey-7")
             with ui.row().classes("w-full justify-end"):
                 ui.button("Cancel", on_click=dialog.close).props("flat")
 
@@ -130,13 +144,21 @@ class SharingView:
                     dialog.close()
                     await act(sharing.revoke_share, share_id=share.id)
                     await self.load()
-                    ui.notify(f"{who} can no longer see your practice.")
+                    if pending:
+                        if self.link_shown_for == share.id:
+                            self.link_box.clear()
+                        ui.notify("Invitation withdrawn. The invitation link no longer works.")
+                    else:
+                        ui.notify(f"{who} can no longer see your practice.")
 
-                ui.button("Stop sharing", on_click=revoke).props("unelevated color=negative").mark("revoke-confirm")
+                ui.button("Withdraw" if pending else "Stop sharing", on_click=revoke).props(
+                    "unelevated color=negative"
+                ).mark("revoke-confirm")
 
 
 @page("/share/accept")
 async def accept_page(token: str = "") -> RedirectResponse | None:
+    forget_url_token()
     me = await signed_in()
     if me is None:
         with ui.column().classes("absolute-center items-center gap-3 q-pa-md"):

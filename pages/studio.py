@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from components.feedback import page_dialog
 from components.format import ACTIVITY_LABELS, FOCUS_AREAS, duration, piece_name
 from components.frame import frame
 from components.page_route import page
@@ -114,7 +115,7 @@ class StudentTeaching:
                         ).mark("comment")
 
     def _assign_dialog(self) -> None:
-        with ui.dialog(value=True) as dialog, ui.card().classes("w-[28rem] max-w-full gap-2"):
+        with page_dialog() as dialog, ui.card().classes("w-[28rem] max-w-full gap-2"):
             ui.label("Assign a piece or exercise").classes("text-h6")
             due = f"{date.today() + timedelta(days=7)}"
             fields = {
@@ -147,7 +148,7 @@ class StudentTeaching:
 
     async def _comment_dialog(self, log_id: uuid.UUID) -> None:
         thread = await act(teaching.comments_on_log, write=False, log_id=log_id)
-        with ui.dialog(value=True) as dialog, ui.card().classes("w-[28rem] max-w-full gap-2"):
+        with page_dialog() as dialog, ui.card().classes("w-[28rem] max-w-full gap-2"):
             ui.label("Comments").classes("text-h6")
             for comment in thread:
                 comment_row(comment)

@@ -20,7 +20,7 @@ from app.models import AuditEvent, PracticeLog, Role, SheetMusic, User, utcnow
 from services import audit, auth_sessions
 from services.actor import Actor, require_admin
 from services.errors import Conflict, NotFound
-from services.validation import Input, Output, Page, page_of, parse
+from services.validation import Input, Offset, Output, Page, page_of, parse
 
 SYSTEM_DAYS = 14
 
@@ -29,7 +29,7 @@ class UserQuery(Input):
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
     role: Role | None = None
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
 
 
 class UserChange(Input):
@@ -54,7 +54,7 @@ class AuditQuery(Input):
     date_from: date | None = Field(default=None, alias="from")
     date_to: date | None = Field(default=None, alias="to")
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
 
 
 class AuditOut(Output):

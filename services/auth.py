@@ -87,6 +87,7 @@ def request_sign_in(
     too_many = "Too many sign-in requests. Please wait a few minutes before asking for another link."
     limiter.hit(f"login-ip:{ip}", limit=limits.login_per_ip, window=FIFTEEN_MINUTES, message=too_many)
     limiter.hit(f"login-address:{email}", limit=limits.login_per_address, window=FIFTEEN_MINUTES, message=too_many)
+    limiter.mail_to(email)
     token, now = new_token(), utcnow()
     session.add(
         LoginToken(

@@ -17,6 +17,7 @@ from services.actor import Actor, require_admin
 from services.errors import InvalidInput, NotFound
 from services.validation import (
     Input,
+    Offset,
     Output,
     Page,
     Tags,
@@ -104,7 +105,7 @@ class CatalogueQuery(Input):
     tags: Tags | None = Field(default=None, max_length=10)
     sort: SortKey = "composer"
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
     include_inactive: bool = False
 
     @model_validator(mode="after")

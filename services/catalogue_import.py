@@ -26,6 +26,11 @@ from services.errors import InvalidInput
 from services.validation import Input, Output, parse
 
 MAX_ROWS = 5000
+MAX_CONTENT = 3_000_000
+# The csv module refuses a cell over 131,072 characters by default (a process-wide limit). A
+# file may hold at most MAX_CONTENT characters anyway, so any cell is read, and an over-long
+# one is reported against its row and column like every other bad value.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_CONTENT))
 CSV_COLUMNS = [
     "composer", "title", "opus", "catalog_number", "instrument", "difficulty", "grade", "period", "key",
     "time_signature", "tempo_marking", "suggested_tempo", "duration_seconds", "tags",
@@ -44,7 +49,7 @@ FIFTHS_MINOR = ["Ab", "Eb", "Bb", "F", "C", "G", "D", "A", "E", "B", "F#", "C#",
 
 class ImportIn(Input):
     format: Literal["csv", "musicxml"]
-    content: str = Field(max_length=3_000_000, description="The file's text (a .mxl file: the score inside it)")
+    content: str = Field(max_length=MAX_CONTENT, description="The file's text (a .mxl file: the score inside it)")
     dry_run: bool = Field(default=True, description="Only report what would happen")
 
 
@@ -113,6 +118,13 @@ def _column(field: str) -> str:
 
 def _csv_rows(text: str) -> list[tuple[int, dict[str, Any]]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        return _read_rows(reader)
+    except csv.Error as error:
+        raise InvalidInput("content", f"line {reader.line_num} is not valid CSV ({error})") from None
+
+
+def _read_rows(reader: csv.DictReader[str]) -> list[tuple[int, dict[str, Any]]]:
     header = {name.strip() for name in reader.fieldnames or []}
     if missing := REQUIRED_COLUMNS - header:
         raise InvalidInput("content", f"the CSV needs the columns {', '.join(sorted(missing))} (first line)")

@@ -1,13 +1,22 @@
-"""Outgoing email: SMTP when a host is configured, otherwise the server log (local use)."""
+"""Outgoing email: SMTP when a host is configured, otherwise files in a folder (local use).
+
+Emails carry sign-in and invitation links, which are as good as a password until used: they
+are never written to the log. Without SMTP each message is kept as an ``.eml`` file readable
+only by the server's user, and the log says where.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
 import smtplib
 import ssl
+import time
+import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
+from pathlib import Path
 
 from services.errors import ServiceError
 
@@ -28,19 +37,20 @@ class SmtpConfig:
     password: str | None = None
     starttls: bool = False
     sender: str = "Mirubato <no-reply@localhost>"
+    undelivered_dir: Path | None = None  # where messages go without an SMTP host
 
 
 class Mailer:
     def __init__(self, config: SmtpConfig) -> None:
         self.config = config
 
-    def send(self, message: EmailMessage, *, log_line: str) -> None:
-        """Deliver ``message``; without an SMTP host, write ``log_line`` to the log instead."""
-        if not self.config.host:
-            log.warning("no SMTP host configured (MIRUBATO_SMTP_HOST); %s", log_line)
-            return
+    def send(self, message: EmailMessage) -> None:
+        """Deliver ``message``; without an SMTP host, keep it as a file instead."""
         message["From"] = self.config.sender
         message["Message-ID"] = make_msgid(domain="mirubato")
+        if not self.config.host:
+            self._keep(message)
+            return
         try:
             with smtplib.SMTP(self.config.host, self.config.port, timeout=15) as smtp:
                 if self.config.starttls:
@@ -51,6 +61,23 @@ class Mailer:
         except (OSError, smtplib.SMTPException) as exc:
             log.error("could not send mail to the SMTP server at %s:%d: %s", self.config.host, self.config.port, exc)
             raise MailUnavailable("We could not send the email right now. Please try again in a minute.") from None
+
+    def _keep(self, message: EmailMessage) -> None:
+        folder = self.config.undelivered_dir
+        if folder is None:
+            log.warning("no SMTP host configured (MIRUBATO_SMTP_HOST): an email to %s was dropped", message["To"])
+            return
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}.eml"
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(message.as_bytes())
+        log.warning(
+            "no SMTP host configured (MIRUBATO_SMTP_HOST): the email to %s (%s) is in %s",
+            message["To"],
+            message["Subject"],
+            path,
+        )
 
 
 def sign_in_message(*, to: str, link: str, minutes: int) -> EmailMessage:
@@ -70,25 +97,25 @@ def sign_in_message(*, to: str, link: str, minutes: int) -> EmailMessage:
 
 
 def deliver_sign_in_link(mailer: Mailer, *, email: str, link: str, minutes: int) -> None:
-    """Send a sign-in link (or, without SMTP, log it so a local user can still sign in)."""
-    mailer.send(sign_in_message(to=email, link=link, minutes=minutes), log_line=f"sign-in link for {email}: {link}")
+    """Send a sign-in link (without SMTP, kept as a file so a local user can still sign in)."""
+    mailer.send(sign_in_message(to=email, link=link, minutes=minutes))
 
 
 def share_invite_message(*, to: str, student: str, link: str, days: int) -> EmailMessage:
     message = EmailMessage()
     message["To"] = to
-    message["Subject"] = f"{student} shares their practice with you on Mirubato"
+    # The subject is ours alone: a name the sender chose never leads an email (it could pose as anything).
+    message["Subject"] = "A student shares their practice with you on Mirubato"
     message.set_content(
-        f"Hello,\n\n{student} would like you to see their practice journal on Mirubato: their week,\n"
-        f"streaks, charts and the pieces they are learning. Open this link to accept:\n\n{link}\n\n"
-        f"It works once and expires in {days} days. {student} can stop sharing at any time.\n"
+        f'Hello,\n\na Mirubato musician who calls themselves "{student}" would like you to see their\n'
+        f"practice journal: their week, streaks, charts and the pieces they are learning.\n"
+        f"Open this link to accept:\n\n{link}\n\n"
+        f"It works once and expires in {days} days. They can stop sharing at any time. If you do not\n"
+        f"know them, ignore this email.\n"
     )
     return message
 
 
 def deliver_share_invite(mailer: Mailer, *, email: str, student: str, link: str, days: int) -> None:
-    """Send a teacher invitation (or, without SMTP, log it)."""
-    mailer.send(
-        share_invite_message(to=email, student=student, link=link, days=days),
-        log_line=f"teacher invitation for {email}: {link}",
-    )
+    """Send a teacher invitation (without SMTP, kept as a file)."""
+    mailer.send(share_invite_message(to=email, student=student, link=link, days=days))

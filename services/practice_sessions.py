@@ -16,7 +16,7 @@ from app.models import ActivityType, Instrument, PracticeLog, PracticeSession, S
 from services.actor import Actor
 from services.errors import Conflict, InvalidInput, NotFound
 from services.practice_logs import FUTURE_TOLERANCE, default_instrument
-from services.validation import Input, LongText, Output, Page, page_of, parse
+from services.validation import Input, LongText, Offset, Output, Page, page_of, parse
 
 MAX_SESSION = timedelta(hours=24)
 
@@ -37,7 +37,7 @@ class SessionQuery(Input):
     date_from: date | None = Field(default=None, alias="from")
     date_to: date | None = Field(default=None, alias="to")
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
 
 
 class SessionOut(Output):

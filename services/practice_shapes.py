@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, Field, StringConstraints, field_validator
 
 from app.models import ActivityType, Instrument
-from services.validation import Input, LongText, Output, Tags, Text100, Text200, Text300, Url
+from services.validation import Input, LongText, Offset, Output, Tags, Text100, Text200, Text300, Url
 
 MAX_DURATION_SECONDS = 24 * 3600
 MAX_TEMPO = 400
@@ -84,7 +84,7 @@ class LogQuery(Input):
     session_id: uuid.UUID | None = None
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
 
 
 class LogOut(Output):

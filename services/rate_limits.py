@@ -18,6 +18,8 @@ from services.errors import ServiceError
 
 FIFTEEN_MINUTES = 15 * 60
 ONE_MINUTE = 60
+ONE_HOUR = 60 * 60
+ONE_DAY = 24 * ONE_HOUR
 
 
 class RateLimited(ServiceError):
@@ -33,10 +35,13 @@ class RateLimited(ServiceError):
 
 @dataclass(frozen=True)
 class Limits:
-    login_per_address: int = 5
-    login_per_ip: int = 20
-    verify_per_ip: int = 30
-    writes_per_user: int = 300
+    login_per_address: int = 5  # per 15 minutes
+    login_per_ip: int = 20  # per 15 minutes
+    verify_per_ip: int = 30  # per 15 minutes
+    writes_per_user: int = 300  # per minute: each saved change, whatever way it arrives
+    reads_per_user: int = 1200  # per minute
+    mail_per_recipient: int = 10  # per hour, every kind of email to one address
+    invites_per_user: int = 10  # per day, invitation emails a user sends
 
 
 class Windows(Protocol):
@@ -44,8 +49,11 @@ class Windows(Protocol):
 
     blocking: bool
 
-    def hit(self, key: str, *, limit: int, window: float) -> float | None:
-        """Count a hit unless ``limit`` were made in the last ``window`` seconds; then the seconds until one may be."""
+    def hit(self, key: str, *, limit: int, window: float, cost: int = 1) -> float | None:
+        """Count ``cost`` hits unless that would pass ``limit`` in the last ``window`` seconds.
+
+        Returns None when counted, else the seconds until they may be (nothing counted then).
+        """
 
 
 class RateLimiter:
@@ -58,11 +66,45 @@ class RateLimiter:
         self.limits = limits or Limits()
         self.windows = windows or MemoryWindows(clock)
 
-    def hit(self, key: str, *, limit: int, window: float, message: str) -> None:
-        """Count one attempt for ``key``; raise RateLimited when it is over the limit."""
-        wait = self.windows.hit(key, limit=limit, window=window)
+    def hit(self, key: str, *, limit: int, window: float, message: str, cost: int = 1) -> None:
+        """Count ``cost`` attempts for ``key``; raise RateLimited when that is over the limit.
+
+        A cost above the limit counts as the limit: a batch larger than the limit gets through
+        on an empty window instead of never.
+        """
+        wait = self.windows.hit(key, limit=limit, window=window, cost=max(1, min(cost, limit)))
         if wait is not None:
             raise RateLimited(message, retry_after=max(1, math.ceil(wait)))
+
+    # The limits every entry point shares (REST, page events, offline sync), by what is limited.
+
+    def writes(self, user_id: object, *, count: int = 1) -> None:
+        """``count`` changes saved by one user (a sync batch counts each of its changes)."""
+        self.hit(f"writes:{user_id}", limit=self.limits.writes_per_user, window=ONE_MINUTE, cost=count, message=SLOW)
+
+    def reads(self, user_id: object) -> None:
+        self.hit(f"reads:{user_id}", limit=self.limits.reads_per_user, window=ONE_MINUTE, message=SLOW)
+
+    def mail_to(self, address: str) -> None:
+        """One more email to ``address``, of any kind (sign-in link, invitation)."""
+        self.hit(
+            f"mail-to:{address.strip().lower()}",
+            limit=self.limits.mail_per_recipient,
+            window=ONE_HOUR,
+            message=f"Too many emails to {address} in the last hour. Please try again later.",
+        )
+
+    def invites(self, user_id: object) -> None:
+        """One more invitation email sent by a user."""
+        self.hit(
+            f"invites:{user_id}",
+            limit=self.limits.invites_per_user,
+            window=ONE_DAY,
+            message="You have sent the most invitations allowed for today. Please try again tomorrow.",
+        )
+
+
+SLOW = "Too many requests in a short time. Please slow down for a moment."
 
 
 class MemoryWindows:
@@ -75,15 +117,16 @@ class MemoryWindows:
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def hit(self, key: str, *, limit: int, window: float) -> float | None:
+    def hit(self, key: str, *, limit: int, window: float, cost: int = 1) -> float | None:
         now = self._clock()
         with self._lock:
             hits = self._hits.setdefault(key, deque())
             while hits and hits[0] <= now - window:
                 hits.popleft()
-            if len(hits) >= limit:
-                return hits[0] + window - now
-            hits.append(now)
+            if len(hits) + cost > limit:
+                # Free once enough of the oldest hits have left the window for ``cost`` new ones.
+                return hits[min(len(hits) + cost - limit, len(hits)) - 1] + window - now
+            hits.extend([now] * cost)
             if len(self._hits) > 50_000:
                 self._forget_idle(now, window)
             return None

@@ -22,6 +22,7 @@ from app.security import ExpiredLink, InvalidToken, SignedLinks
 from services import audit
 from services.actor import Actor
 from services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from services.rate_limits import RateLimiter
 from services.validation import Input, Output, parse
 
 INVITE_LIFETIME = timedelta(days=14)
@@ -68,9 +69,13 @@ class Invitation(Output):
 
 
 def invite_teacher(
-    session: Session, *, actor: Actor, data: InviteIn | Mapping[str, Any], links: InviteLinks
+    session: Session, *, actor: Actor, data: InviteIn | Mapping[str, Any], links: InviteLinks, limiter: RateLimiter
 ) -> Invitation:
-    """A pending share and the signed link that accepts it (valid for 14 days, once)."""
+    """A pending share and the signed link that accepts it (valid for 14 days, once).
+
+    An invitation by email counts against the student's daily invitations and the address's
+    hourly emails, so the app cannot be used to flood anyone's inbox.
+    """
     invite = parse(InviteIn, data)
     student = _user(session, actor.id)
     email = invite.email.strip().lower() if invite.email else None
@@ -78,6 +83,9 @@ def invite_teacher(
         raise InvalidInput("email", "is your own address; invite your teacher's")
     if email and _active_with_email(session, actor.id, email):
         raise Conflict(f"{email} can already see your practice.")
+    if email:
+        limiter.invites(actor.id)
+        limiter.mail_to(email)
     now = utcnow()
     share = Share(student_id=actor.id, invite_email=email, created_at=now, expires_at=now + INVITE_LIFETIME)
     session.add(share)

@@ -40,7 +40,7 @@ def titles(session: Session, *, actor: Actor, text: str = "", composer: str | No
     catalogue = select(SheetMusic.title.label("title")).where(  # type: ignore[attr-defined]
         col(SheetMusic.is_active).is_(True), col(SheetMusic.title).ilike(pattern)
     )
-    if composer:
+    if composer := (composer or "").replace("\x00", ""):
         mine = mine.where(func.lower(PracticeLog.composer) == composer.lower())
         catalogue = catalogue.where(func.lower(SheetMusic.composer) == composer.lower())
     both = union(mine, catalogue).subquery()
@@ -48,4 +48,5 @@ def titles(session: Session, *, actor: Actor, text: str = "", composer: str | No
 
 
 def _plain(text: str) -> str:
-    return text.strip().replace("%", "").replace("_", " ")[:100]
+    # Typed text, unchecked by any input model: a NUL byte would make PostgreSQL refuse the query.
+    return text.replace("\x00", "").strip().replace("%", "").replace("_", " ")[:100]

@@ -10,6 +10,7 @@ overwritten silently. Devices' clocks are only shown, never used to order or to 
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -17,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field
 from sqlalchemy import bindparam, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import Session
 
 from app.models import PracticeLog, SyncChange, SyncStatus, utcnow
@@ -25,9 +26,12 @@ from services import practice_logs
 from services.actor import Actor
 from services.errors import Conflict, FieldProblem, InvalidInput, NotFound, ServiceError
 from services.practice_shapes import LogOut
+from services.rate_limits import RateLimiter
 from services.validation import Input, Output, parse
 
 MAX_BATCH = 100
+UNSTORABLE = (DataError, IntegrityError, ArithmeticError, ValueError)
+log = logging.getLogger(__name__)
 _SYNC_CHANGES = SyncChange.__table__
 _STORED_ANSWERS = select(_SYNC_CHANGES.c.change_id, _SYNC_CHANGES.c.response).where(
     _SYNC_CHANGES.c.user_id == bindparam("user_id"), _SYNC_CHANGES.c.change_id.in_(bindparam("ids", expanding=True))
@@ -50,6 +54,7 @@ class Change(Input):
 
 class Batch(Input):
     # Parsed one by one: a malformed change is answered "rejected" without blocking the others.
+    unchecked_fields = frozenset({"changes"})
     changes: list[dict[str, Any]] = Field(max_length=MAX_BATCH)
 
 
@@ -73,9 +78,16 @@ class BatchResult(Output):
     results: list[ChangeResult]
 
 
-def apply_batch(session: Session, *, actor: Actor, batch: Batch | Mapping[str, Any]) -> BatchResult:
-    """Apply each change once, in the order received; answer every change, repeats included."""
+def apply_batch(
+    session: Session, *, actor: Actor, batch: Batch | Mapping[str, Any], limiter: RateLimiter
+) -> BatchResult:
+    """Apply each change once, in the order received; answer every change, repeats included.
+
+    Each change counts as one write against the user's rate limit; a batch over the limit is
+    refused whole (RateLimited, nothing applied) and sent again later by the device.
+    """
     changes = parse(Batch, batch).changes
+    limiter.writes(actor.id, count=len(changes))
     answered = _answers_stored(session, actor, changes)
     results = []
     for raw in changes:
@@ -179,6 +191,11 @@ def _apply(session: Session, actor: Actor, change: Change) -> ChangeResult:
         return _answer(change, SyncStatus.REJECTED, error.message)
     except ServiceError as error:
         return _answer(change, SyncStatus.REJECTED, error.message)
+    except UNSTORABLE as error:
+        # A value the checks at the boundary let through but the database refused: this change
+        # is answered (so the device stops resending it), the batch's other changes still apply.
+        log.error("sync change %s could not be stored: %s", change.id, str(error).splitlines()[0])
+        return _answer(change, SyncStatus.REJECTED, "The server could not store this change.")
     return _answer(change, SyncStatus.APPLIED, None, log=log or _current(session, actor, change.log_id))
 
 

@@ -7,13 +7,24 @@ same messages, each naming the field (by its camelCase name) and the problem.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 from functools import cache
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from services.errors import FieldProblem, InvalidInput
@@ -22,8 +33,21 @@ M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 
 
+# What both databases can store and every calendar computation can handle. A value outside
+# these crashes deep below the boundary (an integer too large for SQLite, a NUL byte in a
+# PostgreSQL text, a time zone shift past year 9999), so every field of every input is held
+# to them here, whatever type it was declared with.
+SMALLEST_INT, LARGEST_INT = -(2**31), 2**31 - 1
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2100, 12, 31)
+MAX_OFFSET = 1_000_000_000
+
+
 class Input(BaseModel):
-    """Base of every request shape: camelCase names, unknown fields refused, text trimmed."""
+    """Base of every request shape: camelCase names, unknown fields refused, text trimmed.
+
+    Every field, nested values included, must also be storable (see :func:`check_storable`);
+    a subclass names in ``unchecked_fields`` raw containers it parses item by item itself.
+    """
 
     model_config = ConfigDict(
         alias_generator=to_camel,
@@ -32,6 +56,43 @@ class Input(BaseModel):
         str_strip_whitespace=True,
         frozen=True,
     )
+    unchecked_fields: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, value: Any, info: ValidationInfo) -> Any:
+        if info.field_name not in cls.unchecked_fields:
+            check_storable(value)
+        return value
+
+
+def check_storable(value: Any, where: str = "") -> None:
+    """Refuse a value no database column or date computation of ours can hold (ValueError)."""
+    problem: str | None = None
+    if isinstance(value, str):
+        if "\x00" in value:
+            problem = "must not contain the NUL character (\\u0000)"
+    elif isinstance(value, bool | BaseModel):
+        return  # a flag; or a nested input, which checked itself
+    elif isinstance(value, int):
+        if not SMALLEST_INT <= value <= LARGEST_INT:
+            problem = f"must be between {SMALLEST_INT} and {LARGEST_INT}"
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            problem = "must be a finite number"
+    elif isinstance(value, date):
+        day = value.replace(tzinfo=None).date() if isinstance(value, datetime) else value
+        if not EARLIEST_DAY <= day <= LATEST_DAY:
+            problem = f"must be between {EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}"
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            check_storable(key, f"{where}[{key!r}]")
+            check_storable(item, f"{where}[{key!r}]")
+    elif isinstance(value, list | tuple | set | frozenset):
+        for index, item in enumerate(value):
+            check_storable(item, f"{where}[{index}]")
+    if problem is not None:
+        raise ValueError(f"{where} {problem}".lstrip() if where else problem)
 
 
 class Output(BaseModel):
@@ -165,3 +226,4 @@ TimeZoneName = Annotated[str, StringConstraints(strip_whitespace=True, max_lengt
 Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2048), AfterValidator(_valid_url)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 Tags = Annotated[list[Tag], AfterValidator(_valid_tags)]
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description="How many matching items to skip")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from functools import partial
 from typing import Annotated
 
@@ -14,7 +14,7 @@ from app.db import Database
 from services.actor import Actor
 from services.auth_sessions import actor_for_access_token
 from services.errors import Unauthenticated
-from services.rate_limits import ONE_MINUTE, RateLimiter
+from services.rate_limits import RateLimiter
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BODY_LIMIT = 256 * 1024  # a practice log with the longest notes is about 40 kB of JSON
@@ -71,18 +71,17 @@ async def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)])
     return actor
 
 
-async def limit_writes(request: Request, actor: Annotated[Actor | None, Depends(optional_actor)]) -> None:
-    """Each user may write so many times a minute; reads are not limited here."""
-    if actor is None or request.method in READ_METHODS:
+async def limit_requests(request: Request, actor: Annotated[Actor | None, Depends(optional_actor)]) -> None:
+    """Each signed-in user may write and read so many times a minute."""
+    if actor is None:
         return
     limiter: RateLimiter = request.app.state.limiter
-    hit = partial(
-        limiter.hit,
-        f"writes:{actor.id}",
-        limit=limiter.limits.writes_per_user,
-        window=ONE_MINUTE,
-        message="Too many changes in a short time. Please slow down for a moment.",
-    )
+    hit = partial(limiter.reads if request.method in READ_METHODS else limiter.writes, actor.id)
+    await run_limited(limiter, hit)
+
+
+async def run_limited(limiter: RateLimiter, hit: Callable[[], None]) -> None:
+    """Count a hit; off the event loop when the count lives in Redis."""
     if limiter.windows.blocking:
         await run_in_threadpool(hit)  # a round trip to Redis must not hold up the event loop
     else:
@@ -91,4 +90,4 @@ async def limit_writes(request: Request, actor: Annotated[Actor | None, Depends(
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 OptionalActor = Annotated[Actor | None, Depends(optional_actor)]
-WRITE_LIMIT = [Depends(limit_writes)]
+RATE_LIMIT = [Depends(limit_requests)]

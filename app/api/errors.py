@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from services.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound, ServiceError, Unauthenticated
 from services.validation import problems_from
@@ -63,6 +63,12 @@ async def _integrity(_: Request, error: Exception) -> JSONResponse:
     return JSONResponse(error_body("This conflicts with data that already exists."), status_code=409)
 
 
+async def _unstorable(_: Request, error: Exception) -> JSONResponse:
+    # The boundary's checks should have refused the value; say so in the log to close the gap.
+    log.error("a value the database cannot store reached it: %s", str(error).splitlines()[0])
+    return JSONResponse(error_body("One of the values cannot be stored."), status_code=422)
+
+
 async def _database_busy(_: Request, error: Exception) -> JSONResponse:
     log.error("database unavailable: %s", str(error).splitlines()[0])
     return JSONResponse(
@@ -74,4 +80,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(RequestValidationError, _request_invalid)
     app.add_exception_handler(IntegrityError, _integrity)
+    app.add_exception_handler(DataError, _unstorable)
     app.add_exception_handler(OperationalError, _database_busy)

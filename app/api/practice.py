@@ -7,14 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.api.deps import BODY_LIMIT, WRITE_LIMIT, CurrentActor, SessionDep
+from app.api.deps import BODY_LIMIT, RATE_LIMIT, CurrentActor, SessionDep
 from services import practice_logs, practice_sessions, templates
 from services.practice_sessions import SessionEnd, SessionOut, SessionQuery, SessionStart, SessionSummary
 from services.practice_shapes import LogIn, LogOut, LogQuery, LogUpdate, QuickLogIn, SavedLog
 from services.templates import TemplateIn, TemplateOut
-from services.validation import Page
+from services.validation import LARGEST_INT, Page
 
-router = APIRouter(prefix="/api/practice", tags=["practice"], max_body_size=BODY_LIMIT, dependencies=WRITE_LIMIT)
+router = APIRouter(prefix="/api/practice", tags=["practice"], max_body_size=BODY_LIMIT, dependencies=RATE_LIMIT)
 
 
 @router.post("/sessions/start", status_code=status.HTTP_201_CREATED)
@@ -69,7 +69,10 @@ def get_log(session: SessionDep, actor: CurrentActor, log_id: uuid.UUID) -> LogO
 
 @router.delete("/logs/{log_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_log(
-    session: SessionDep, actor: CurrentActor, log_id: uuid.UUID, version: Annotated[int | None, Query(ge=1)] = None
+    session: SessionDep,
+    actor: CurrentActor,
+    log_id: uuid.UUID,
+    version: Annotated[int | None, Query(ge=1, le=LARGEST_INT)] = None,
 ) -> None:
     """Remove a log (restorable with POST .../restore)."""
     practice_logs.delete_log(session, actor=actor, log_id=log_id, version=version)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request, status
 
-from app.api.deps import BODY_LIMIT, WRITE_LIMIT, CurrentActor, SessionDep
+from app.api.deps import BODY_LIMIT, RATE_LIMIT, CurrentActor, SessionDep
 from services import sharing, studio
 from services.analytics import AnalyticsPage
 from services.analytics_query import AnalyticsQuery
@@ -17,7 +17,7 @@ from services.progress import ProgressOverview
 from services.sharing import Acceptance, Invitation, InviteIn, ShareOut
 from services.studio import StudentWeek
 
-router = APIRouter(tags=["sharing"], max_body_size=BODY_LIMIT, dependencies=WRITE_LIMIT)
+router = APIRouter(tags=["sharing"], max_body_size=BODY_LIMIT, dependencies=RATE_LIMIT)
 
 
 @router.post("/api/sharing/invites", status_code=status.HTTP_201_CREATED)
@@ -25,7 +25,9 @@ def invite(
     request: Request, session: SessionDep, actor: CurrentActor, body: InviteIn, background: BackgroundTasks
 ) -> Invitation:
     """Invite a teacher: by email (the link is mailed to them), or without one (hand over the link yourself)."""
-    invitation = sharing.invite_teacher(session, actor=actor, data=body, links=request.app.state.invite_links)
+    invitation = sharing.invite_teacher(
+        session, actor=actor, data=body, links=request.app.state.invite_links, limiter=request.app.state.limiter
+    )
     if invitation.share.invite_email:  # background tasks run after the commit: the link works when it arrives
         student = invitation.share.student.display_name or invitation.share.student.email
         background.add_task(

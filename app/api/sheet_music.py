@@ -7,14 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.api.deps import CATALOGUE_BODY_LIMIT, WRITE_LIMIT, CurrentActor, OptionalActor, SessionDep
+from app.api.deps import CATALOGUE_BODY_LIMIT, RATE_LIMIT, CurrentActor, OptionalActor, SessionDep
 from services import catalogue, recommendations
 from services.catalogue import CatalogueQuery, PieceIn, PieceOut, PieceSummary, PieceUpdate
 from services.recommendations import Recommendation, RecommendationQuery
 from services.validation import Page
 
 router = APIRouter(
-    prefix="/api/sheet-music", tags=["sheet music"], max_body_size=CATALOGUE_BODY_LIMIT, dependencies=WRITE_LIMIT
+    prefix="/api/sheet-music", tags=["sheet music"], max_body_size=CATALOGUE_BODY_LIMIT, dependencies=RATE_LIMIT
 )
 
 

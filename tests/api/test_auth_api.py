@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from email import message_from_bytes, policy
 
 import pytest
 
@@ -148,8 +149,14 @@ def test_a_bad_address_is_422_and_a_dead_mail_server_is_503(make_client):
     assert down.status_code == 503 and "try again" in down.json()["detail"]
 
 
-def test_without_an_smtp_host_the_link_goes_to_the_server_log(make_client, caplog):
+def test_without_an_smtp_host_the_email_is_kept_in_a_private_file_and_the_log_says_where(make_client, caplog, tmp_path):
     api = make_client()
-    with caplog.at_level("WARNING"):
+    with caplog.at_level("DEBUG"):
         assert api.post("/api/auth/login", json={"email": "local@example.com"}).status_code == 202
-    assert "/auth/verify?token=" in caplog.text and "local@example.com" in caplog.text
+    (kept,) = (tmp_path / "mail").glob("*.eml")
+    assert oct(kept.stat().st_mode & 0o777) == "0o600"
+    message = message_from_bytes(kept.read_bytes(), policy=policy.default)
+    assert message["To"] == "local@example.com"
+    assert "/auth/verify?token=" in message.get_body(("plain",)).get_content()
+    assert str(kept) in caplog.text and "local@example.com" in caplog.text
+    assert "token=" not in caplog.text

@@ -19,6 +19,7 @@ from app.models import Role
 from app.security import SignedLinks
 from services import practice_logs, practice_sessions, repertoire, sharing, teaching, templates
 from services.actor import Actor
+from services.rate_limits import RateLimiter
 from services.sharing import InviteLinks
 from tests.api.conftest import TEST_SECRET
 from tests.factories import log_body, new_piece, new_user
@@ -70,7 +71,7 @@ def build_world(db) -> World:
         sitting = practice_sessions.start_session(session, actor=a, data={})
         shares = {}
         for name in ("teacher of A", "teacher, revoked"):
-            invitation = sharing.invite_teacher(session, actor=a, data={}, links=links)
+            invitation = sharing.invite_teacher(session, actor=a, data={}, links=links, limiter=RateLimiter())
             token = invitation.link.split("token=")[1]
             shares[name] = sharing.accept_invite(session, actor=teachers[name], data={"token": token}, links=links).id
         given = teaching.assign(
@@ -247,7 +248,7 @@ def test_every_role_against_every_endpoint(client, db):
 def _invitation(db, world: World) -> str:
     a = world.actors["musician A"]
     with db.transaction() as session:
-        link = sharing.invite_teacher(session, actor=a, data={}, links=world.ids["links"]).link  # type: ignore[arg-type]
+        link = sharing.invite_teacher(session, actor=a, data={}, links=world.ids["links"], limiter=RateLimiter()).link  # type: ignore[arg-type]
     return link.split("token=")[1]
 
 

@@ -25,7 +25,8 @@ def test_invite_by_email_accept_view_and_revoke(make_client, mail_sink, db):
     invited = client.post("/api/sharing/invites", json={"email": "t@example.com"})
     assert invited.status_code == 201
     message = mail_sink.to("t@example.com")[-1]
-    assert "Clara shares their practice" in message["Subject"]
+    assert message["Subject"] == "A student shares their practice with you on Mirubato"
+    assert '"Clara"' in message.get_body(("plain",)).get_content()
     token = INVITE_LINK.search(message.get_body(("plain",)).get_content()).group(1)
 
     act_as(teacher)
@@ -55,3 +56,22 @@ def test_bad_invitations_are_client_errors(client, act_as, db):
     assert client.delete("/api/sharing/00000000-0000-0000-0000-000000000000").status_code == 404
     act_as(None)
     assert client.post("/api/sharing/invites", json={}).status_code == 401
+
+
+def test_a_pending_invitation_withdrawn_can_no_longer_be_accepted(client, act_as, db):
+    student, stranger = new_user(db), new_user(db)
+    act_as(student)
+    for body in ({}, {"email": "teacher@example.com"}):
+        invited = client.post("/api/sharing/invites", json=body).json()
+        token = invited["link"].split("token=", 1)[1]
+        withdrawn = client.delete(f"/api/sharing/{invited['share']['id']}")
+        assert withdrawn.status_code == 200, withdrawn.text
+        assert (withdrawn.json()["status"], withdrawn.json()["teacher"]) == ("revoked", None)
+        assert client.get("/api/sharing").json() == []
+
+        act_as(stranger)
+        refused = client.post("/api/sharing/accept", json={"token": token})
+        assert refused.status_code == 409
+        assert "withdrawn" in refused.json()["detail"]
+        assert client.get(f"/api/teacher/students/{student.id}/dashboard").status_code == 404
+        act_as(student)

@@ -10,6 +10,7 @@ from app.models import Role, User
 from app.security import SignedLinks
 from services import practice_logs, sharing, users
 from services.actor import Actor
+from services.rate_limits import RateLimiter
 from services.sharing import InviteLinks
 from tests.factories import log_body
 
@@ -42,7 +43,9 @@ def prepare(server) -> dict[str, str]:
             user.role = Role.ADMIN.value if role == "admin" else Role.TEACHER.value if "teacher" in role else user.role
         log = practice_logs.log_practice(session, actor=actors["musician A"], data=log_body()).log
         for role in ("teacher of A", "teacher, revoked"):
-            token = sharing.invite_teacher(session, actor=actors["musician A"], data={}, links=links).link.split("=")[1]
+            token = sharing.invite_teacher(
+                session, actor=actors["musician A"], data={}, links=links, limiter=RateLimiter()
+            ).link.split("=")[1]
             share = sharing.accept_invite(session, actor=actors[role], data={"token": token}, links=links)
             if role == "teacher, revoked":
                 sharing.revoke_share(session, actor=actors["musician A"], share_id=share.id)

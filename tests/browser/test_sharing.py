@@ -37,6 +37,7 @@ def test_invite_accept_view_and_revoke(browser: Browser, server):
     link = INVITE_LINK.search(message.get_body(("plain",)).get_content()).group(0)
     teacher.goto(link)
     expect(teacher.get_by_text("Clara would like you to see their practice")).to_be_visible()
+    assert "token" not in teacher.url
     screenshot(teacher, "invitation")
     teacher.get_by_role("button", name="Accept").click()
     teacher.wait_for_url(re.compile(r"/studio/[0-9a-f-]+$"))
@@ -76,3 +77,40 @@ def test_invite_accept_view_and_revoke(browser: Browser, server):
     expect(teacher.get_by_text("already used or withdrawn")).to_be_visible()
     student_context.close()
     teacher_context.close()
+
+
+def test_a_link_invitation_withdrawn_on_the_page_stops_working(browser: Browser, server):
+    student_context, teacher_context = browser.new_context(viewport=DESKTOP), browser.new_context(viewport=DESKTOP)
+    student, teacher = student_context.new_page(), teacher_context.new_page()
+    for page in (student, teacher):
+        page.set_default_timeout(10_000)
+    onboard(student, server, "withdrawing@example.com", name="Robert")
+    onboard(teacher, server, "holder@example.com", name="Link holder")
+
+    student.goto(f"{server.url}/sharing")
+    student.get_by_role("button", name="Create a link instead").click()
+    link = student.get_by_label("Invitation link").input_value()
+    expect(student.get_by_text("Invited, not accepted yet")).to_be_visible()
+    student.get_by_role("button", name="Withdraw").click()
+    student.get_by_role("dialog").get_by_role("button", name="Withdraw").click()
+    expect(student.get_by_text("Nobody can see your practice.")).to_be_visible()
+    expect(student.get_by_text("The invitation link no longer works.")).to_be_visible()
+
+    teacher.goto(link)
+    expect(teacher.get_by_text("already used or withdrawn")).to_be_visible()
+    expect(teacher.get_by_role("button", name="Accept")).to_have_count(0)
+    student_context.close()
+    teacher_context.close()
+
+
+def test_no_sign_in_or_invitation_token_reaches_the_server_log(server):
+    """Runs after the flows above: every token mailed in this module, looked for in the whole log."""
+    tokens = set()
+    for message in server.mail.messages:
+        body = message.get_body(("plain",)).get_content()
+        tokens.update(re.findall(r"token=([A-Za-z0-9_.-]{10,})", body))
+    assert len(tokens) >= 5  # four sign-ins and an emailed invitation
+    log = (server.data_dir / "server.log").read_text()
+    assert "GET /auth/verify?token=" in log or "/auth/verify" in log  # the access log is on
+    leaked = [token for token in tokens if token in log]
+    assert not leaked, f"{len(leaked)} tokens in the server log"

@@ -25,6 +25,7 @@ def test_a_new_user_signs_in_by_the_emailed_link_and_is_onboarded(page, server):
     token = server.mail.last_token("fanny@example.com")
     page.goto(f"{server.url}/auth/verify?token={token}")
     page.get_by_text("fanny@example.com").wait_for()
+    assert page.url == f"{server.url}/auth/verify"  # the token left the address bar (and the history)
     screenshot(page, "sign-in-confirm")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{server.url}/welcome")

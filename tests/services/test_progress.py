@@ -10,6 +10,7 @@ from sqlmodel import select
 from app.models import ProgressTracking
 from services import practice_logs, progress, sync, users
 from services.progress_tracking import rebuild_progress
+from services.rate_limits import RateLimiter
 from tests.factories import new_piece, new_user
 from tests.known_logs import at, musician_with_known_logs
 
@@ -106,7 +107,7 @@ def test_synced_changes_update_progress_once_per_batch(db):
         "data": {"activityType": "scales", "instrument": "piano", "startTime": at(9, 23, 30), "durationSeconds": 600},
     }
     with db.transaction() as session:
-        sync.apply_batch(session, actor=actor, batch={"changes": [change]})
+        sync.apply_batch(session, actor=actor, batch={"changes": [change]}, limiter=RateLimiter())
     total = rows(db, actor)[("all", "overall")]
     assert (total["consecutive_days"], total["last_practice_date"]) == (8, date(2026, 3, 9))
 

@@ -12,6 +12,7 @@ from app.models import Role, User
 from app.security import SignedLinks
 from services import practice_logs, sharing, studio
 from services.errors import Conflict, Forbidden, InvalidInput, NotFound
+from services.rate_limits import RateLimiter
 from services.sharing import InviteLinks
 from tests.factories import log_body, new_user
 
@@ -29,7 +30,7 @@ def email_of(db, actor) -> str:
 
 def invite(db, student, **data):
     with db.transaction() as session:
-        return sharing.invite_teacher(session, actor=student, data=data, links=LINKS)
+        return sharing.invite_teacher(session, actor=student, data=data, links=LINKS, limiter=RateLimiter())
 
 
 def accept(db, teacher, invitation):

@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from app.models import PracticeLog
 from services import practice_logs, sync
+from services.rate_limits import RateLimiter
 from tests.factories import log_body, new_user
 
 
@@ -28,7 +29,7 @@ def rows(db) -> int:
 
 def send(db, actor, changes):
     with db.transaction() as session:
-        return sync.apply_batch(session, actor=actor, batch={"changes": changes}).results
+        return sync.apply_batch(session, actor=actor, batch={"changes": changes}, limiter=RateLimiter()).results
 
 
 def test_a_batch_sent_twice_is_applied_once_and_answered_twice(db):

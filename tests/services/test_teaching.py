@@ -9,6 +9,7 @@ import pytest
 from app.security import SignedLinks
 from services import practice_logs, sharing, teaching
 from services.errors import InvalidInput, NotFound
+from services.rate_limits import RateLimiter
 from services.sharing import InviteLinks
 from tests.factories import log_body, new_piece, new_user
 
@@ -18,7 +19,7 @@ LINKS = InviteLinks(SignedLinks("test-secret-" + "x" * 40, purpose="share-invite
 def sharing_pair(db):
     student, teacher = new_user(db, display_name="Clara"), new_user(db, display_name="Mr Wieck")
     with db.transaction() as session:
-        link = sharing.invite_teacher(session, actor=student, data={}, links=LINKS).link
+        link = sharing.invite_teacher(session, actor=student, data={}, links=LINKS, limiter=RateLimiter()).link
         share = sharing.accept_invite(session, actor=teacher, data={"token": link.split("token=")[1]}, links=LINKS)
     return student, teacher, share
 
