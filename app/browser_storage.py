@@ -7,9 +7,14 @@ Relies on nicegui.storage internals (pinned below 4); tests cover both paths.
 
 from __future__ import annotations
 
+import logging
+
+import redis.asyncio as redis
 from nicegui import app
 from nicegui.storage import USER_PREFIX, Storage
 from starlette.requests import Request
+
+log = logging.getLogger(__name__)
 
 
 async def rotate_browser_id(request: Request, new_id: str) -> None:
@@ -35,3 +40,24 @@ def forget_browsers(browser_ids: list[str]) -> None:
             stored.clear()
         if not Storage.redis_url:
             (Storage.path / f"storage-{USER_PREFIX}{browser_id}.json").unlink(missing_ok=True)
+
+
+async def shared_storage_reachable() -> bool:
+    """Whether a sign-in made here will hold on every process and after a restart.
+
+    With ``NICEGUI_REDIS_URL`` the storage that points at a browser's sign-in lives in Redis;
+    NiceGUI keeps it in this process's memory when Redis is down and only logs the failed
+    writes, so the browser would look signed in and be signed out by the next restart or
+    the next process. Without Redis the storage is a local file and always there.
+    """
+    if not Storage.redis_url:
+        return True
+    client = redis.from_url(Storage.redis_url, socket_timeout=1, socket_connect_timeout=1)
+    try:
+        await client.ping()
+    except (redis.RedisError, OSError) as error:
+        log.error("browser sign-in refused: the browser storage in Redis is unreachable (%s)", error)
+        return False
+    finally:
+        await client.aclose()
+    return True

@@ -144,6 +144,7 @@ def _install_services(app: FastAPI, settings: Settings) -> None:
         link_lifetime=timedelta(minutes=settings.login_link_minutes),
         refresh_lifetime=timedelta(days=settings.refresh_token_days),
         browser_lifetime=timedelta(days=settings.browser_session_days),
+        refresh_reuse_grace=timedelta(seconds=settings.refresh_reuse_grace_seconds),
     )
     app.state.chart_browser = find_browser(settings.chart_browser)
     app.state.invite_links = InviteLinks(

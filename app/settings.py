@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     access_token_minutes: int = Field(default=15, ge=1, le=60)
     refresh_token_days: int = Field(default=30, ge=1, le=365)
     browser_session_days: int = Field(default=30, ge=1, le=365)
+    refresh_reuse_grace_seconds: int = Field(
+        default=30, ge=0, le=300, description="a used refresh token still refreshes this long (two tabs at once)"
+    )
 
     rate_login_per_address: int = Field(default=5, ge=1, description="sign-in emails per address per 15 minutes")
     rate_login_per_ip: int = Field(default=20, ge=1, description="sign-in requests per IP per 15 minutes")

@@ -14,7 +14,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from nicegui import app, run, ui
 
-from app.browser_storage import rotate_browser_id, storage_of
+from app.browser_storage import rotate_browser_id, shared_storage_reachable, storage_of
 from components.auth_card import auth_card, forget_url_token
 from components.page_route import page
 from components.session import browser_actor, forget_sign_in, remember_sign_in, service
@@ -30,6 +30,8 @@ PROBLEMS = {
     "busy": "Too many sign-in attempts from this network. Please wait a few minutes and try again.",
     "origin": "The sign-in form came from another site, so it was not accepted. Open the link from your email.",
     "deleted": "Your account and all its data have been deleted. Thank you for practising with Mirubato.",
+    "storage": "Signing in is not possible right now: the server cannot keep sign-ins at the moment. "
+    "Your link still works; please open it again in a few minutes.",
 }
 
 
@@ -118,6 +120,8 @@ async def complete_sign_in(request: Request) -> Response:
     if not _same_origin(request):
         return RedirectResponse("/login?problem=origin", status_code=303)
     token = str((await request.form()).get("token", ""))
+    if not await shared_storage_reachable():  # checked before the link is used up, so it still works later
+        return RedirectResponse("/login?problem=storage", status_code=303)
     new_browser_id = str(uuid.uuid4())
     try:
         signed_in = await service(

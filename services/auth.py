@@ -17,6 +17,7 @@ from pydantic import EmailStr, Field
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from app.fast_times import as_utc
 from app.models import AuthSession, LoginToken, RefreshToken, SessionKind, User, utcnow
 from app.security import AccessTokens, new_token, token_hash
 from services import audit
@@ -36,6 +37,9 @@ class AuthConfig:
     link_lifetime: timedelta = timedelta(minutes=10)
     refresh_lifetime: timedelta = timedelta(days=30)
     browser_lifetime: timedelta = timedelta(days=30)
+    # RFC 9700 4.14.2: a refresh token presented again this soon after its use is taken as the
+    # same client refreshing twice at once (two tabs), not as a stolen copy.
+    refresh_reuse_grace: timedelta = timedelta(seconds=30)
 
 
 class SignInRequest(Input):
@@ -176,7 +180,11 @@ def issue_tokens(session: Session, *, signed_in: SignedIn, tokens: AccessTokens,
 def rotate_refresh_token(
     session: Session, *, data: RefreshRequest | dict[str, Any], tokens: AccessTokens, config: AuthConfig
 ) -> TokenPair | ReuseDetected:
-    """Trade a refresh token for a new pair; a token seen twice revokes its whole family."""
+    """Trade a refresh token for a new pair; a token seen twice revokes its whole family.
+
+    Within ``config.refresh_reuse_grace`` of its first use, a token gets another pair of the same
+    sign-in instead: two requests of one client refreshing at the same moment both go on.
+    """
     presented = token_hash(parse(RefreshRequest, data).refresh_token)
     now = utcnow()
     claimed = session.exec(
@@ -194,8 +202,11 @@ def rotate_refresh_token(
     if claimed.rowcount != 1:
         if row.used_at is None:
             raise Unauthenticated("This refresh token has expired. Sign in again.")
-        revoke_session(session, row.session_id, reason="refresh token reused", by=None, action="refresh_token_reuse")
-        return ReuseDetected(session_id=row.session_id)
+        if now - as_utc(row.used_at) > config.refresh_reuse_grace:
+            revoke_session(
+                session, row.session_id, reason="refresh token reused", by=None, action="refresh_token_reuse"
+            )
+            return ReuseDetected(session_id=row.session_id)
     auth_session = session.get(AuthSession, row.session_id)
     if auth_session is None or not is_live(auth_session, now):
         raise Unauthenticated("This sign-in has ended. Sign in again.")

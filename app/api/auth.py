@@ -64,7 +64,7 @@ def verify(body: TokenRedemption, request: Request, session: SessionDep) -> Toke
 
 @router.post("/refresh")
 async def refresh(body: RefreshRequest, request: Request, database: DatabaseDep) -> TokenPair:
-    """Trade a refresh token for a new pair. Presenting a used one ends the whole sign-in."""
+    """Trade a refresh token for a new pair. A used one presented again (after 30 s) ends the whole sign-in."""
     state = request.app.state
 
     def rotate() -> TokenPair | auth.ReuseDetected:

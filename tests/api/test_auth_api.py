@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from email import message_from_bytes, policy
+
+from threading import Barrier
 
 import pytest
 
@@ -68,17 +71,38 @@ def test_a_link_expires_after_ten_minutes(api, mail_sink, monkeypatch, age, work
     assert status == (200 if works else 401)
 
 
-def test_a_replayed_refresh_token_revokes_its_whole_family(api, mail_sink):
+def test_a_replayed_refresh_token_revokes_its_whole_family(api, mail_sink, monkeypatch):
     first = sign_in(api, mail_sink)
     second = api.post("/api/auth/refresh", json={"refreshToken": first["refreshToken"]})
     assert second.status_code == 200
     second = second.json()
     assert api.get("/api/auth/me", headers=bearer(second)).status_code == 200
+    later = utcnow() + timedelta(seconds=31)  # past the grace for a client refreshing twice at once
+    monkeypatch.setattr(services.auth, "utcnow", lambda: later)
     replay = api.post("/api/auth/refresh", json={"refreshToken": first["refreshToken"]})
     assert replay.status_code == 401
     assert api.post("/api/auth/refresh", json={"refreshToken": second["refreshToken"]}).status_code == 401
     assert api.get("/api/auth/me", headers=bearer(second)).status_code == 401
     print("replayed refresh token: family revoked, 1 live access token and 1 refresh token refused")
+
+
+def test_two_tabs_refreshing_with_the_same_token_at_once_both_stay_signed_in(api, mail_sink):
+    """RFC 9700's grace: the same refresh token twice within 30 s is one client racing itself."""
+    first = sign_in(api, mail_sink)
+    barrier = Barrier(2)
+
+    def refresh(_: int):
+        barrier.wait()
+        return api.post("/api/auth/refresh", json={"refreshToken": first["refreshToken"]})
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(refresh, range(2)))
+    assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+    pairs = [a.json() for a in answers]
+    assert pairs[0]["refreshToken"] != pairs[1]["refreshToken"]
+    for pair in pairs:
+        assert api.get("/api/auth/me", headers=bearer(pair)).status_code == 200
+        assert api.post("/api/auth/refresh", json={"refreshToken": pair["refreshToken"]}).status_code == 200
 
 
 def test_an_expired_or_tampered_access_token_is_401(api, mail_sink):

@@ -6,7 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from tests.browser.conftest import screenshot, sign_in_through_email
+from tests.browser.conftest import screenshot, sign_in_through_email, start_server, stop_server
+from tests.processes import free_port
 
 
 def storage_cookie(page) -> str:
@@ -106,3 +107,22 @@ def test_api_clients_and_health_checks_get_no_browser_session(server):
         response = httpx.get(f"{server.url}{path}")
         assert response.status_code == 200 and "set-cookie" not in response.headers, path
     assert "session=" in httpx.get(f"{server.url}/login").headers.get("set-cookie", "")  # a page still gets one
+
+
+def test_with_its_redis_down_a_browser_sign_in_is_refused_clearly_and_the_link_kept(mail, tmp_path):
+    """A sign-in kept only in one process's memory would end at the next restart or on another process."""
+    dead_redis = f"redis://127.0.0.1:{free_port()}/0"
+    server = start_server(tmp_path, free_port(), mail, NICEGUI_REDIS_URL=dead_redis)
+    try:
+        with httpx.Client(base_url=server.url, timeout=20) as browser:
+            browser.post("/api/auth/login", json={"email": "redisless@example.com"})
+            token = server.mail.last_token("redisless@example.com")
+            browser.get(f"/auth/verify?token={token}")
+            answer = browser.post("/auth/verify", data={"token": token}, headers={"Origin": server.url})
+            assert answer.status_code == 303 and answer.headers["location"] == "/login?problem=storage"
+            page = browser.get("/login?problem=storage")
+            assert "cannot keep sign-ins at the moment" in page.text
+        # The link was not used up: an API client (no browser storage needed) can still redeem it.
+        assert httpx.post(f"{server.url}/api/auth/verify", json={"token": token}).status_code == 200
+    finally:
+        stop_server(server)
