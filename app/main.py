@@ -13,7 +13,8 @@ from nicegui import app as nicegui_app
 from nicegui.storage import Storage
 
 from app import __version__, gc_tuning, handler_signatures, metrics, nicegui_middleware, schema
-from app.api import install_api
+from app.api import api_routes, install_api
+from app.api.openapi import install_openapi
 from app.db import Database
 from app.logging_setup import configure_logging
 from app.security import AccessTokens, SignedLinks
@@ -173,3 +174,4 @@ def _describe_api(app: FastAPI) -> None:
     app.docs_url = "/api/docs"
     app.redoc_url = None
     app.setup()
+    install_openapi(app, api_routes())

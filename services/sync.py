@@ -43,6 +43,7 @@ ChangeKind = Literal["create", "update", "delete", "restore"]
 
 
 class Change(Input):
+    unchecked_fields = frozenset({"data"})  # parsed as a log by the practice service, which names each field
     id: uuid.UUID = Field(description="Made by the device; the same change sent twice is applied once")
     kind: ChangeKind
     log_id: uuid.UUID

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 
 from app import metrics
 from app.api import admin, analytics, auth, health, practice, progress, sharing, sheet_music, sync, teaching, users
@@ -26,6 +27,23 @@ ROUTERS = (
 )
 
 
+ANY_METHOD = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
+def api_routes() -> list[APIRoute]:
+    """Every documented operation of the API (each router's routes carry its prefix and dependencies)."""
+    return [r for router in ROUTERS for r in router.routes if isinstance(r, APIRoute) and r.include_in_schema]
+
+
+def methods_of(path: str) -> list[str]:
+    """The methods the API's routes answer at ``path`` (none: no such endpoint)."""
+    found: set[str] = set()
+    for route in api_routes():
+        if route.path_regex.match(path):
+            found |= route.methods or set()
+    return sorted(found)
+
+
 def install_api(app: FastAPI) -> None:
     """Add the routers and error handlers once per process."""
     if getattr(app.state, "api_installed", False):
@@ -41,9 +59,16 @@ def install_api(app: FastAPI) -> None:
         body, content_type = metrics.exposition()
         return Response(body, media_type=content_type)
 
-    # Without this, an unknown /api path would fall through to NiceGUI's HTML 404 page.
-    @app.api_route("/api/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    # Without this, an unknown /api path would fall through to NiceGUI's HTML 404 page. It is
+    # matched last, so a known path asked with another method lands here too: that is a 405.
+    @app.api_route("/api/{path:path}", methods=sorted(ANY_METHOD), include_in_schema=False)
     def _unknown_api_path(request: Request, path: str) -> JSONResponse:
+        if allowed := methods_of(request.url.path):
+            return JSONResponse(
+                error_body(f"{request.method} is not allowed here; use {', '.join(allowed)}."),
+                status_code=405,
+                headers={"Allow": ", ".join(allowed)},
+            )
         return JSONResponse(error_body(f"No API endpoint {request.method} /api/{path}."), status_code=404)
 
     app.state.api_installed = True

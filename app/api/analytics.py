@@ -7,12 +7,22 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 
-from app.api.deps import CurrentActor, SessionDep
+from app.api.deps import RATE_LIMIT, CurrentActor, SessionDep
 from services import analytics, log_export, report_pdf
 from services.analytics import Improvement, PracticeTime, RepertoireAnalysis
 from services.analytics_query import AnalyticsQuery
 
-router = APIRouter(prefix="/api/analytics", tags=["analytics"])
+router = APIRouter(prefix="/api/analytics", tags=["analytics"], dependencies=RATE_LIMIT)
+DOWNLOADS = {
+    200: {
+        "description": "The file, as an attachment",
+        "content": {
+            "text/csv": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+            "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
 Filters = Annotated[AnalyticsQuery, Query()]
 
 
@@ -38,7 +48,7 @@ def improvement(session: SessionDep, actor: CurrentActor, query: Filters) -> Imp
     return analytics.improvement(session, actor=actor, query=query)
 
 
-@router.get("/export")
+@router.get("/export", responses=DOWNLOADS)
 def export(
     request: Request,
     session: SessionDep,

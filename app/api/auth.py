@@ -46,7 +46,7 @@ async def login(body: SignInRequest, request: Request, database: DatabaseDep) ->
     return Accepted(detail=f"If this address can sign in, a link is on its way. It works for {link.minutes} minutes.")
 
 
-@router.post("/verify")
+@router.post("/verify", responses={401: {"description": "The link is unknown, expired or used"}})
 def verify(body: TokenRedemption, request: Request, session: SessionDep) -> TokenPair:
     """Trade the token of a sign-in link for a 15-minute access token and a refresh token."""
     state = request.app.state
@@ -62,7 +62,7 @@ def verify(body: TokenRedemption, request: Request, session: SessionDep) -> Toke
     return auth.issue_tokens(session, signed_in=signed_in, tokens=state.access_tokens, config=state.auth_config)
 
 
-@router.post("/refresh")
+@router.post("/refresh", responses={401: {"description": "Unknown, expired or reused refresh token"}})
 async def refresh(body: RefreshRequest, request: Request, database: DatabaseDep) -> TokenPair:
     """Trade a refresh token for a new pair. A used one presented again (after 30 s) ends the whole sign-in."""
     state = request.app.state

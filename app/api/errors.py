@@ -9,9 +9,11 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound, ServiceError, Unauthenticated
 from services.validation import problems_from
@@ -76,8 +78,17 @@ async def _database_busy(_: Request, error: Exception) -> JSONResponse:
     )
 
 
+async def _http_error(request: Request, error: Exception) -> Response:
+    """Starlette's own refusals (413 body too large, ...) in the one error shape, under /api."""
+    assert isinstance(error, StarletteHTTPException)
+    if not request.url.path.startswith("/api/"):
+        return await http_exception_handler(request, error)
+    return JSONResponse(error_body(str(error.detail)), status_code=error.status_code, headers=error.headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _request_invalid)
     app.add_exception_handler(IntegrityError, _integrity)
     app.add_exception_handler(DataError, _unstorable)

@@ -96,7 +96,11 @@ def list_templates(session: SessionDep, actor: CurrentActor) -> list[TemplateOut
     return templates.list_templates(session, actor=actor)
 
 
-@router.post("/templates", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/templates",
+    status_code=status.HTTP_201_CREATED,
+    responses={200: {"description": "Replaced the template of the same name", "model": TemplateOut}},
+)
 def save_template(session: SessionDep, actor: CurrentActor, body: TemplateIn, response: Response) -> TemplateOut:
     """Save a template; 200 when it replaced one of the same name."""
     template, created = templates.save_template(session, actor=actor, data=body)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.api.deps import CurrentActor, SessionDep
+from app.api.deps import RATE_LIMIT, CurrentActor, SessionDep
 from app.models import Instrument
 from services import progress
 from services.progress import AchievementOut, InstrumentProgress, ProgressOverview, ProgressStatistics, Streaks
 
-router = APIRouter(prefix="/api/progress", tags=["progress"])
+router = APIRouter(prefix="/api/progress", tags=["progress"], dependencies=RATE_LIMIT)
 
 
 @router.get("/overview")

@@ -34,7 +34,7 @@ def recommended_pieces(
     return recommendations.recommended(session, actor=actor, query=query)
 
 
-@router.get("/random")
+@router.get("/random", responses={404: {"description": "No piece matches"}})
 def random_piece(session: SessionDep, query: Annotated[CatalogueQuery, Query()]) -> PieceOut:
     """A random piece matching the criteria, for sight-reading."""
     return catalogue.random_piece(session, query=query)

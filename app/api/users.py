@@ -47,7 +47,10 @@ def export_data(session: SessionDep, actor: CurrentActor) -> JSONResponse:
     return JSONResponse(document, headers={"Content-Disposition": 'attachment; filename="mirubato-export.json"'})
 
 
-@router.get("/me/export.csv")
+@router.get(
+    "/me/export.csv",
+    responses={200: {"description": "Every log as CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
 def export_logs(session: SessionDep, actor: CurrentActor) -> Response:
     """The user's practice logs as CSV."""
     return Response(
