@@ -12,7 +12,8 @@ Chromium on every page (``tests/browser/test_security_headers.py``):
 - ``style-src 'unsafe-inline'``: Quasar, Tailwind's browser build and Plotly write style elements
   and attributes at run time.
 
-API answers get ``default-src 'none'``; FastAPI's Swagger page (``/api/docs``) loads its script from
+JSON answers get ``default-src 'none'``; scripts get no policy of their own (the service worker's
+script would be bound by it); FastAPI's Swagger page (``/api/docs``) loads its script from
 jsDelivr, as FastAPI ships it.
 """
 
@@ -100,8 +101,13 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(raw=list(message.get("headers", [])))
                 headers.raw.extend(common)
-                html = headers.get("content-type", "").startswith("text/html")
-                headers.append("content-security-policy", policy(nonce) if html else API_POLICY)
+                content_type = headers.get("content-type", "")
+                html = content_type.startswith("text/html")
+                if html:
+                    headers.append("content-security-policy", policy(nonce))
+                elif content_type.startswith("application/json"):
+                    headers.append("content-security-policy", API_POLICY)
+                # Scripts get none: a service worker's script would be bound by it (and fetch nothing).
                 if html and stamp:
                     start = {**message, "headers": headers.raw}
                     return

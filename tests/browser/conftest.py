@@ -55,14 +55,17 @@ def start_server(data_dir: Path, port: int, mail: MailSink, *, public_url: str |
     """
     url = f"http://127.0.0.1:{port}"
     env = clean_env(
-        **env,
+        **{
+            "MIRUBATO_RATE_VERIFY_PER_IP": "1000",
+            "MIRUBATO_RATE_LOGIN_PER_IP": "1000",
+            "MIRUBATO_RATE_WRITES_PER_USER": "100000",
+            "MIRUBATO_RATE_MAIL_PER_RECIPIENT": "1000",
+            **env,
+        },
         MIRUBATO_DATA_DIR=str(data_dir),
         MIRUBATO_BASE_URL=public_url or url,
         MIRUBATO_SMTP_HOST=mail.host,
         MIRUBATO_SMTP_PORT=str(mail.port),
-        MIRUBATO_RATE_VERIFY_PER_IP="1000",
-        MIRUBATO_RATE_LOGIN_PER_IP="1000",
-        MIRUBATO_RATE_WRITES_PER_USER="100000",
     )
     log = (data_dir / "server.log").open("a")
     process = subprocess.Popen([MIRUBATO, "serve", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)

@@ -14,6 +14,11 @@ from tests.browser.conftest import DESKTOP, Server, onboard, screenshot, start_s
 from tests.processes import free_port
 
 
+# Fails within 20 s instead of waiting forever when the service worker never installs.
+SERVICE_WORKER_READY = """Promise.race([navigator.serviceWorker.ready,
+  new Promise((_, fail) => setTimeout(() => fail(new Error("the service worker never became ready")), 20000))])"""
+
+
 def server_logs(server: Server) -> list[tuple[str, str]]:
     """(id, title) of every active log in the server's SQLite file."""
     with sqlite3.connect(server.data_dir / "mirubato.db") as connection:
@@ -41,7 +46,7 @@ def wait_for_empty_outbox(page: Page, timeout: float = 60) -> None:
 
 def ready_for_offline(page: Page) -> None:
     """Let the service worker take control, then load once more so every asset passes through its cache."""
-    page.evaluate("navigator.serviceWorker.ready")
+    page.evaluate(SERVICE_WORKER_READY)
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     page.reload()
     page.wait_for_function("window.socket && window.socket.connected")
@@ -213,7 +218,7 @@ def test_the_app_is_installable_and_loads_nothing_from_other_hosts(page, server)
     page.on("request", lambda request: requested.append(request.url))
     onboard(page, server, "install@example.com")
     page.goto(f"{server.url}/library")
-    page.evaluate("navigator.serviceWorker.ready")
+    page.evaluate(SERVICE_WORKER_READY)
     manifest = page.evaluate("fetch('/manifest.webmanifest').then(r => r.json())")
     assert manifest["display"] == "standalone" and {"192x192", "512x512"} <= {i["sizes"] for i in manifest["icons"]}
     scope = page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.scope)")

@@ -88,8 +88,9 @@ def test_headers_on_pages_api_answers_and_assets(server):
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["x-frame-options"] == "DENY"
         assert response.headers["referrer-policy"] == "strict-origin"
-        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
         assert "strict-transport-security" not in response.headers  # plain http here
+    for response in (page, api):
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
     policy = page.headers["content-security-policy"]
     nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
     assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";")[0]
@@ -129,3 +130,22 @@ def test_behind_https_the_cookie_is_secure_and_hsts_is_sent(https_server):
     assert page.headers["strict-transport-security"] == "max-age=31536000"
     cookie = page.headers["set-cookie"].lower()
     assert "secure" in cookie and "samesite=lax" in cookie and "max-age=2592000" in cookie
+
+
+def test_page_events_count_against_the_same_write_limit_as_the_api(browser: Browser, mail, tmp_path):
+    """Saves through the websocket are limited like REST writes (here 4 a minute, to see it happen)."""
+    limited = start_server(tmp_path, free_port(), mail, MIRUBATO_RATE_WRITES_PER_USER="4")
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        onboard(page, limited, "limited@example.com", name="Busy")  # the onboarding save is one write
+        page.goto(f"{limited.url}/sharing")
+        for _ in range(4):
+            page.get_by_role("button", name="Create a link instead").click()
+            page.wait_for_timeout(400)
+        expect(page.get_by_text("Too many requests in a short time")).to_be_visible()
+        expect(page.get_by_text("Invited, not accepted yet")).to_have_count(3)
+    finally:
+        context.close()
+        stop_server(limited)
