@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 import re
-from email import message_from_bytes, policy
 import time
+from email import message_from_bytes, policy
 
 import pytest
 import schemathesis

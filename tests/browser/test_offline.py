@@ -13,7 +13,6 @@ from playwright.sync_api import Error as PlaywrightError
 from tests.browser.conftest import DESKTOP, Server, onboard, screenshot, start_server, stop_server
 from tests.processes import free_port
 
-
 # Fails within 20 s instead of waiting forever when the service worker never installs.
 SERVICE_WORKER_READY = """Promise.race([navigator.serviceWorker.ready,
   new Promise((_, fail) => setTimeout(() => fail(new Error("the service worker never became ready")), 20000))])"""
