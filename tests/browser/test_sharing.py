@@ -4,20 +4,27 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.conftest import DESKTOP, onboard, screenshot
 
 INVITE_LINK = re.compile(r"https?://\S+/share/accept\?token=\S+")
 
 
+def onboarded(browser: Browser, server, email: str, name: str) -> tuple[Page, BrowserContext]:
+    """A person in a browser of their own, signed in and onboarded."""
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    onboard(page, server, email, name=name)
+    return page, context
+
+
 def test_invite_accept_view_and_revoke(browser: Browser, server):
-    student_context, teacher_context = browser.new_context(viewport=DESKTOP), browser.new_context(viewport=DESKTOP)
-    student, teacher = student_context.new_page(), teacher_context.new_page()
-    for page in (student, teacher):
-        page.set_default_timeout(10_000)
-    onboard(student, server, "student@example.com", name="Clara")
-    onboard(teacher, server, "teacher@example.com", name="Mr Wieck")
+    (student, student_context), (teacher, teacher_context) = (
+        onboarded(browser, server, "student@example.com", "Clara"),
+        onboarded(browser, server, "teacher@example.com", "Mr Wieck"),
+    )
 
     student.goto(f"{server.url}/log/new")
     student.get_by_label("Minutes").fill("25")
@@ -80,12 +87,10 @@ def test_invite_accept_view_and_revoke(browser: Browser, server):
 
 
 def test_a_link_invitation_withdrawn_on_the_page_stops_working(browser: Browser, server):
-    student_context, teacher_context = browser.new_context(viewport=DESKTOP), browser.new_context(viewport=DESKTOP)
-    student, teacher = student_context.new_page(), teacher_context.new_page()
-    for page in (student, teacher):
-        page.set_default_timeout(10_000)
-    onboard(student, server, "withdrawing@example.com", name="Robert")
-    onboard(teacher, server, "holder@example.com", name="Link holder")
+    (student, student_context), (teacher, teacher_context) = (
+        onboarded(browser, server, "withdrawing@example.com", "Robert"),
+        onboarded(browser, server, "holder@example.com", "Link holder"),
+    )
 
     student.goto(f"{server.url}/sharing")
     student.get_by_role("button", name="Create a link instead").click()
