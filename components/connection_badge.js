@@ -6,9 +6,10 @@ export default {
       aria-live="polite" data-testid="connection-badge" @click="open">
       <q-icon :name="icon" size="18px" />
       <span class="q-ml-xs gt-xs">{{ label }}</span>
+      <span v-if="short" class="q-ml-xs lt-sm" data-testid="connection-badge-short">{{ short }}</span>
     </span>`,
   data() {
-    return { online: null, waiting: 0, attention: 0 };
+    return { online: null, waiting: 0, attention: 0, others: 0 };
   },
   computed: {
     state() {
@@ -26,8 +27,15 @@ export default {
       if (!this.online) return this.waiting ? `Offline · ${this.waiting} waiting` : "Offline";
       return this.waiting ? `${this.waiting} to sync` : "Online";
     },
+    short() {
+      // A phone has room for the count only, and it must not hide it.
+      if (this.attention) return `${this.attention} to decide`;
+      if (this.waiting) return `${this.waiting} waiting`;
+      return "";
+    },
     title() {
-      return this.online ? "Connected to Mirubato" : "No connection: what you save stays on this device until you are back online";
+      const base = this.online ? "Connected to Mirubato" : "No connection: what you save stays on this device until you are back online";
+      return this.others ? `${base}. ${this.others} change(s) saved here by another account wait for its sign-in.` : base;
     },
   },
   mounted() {
@@ -36,14 +44,16 @@ export default {
       const connected = Boolean(window.socket && window.socket.connected) && navigator.onLine;
       // Until the first connection (or a few seconds), say "connecting" rather than "offline".
       if (connected || this.online !== null || Date.now() - this.started > 4000) this.online = connected;
-      const counts = window.MirubatoOutbox ? MirubatoOutbox.counts() : { pending: 0, attention: 0 };
+      const counts = window.MirubatoOutbox ? MirubatoOutbox.counts() : { pending: 0, attention: 0, others: 0 };
       this.waiting = counts.pending;
       this.attention = counts.attention;
+      this.others = counts.others;
     };
     this.timer = setInterval(this.refresh, 500);
     window.addEventListener("online", this.refresh);
     window.addEventListener("offline", this.refresh);
     window.addEventListener("mirubato:outbox", this.refresh);
+    window.addEventListener("storage", this.refresh);
     const attach = () => {
       if (!window.socket) return setTimeout(attach, 100);
       window.socket.on("connect", () => {
@@ -68,5 +78,6 @@ export default {
     window.removeEventListener("online", this.refresh);
     window.removeEventListener("offline", this.refresh);
     window.removeEventListener("mirubato:outbox", this.refresh);
+    window.removeEventListener("storage", this.refresh);
   },
 };

@@ -1,8 +1,6 @@
-"""Telling the musician what happened: errors in plain words, and an undo bar."""
+"""Telling the musician what happened: errors in plain words; dialogs that outlive what opened them."""
 
 from __future__ import annotations
-
-from collections.abc import Awaitable, Callable
 
 from nicegui import ui
 
@@ -33,21 +31,3 @@ def page_dialog() -> ui.dialog:
     """
     with ui.context.client.content:
         return ui.dialog(value=True)
-
-
-def undo_bar(within: ui.element, message: str, on_undo: Callable[[], Awaitable[None]], *, seconds: float = 8) -> None:
-    """A bar at the bottom with an Undo button that goes away by itself.
-
-    ``within`` is a stable page-level element: the clicked button may sit in a list that is rebuilt.
-    """
-    with within, ui.page_sticky("bottom", y_offset=96).classes("z-top") as sticky:
-        with ui.card().classes("row items-center gap-4 q-px-md q-py-sm bg-grey-9 text-white").mark("undo-bar"):
-            ui.label(message)
-
-            async def undo() -> None:
-                sticky.delete()
-                await on_undo()
-
-            ui.button("Undo", on_click=undo).props("flat color=amber").mark("undo")
-    with within:
-        ui.timer(seconds, lambda: sticky.delete() if not sticky.is_deleted else None, once=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from html import escape
@@ -12,7 +13,7 @@ from components.connection_badge import ConnectionBadge
 from components.feedback import page_dialog
 from components.outbox_sync import install_page_sync
 from components.session import Me
-from components.static_assets import HEAD
+from components.static_assets import HEAD, page_identity
 from services.users import Role
 
 NAV = [
@@ -47,6 +48,8 @@ PRIMARY = "#4f46b8"
 def frame(title: str, me: Me, *, shortcuts: dict[str, Callable[[], object]] | None = None) -> Iterator[None]:
     """Wrap a page's content in the app frame; ``shortcuts`` add page keys over the global ones."""
     ui.page_title(f"{title} · Mirubato")
+    # Before the offline script: it tags what this page queues with the user and corrects the clock.
+    ui.add_head_html(page_identity(str(me.actor.id), me.actor.timezone, time.time()))
     ui.add_head_html(HEAD)
     install_page_sync()
     ui.dark_mode(THEMES.get(me.preferences.get("theme", "auto")))

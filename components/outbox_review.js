@@ -29,12 +29,25 @@ export default {
             @click="resolve(entry, 'discard')" />
         </div>
       </q-card>
+      <q-card v-if="others.length" flat bordered class="q-pa-md" data-testid="outbox-others">
+        <div class="text-weight-medium">{{ others.length }} change(s) saved on this device by another account</div>
+        <div class="text-grey-7 q-mt-xs">They are never sent as yours. They wait here and sync when that account
+          signs in on this browser. You can also download them (a JSON file) or discard them.</div>
+        <div class="row justify-end q-gutter-sm q-mt-sm">
+          <q-btn flat color="negative" label="Discard them" @click="discardOthers" data-testid="discard-others" />
+          <q-btn unelevated color="primary" label="Download" icon="download" @click="download"
+            data-testid="download-others" />
+        </div>
+      </q-card>
     </div>`,
   data() {
-    return { entries: [] };
+    return { entries: [], others: [] };
   },
   mounted() {
-    this.refresh = () => (this.entries = MirubatoOutbox.entries());
+    this.refresh = () => {
+      this.entries = MirubatoOutbox.entries();
+      this.others = MirubatoOutbox.others();
+    };
     window.addEventListener("mirubato:outbox", this.refresh);
     window.addEventListener("storage", this.refresh);
     this.refresh();
@@ -44,6 +57,19 @@ export default {
     window.removeEventListener("storage", this.refresh);
   },
   methods: {
+    discardOthers() {
+      if (!window.confirm("Discard the changes another account saved on this device? They cannot be recovered.")) return;
+      MirubatoOutbox.discardOthers();
+      this.refresh();
+    },
+    download() {
+      const blob = new Blob([JSON.stringify(this.others, null, 2)], { type: "application/json" });
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = "mirubato-saved-on-this-device.json";
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    },
     resolve(entry, choice) {
       MirubatoOutbox.resolve(entry.id, choice);
       this.refresh();

@@ -56,7 +56,7 @@ export default {
     instrument: String,
   },
   data() {
-    return { state: MirubatoTimer.load(this.defaultActivity, this.reminderMinutes), now: Date.now(),
+    return { state: MirubatoTimer.load(this.defaultActivity, this.reminderMinutes), now: Mirubato.now(),
       offlineReview: false, details: {} };
   },
   computed: {
@@ -87,7 +87,7 @@ export default {
   },
   mounted() {
     this.tick = setInterval(() => this.onTick(), 250);
-    this.onVisible = () => (this.now = Date.now());
+    this.onVisible = () => (this.now = Mirubato.now());
     document.addEventListener("visibilitychange", this.onVisible);
     this.onStorage = (event) => event.key === "mirubato.timer" && this.reload();
     window.addEventListener("storage", this.onStorage);
@@ -118,12 +118,12 @@ export default {
       setTimeout(() => this.reload(), 0);
     },
     apply(change) {
-      const now = Date.now();
+      const now = Mirubato.now();
       if (change(this.state, now) !== false) MirubatoTimer.save(this.state);
       this.now = now;
     },
     onTick() {
-      this.now = Date.now();
+      this.now = Mirubato.now();
       const every = (this.state.reminderMinutes || 0) * 60000;
       if (this.state.status !== "running" || !every) return;
       if (this.now - (this.state.lastReminder ?? this.state.segments[0].start) >= every) {
@@ -188,7 +188,7 @@ export default {
         return;
       }
       this.details = Object.fromEntries(this.state.blocks.map((b) => [b.id, {
-        minutes: Math.max(1, Math.round(b.seconds / 60)), workTitle: "", selfRating: "", instrument: this.instrument,
+        minutes: MirubatoTimer.shownMinutes(b), workTitle: "", selfRating: "", instrument: this.instrument,
       }]));
       this.offlineReview = true;
     },

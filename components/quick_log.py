@@ -1,50 +1,49 @@
-"""The quick log: an activity, minutes, optionally a piece and a rating, in one dialog."""
+"""The quick log: an activity, minutes, optionally a piece, a rating and notes, in one dialog.
+
+The dialog lives in the browser (``quick_log.js``) and saves into the outbox, so it opens, saves
+and closes with the connection down. The page builds it once; buttons open it by JavaScript.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import json
 from typing import Any
 
 from nicegui import ui
 
-from components.feedback import page_dialog
 from components.format import ACTIVITY_LABELS, duration
-from components.log_form import LogForm
+from components.log_form import INSTRUMENTS
+from components.outbox_sync import page_sync
 from services.sync import ChangeResult
 
+ORIGIN = "quick-log"  # NOTE: the outbox origin quick_log.js gives its changes
 
-def open_quick_log(
-    preset: dict[str, Any] | None = None,
-    *,
-    timezone: str,
-    instrument: str,
-    on_saved: Callable[[], Awaitable[None]] | None = None,
-) -> None:
-    """Open the dialog, prefilled from a template (``preset``); saves only on the button."""
-    preset = preset or {}
-    initial = {
-        "activityType": preset.get("activityType", "repertoire"),
-        "durationSeconds": preset.get("durationSeconds") or 1200,
-        "composer": preset.get("composer"),
-        "workTitle": preset.get("workTitle"),
-        "movementSection": preset.get("movementSection"),
-        "instrument": preset.get("instrument") or instrument,
-    }
 
-    async def answered(answer: ChangeResult) -> None:
-        if answer.status != "applied" or answer.log is None:
-            return
-        dialog.close()
+class QuickLog(ui.element, component="quick_log.js"):  # type: ignore[call-arg]
+    def __init__(self, *, instrument: str) -> None:
+        super().__init__()
+        self._props["activities"] = {str(k): v for k, v in ACTIVITY_LABELS.items()}
+        self._props["instruments"] = dict(INSTRUMENTS)
+        self._props["instrument"] = instrument
+        if (sync := page_sync()) is not None:
+            sync.listen(ORIGIN, _answered)
+
+    def opener(self, preset: dict[str, Any] | None = None) -> str:
+        """A click handler (JavaScript, so it works offline) that opens the dialog with ``preset``."""
+        return f"() => getElement({self.id}).open({json.dumps(preset or {})})"
+
+    def open(self, preset: dict[str, Any] | None = None) -> None:
+        self.run_method("open", preset or {})
+
+
+def _answered(answer: ChangeResult) -> None:
+    """The server's answer to a quick log (the page refreshes by itself when a log was saved)."""
+    if answer.status == "applied" and answer.log is not None and not answer.repeated:
         label = ACTIVITY_LABELS.get(answer.log.activity_type, answer.log.activity_type)
         ui.notify(f"Logged {duration(answer.log.duration_seconds)} of {label}", type="positive")
-        if on_saved:
-            await on_saved()
-
-    with page_dialog() as dialog, ui.card().classes("w-full max-w-lg gap-3"):
-        ui.label(preset.get("templateName") or "Quick log").classes("text-h6")
-        form = LogForm(
-            timezone=timezone, instrument=initial["instrument"], initial=initial, compact=True, on_answer=answered
+    elif answer.status == "rejected":
+        ui.notify(
+            f"The quick log was not saved: {answer.message or 'check it on the sync page'}",
+            type="negative",
+            multi_line=True,
         )
-        with ui.row().classes("w-full justify-end"):
-            ui.button("Cancel", on_click=dialog.close).props("flat")
-            form.save_button("Save")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import nicegui
@@ -34,3 +35,13 @@ HEAD = (
 def versioned(name: str) -> str:
     """A static text file with its __VERSION__ placeholders filled in."""
     return (STATIC / name).read_text(encoding="utf-8").replace("__VERSION__", ASSET_VERSION)
+
+
+def page_identity(user_id: str, timezone: str, server_time: float) -> str:
+    """Who the page is for, their time zone and the server's clock, for the browser's outbox
+    (mirubato-offline.js), which keeps them for the offline shell."""
+    values = (
+        f"window.MirubatoUser = {json.dumps(user_id)}; window.MirubatoTimezone = {json.dumps(timezone)}; "
+        f"window.MirubatoServerTime = {server_time * 1000:.0f};"
+    )
+    return f"<script>{values}</script>"

@@ -10,16 +10,14 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from app.events import logs_changed
-from components.feedback import show_error, undo_bar
 from components.format import ACTIVITY_LABELS, clock, day_name, duration, piece_name
 from components.frame import frame
 from components.outbox_sync import page_sync
 from components.page_route import page
 from components.refresh import Refresher
 from components.session import Me, act, signed_in
-from services import history, practice_logs
+from services import history
 from services.calendar_days import local_day
-from services.errors import ServiceError
 from services.practice_shapes import LogOut
 from services.sync import ChangeResult
 
@@ -126,18 +124,19 @@ class HistoryView:
             ui.button(icon="edit", on_click=lambda: ui.navigate.to(f"/log/{log.id}/edit")).props(
                 "flat round dense aria-label=Edit"
             ).mark("log-edit").tooltip("Edit")
-            # Through the outbox (works offline); the row hides at once, the answer comes to _answered.
+            # Through the outbox, like its undo (both work offline); the row hides at once, the answer
+            # comes to ``answered``.
             delete = ui.button(icon="delete").props("flat round dense aria-label=Delete").tooltip("Delete")
             delete.on(
                 "click",
                 js_handler=(
-                    f"(e) => {{ MirubatoForms.queueDelete({json.dumps(str(log.id))}, {log.version}, 'history'); "
-                    "e.target.closest('.mirubato-log-row').style.display = 'none'; }"
+                    f"(e) => MirubatoForms.deleteWithUndo({json.dumps(str(log.id))}, {log.version}, 'history', "
+                    "e.target.closest('.mirubato-log-row'))"
                 ),
             )
 
     async def answered(self, answer: ChangeResult) -> None:
-        """The server's answer to a delete queued on this page."""
+        """The server's answer to a delete (or its undo) queued on this page."""
         await self.load()
         if answer.status == "conflict":
             ui.notify(
@@ -145,19 +144,8 @@ class HistoryView:
                 type="warning",
                 multi_line=True,
             )
-            return
-        if answer.status != "applied":
-            ui.notify(answer.message or "The log could not be removed.", type="negative")
-            return
-
-        async def restore() -> None:
-            try:
-                await act(practice_logs.restore_log, log_id=answer.log_id)
-            except ServiceError as error:
-                show_error(error)
-            await self.load()
-
-        undo_bar(self.notices, "Log removed", restore)
+        elif answer.status != "applied":
+            ui.notify(answer.message or "The log could not be changed.", type="negative")
 
     async def _move(self, days: int) -> None:
         self.before += timedelta(days=days)

@@ -10,7 +10,7 @@ from components.figure_card import figure_card
 from components.format import ACTIVITY_LABELS, STATUS_LABELS, clock, day_name, duration, piece_name
 from components.frame import frame
 from components.page_route import page
-from components.quick_log import open_quick_log
+from components.quick_log import QuickLog
 from components.refresh import Refresher
 from components.session import Me, act, signed_in
 from components.teacher_notes import from_your_teacher
@@ -27,7 +27,7 @@ async def home() -> RedirectResponse | None:
         return RedirectResponse("/login")
     if not me.profile.display_name:
         return RedirectResponse("/welcome")
-    with frame("Dashboard", me, shortcuts={"q": lambda: board.quick_log()}):
+    with frame("Dashboard", me, shortcuts={"q": lambda: board.quick.open()}):
         board = DashboardView(me)
         await board.refresh()
     refresh = Refresher(board.refresh)
@@ -38,13 +38,10 @@ async def home() -> RedirectResponse | None:
 class DashboardView:
     def __init__(self, me: Me) -> None:
         self.me = me
+        instrument = me.preferences.get("defaultInstrument") or me.profile.primary_instrument or "piano"
+        self.quick = QuickLog(instrument=instrument)  # built once: its buttons open it without the server
         self.container = ui.column().classes("w-full gap-4")
         self.recommended: list[Recommendation] | None = None  # asked for once per page load
-
-    def quick_log(self, preset: dict | None = None) -> None:  # type: ignore[type-arg]
-        instrument = self.me.preferences.get("defaultInstrument") or self.me.profile.primary_instrument or "piano"
-        # No on_saved refresh: the page's outbox announces the saved log (logs_changed) right after.
-        open_quick_log(preset, timezone=self.me.actor.timezone, instrument=instrument)
 
     async def refresh(self) -> None:
         data = await act(dashboard.dashboard, write=False, recommend=self.recommended is None)
@@ -97,15 +94,13 @@ class DashboardView:
             ui.button("Start timer", icon="play_arrow", on_click=lambda: ui.navigate.to("/timer?start=1")).props(
                 "unelevated color=primary size=lg"
             ).mark("start-timer")
-            ui.button("Quick log", icon="bolt", on_click=lambda: self.quick_log()).props(
+            ui.button("Quick log", icon="bolt").on("click", js_handler=self.quick.opener()).props(
                 "outline color=primary size=lg"
             ).mark("quick-log-open")
             for template in data.templates[:6]:
                 preset = template.model_dump(by_alias=True, mode="json")
-                ui.button(
-                    template.template_name,
-                    icon="replay",
-                    on_click=lambda p=preset: self.quick_log(p),
+                ui.button(template.template_name, icon="replay").on(
+                    "click", js_handler=self.quick.opener(preset)
                 ).props("outline rounded no-caps").mark("template-button")
 
     def _recent(self, data: Dashboard) -> None:

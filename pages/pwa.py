@@ -5,9 +5,13 @@ Everything is served by the app itself; nothing comes from a CDN.
 
 from __future__ import annotations
 
+import json
+from html import escape
+
 from fastapi import Response
 from nicegui import app
 
+from components.format import ACTIVITY_LABELS, FOCUS_AREAS
 from components.static_assets import STATIC, versioned
 
 
@@ -22,7 +26,13 @@ def service_worker() -> Response:
 
 @app.get("/offline", include_in_schema=False)
 def offline_shell() -> Response:
-    return Response(versioned("offline.html"), media_type="text/html", headers={"Cache-Control": "no-cache"})
+    """The page the service worker shows for any page when there is no server: timer and log form."""
+    shell = (
+        versioned("offline.html")
+        .replace("__ACTIVITIES__", escape(json.dumps(ACTIVITY_LABELS)))
+        .replace("__FOCUS_AREAS__", escape(json.dumps(FOCUS_AREAS)))
+    )
+    return Response(shell, media_type="text/html", headers={"Cache-Control": "no-cache"})
 
 
 @app.get("/manifest.webmanifest", include_in_schema=False)

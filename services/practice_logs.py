@@ -35,7 +35,9 @@ from services.progress_tracking import progress_changed
 from services.repertoire import refresh_piece_stats
 from services.validation import Page, page_of, parse
 
-FUTURE_TOLERANCE = timedelta(days=2)  # devices with a wrong clock must still be able to sync
+# Browsers correct their clock by the server's (components/static/mirubato-offline.js); what is
+# left is a few seconds of drift, or a clock changed while offline: minutes are plenty.
+FUTURE_TOLERANCE = timedelta(minutes=15)
 EARLIEST = datetime(1900, 1, 1, tzinfo=ZoneInfo("UTC"))
 MAX_SPAN = timedelta(hours=48)
 
@@ -183,7 +185,7 @@ def _resolve_times(values: dict[str, Any]) -> None:
     if duration > span.total_seconds() + 1:
         raise InvalidInput("durationSeconds", f"is longer than the {int(span.total_seconds())} s from start to end")
     if start > utcnow() + FUTURE_TOLERANCE:
-        raise InvalidInput("startTime", "is too far in the future; check the device's clock")
+        raise InvalidInput("startTime", "is in the future; check the date, the time and the device's clock")
     if start < EARLIEST:
         raise InvalidInput("startTime", "must be after 1900")
     values.update(start_time=start, end_time=end, duration_seconds=duration)

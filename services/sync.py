@@ -51,6 +51,9 @@ class Change(Input):
     data: dict[str, Any] | None = Field(default=None, description="The log (camelCase) for create and update")
     queued_at: AwareDatetime | None = Field(default=None, description="The device's clock; shown, never trusted")
     origin: str | None = Field(default=None, max_length=100, description="A label for the device's own use")
+    owner: uuid.UUID | None = Field(
+        default=None, description="The account that made the change; another account's change is left unanswered"
+    )
 
 
 class Batch(Input):
@@ -84,6 +87,9 @@ def apply_batch(
 ) -> BatchResult:
     """Apply each change once, in the order received; answer every change, repeats included.
 
+    A change another account made (``owner``) is never applied as this one, nor answered: the
+    device keeps it for its owner.
+
     Each change counts as one write against the user's rate limit; a batch over the limit is
     refused whole (RateLimited, nothing applied) and sent again later by the device.
     """
@@ -98,6 +104,8 @@ def apply_batch(
             if (rejected := _malformed(raw, error)) is not None:
                 results.append(rejected)
             continue
+        if change.owner is not None and change.owner != actor.id:
+            continue  # made by another account on this device: it waits there for that account's sign-in
         results.append(_apply_once(session, actor, change, answered))
     return BatchResult(results=results)
 

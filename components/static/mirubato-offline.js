@@ -5,10 +5,15 @@
 // components/practice_timer.js.
 (function () {
   "use strict";
-  const OUTBOX = "mirubato.outbox";
+  const LEGACY_OUTBOX = "mirubato.outbox"; // one array for all entries, before each had its own key
+  const ENTRY = "mirubato.outbox:"; // + the entry's id: one key per queued change
   const TIMER = "mirubato.timer";
   const LEASE = "mirubato.outbox.lease";
+  const USER = "mirubato.user"; // the account last signed in on this browser (for the offline shell)
+  const ZONE = "mirubato.timezone"; // that account's time zone
+  const CLOCK = "mirubato.clock"; // the server's clock minus this device's, measured when last online
   const TAB = uuid4();
+  let sequence = 0;
 
   function uuid4() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -31,34 +36,114 @@
     }
   }
 
-  // ---- Outbox: changes wait here until the server acknowledges their id -------------------
-  function read() {
-    try {
-      const entries = JSON.parse(localStorage.getItem(OUTBOX) || "[]");
-      return Array.isArray(entries) ? entries : [];
-    } catch (error) {
-      return [];
+  // ---- Who and when: the signed-in account and the server's clock ---------------------------
+  // A page of the app names its user and the server's time (components/frame.py); the offline
+  // shell has neither and uses what the last page stored.
+  function learnFromPage() {
+    if (window.MirubatoUser) localStorage.setItem(USER, window.MirubatoUser);
+    if (window.MirubatoTimezone) localStorage.setItem(ZONE, window.MirubatoTimezone);
+    if (typeof window.MirubatoServerTime === "number") {
+      localStorage.setItem(CLOCK, JSON.stringify({ offset: window.MirubatoServerTime - Date.now() }));
     }
   }
 
-  function write(entries) {
-    localStorage.setItem(OUTBOX, JSON.stringify(entries)); // may throw when storage is full
+  function timezone() {
+    return window.MirubatoTimezone || localStorage.getItem(ZONE) || Intl.DateTimeFormat().resolvedOptions().timeZone;
+  }
+
+  function currentUser() {
+    return window.MirubatoUser || localStorage.getItem(USER) || null;
+  }
+
+  function clockOffset() {
+    try {
+      const offset = Number((JSON.parse(localStorage.getItem(CLOCK) || "null") || {}).offset);
+      return Number.isFinite(offset) ? offset : 0;
+    } catch (error) {
+      return 0;
+    }
+  }
+
+  function now() {
+    // The device's clock corrected by what it was off from the server's: a phone set 3 h fast
+    // still stores practice at the time it happened.
+    return Date.now() + clockOffset();
+  }
+
+  // ---- Outbox: changes wait here until the server acknowledges their id -------------------
+  // Each change is one localStorage key of its own, written once by one setItem: two tabs
+  // saving at the same moment write two keys and never overwrite each other's list.
+  function migrateLegacy() {
+    const legacy = localStorage.getItem(LEGACY_OUTBOX);
+    if (legacy === null) return;
+    let entries = [];
+    try {
+      entries = JSON.parse(legacy);
+    } catch (error) {
+      entries = [];
+    }
+    for (const [index, entry] of (Array.isArray(entries) ? entries : []).entries()) {
+      if (entry && entry.id && localStorage.getItem(ENTRY + entry.id) === null) {
+        put({ seq: (Date.parse(entry.queuedAt) || 0) * 1000 + index, ...entry });
+      }
+    }
+    localStorage.removeItem(LEGACY_OUTBOX);
+  }
+
+  function read() {
+    migrateLegacy();
+    const entries = [];
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (!key || !key.startsWith(ENTRY)) continue;
+      try {
+        const entry = JSON.parse(localStorage.getItem(key));
+        if (entry && entry.id) entries.push(entry);
+      } catch (error) {
+        /* removed by another tab meanwhile, or damaged: skipped */
+      }
+    }
+    return entries.sort((a, b) => (a.seq || 0) - (b.seq || 0) || (a.id < b.id ? -1 : 1));
+  }
+
+  function put(entry) {
+    localStorage.setItem(ENTRY + entry.id, JSON.stringify(entry)); // may throw when storage is full
+  }
+
+  function drop(id) {
+    localStorage.removeItem(ENTRY + id);
+  }
+
+  function changed() {
     window.dispatchEvent(new CustomEvent("mirubato:outbox"));
   }
 
+  function mine(entry, user) {
+    // Entries from before owners were recorded belong to whoever signs in next.
+    return !entry.owner || entry.owner === user;
+  }
+
   const Outbox = {
-    entries: read,
+    entries() {
+      const user = currentUser();
+      return read().filter((e) => mine(e, user));
+    },
+    others() {
+      // Saved here by another account: kept for its next sign-in on this browser, never sent as someone else.
+      const user = currentUser();
+      return read().filter((e) => !mine(e, user));
+    },
     counts() {
+      const user = currentUser();
       const entries = read();
-      const pending = entries.filter((e) => e.state === "pending").length;
-      return { pending, attention: entries.length - pending };
+      const own = entries.filter((e) => mine(e, user));
+      const pending = own.filter((e) => e.state === "pending").length;
+      return { pending, attention: own.length - pending, others: entries.length - own.length };
     },
     enqueue(change) {
-      const entry = { id: uuid4(), queuedAt: new Date().toISOString(), state: "pending", ...change };
-      const entries = read();
-      entries.push(entry);
+      const entry = fresh(change);
       try {
-        write(entries);
+        put(entry);
       } catch (error) {
         notify(
           "This device's storage is full, so this change could not be kept. Everything saved before is safe; " +
@@ -67,56 +152,72 @@
         );
         throw error;
       }
+      changed();
       return entry;
     },
+    cancel(id) {
+      // Take back a change not sent yet (an offline delete undone offline).
+      const found = localStorage.getItem(ENTRY + id);
+      if (found === null || JSON.parse(found).state !== "pending") return false;
+      drop(id);
+      changed();
+      return true;
+    },
     batch(max) {
+      const user = currentUser();
       return read()
-        .filter((e) => e.state === "pending")
+        .filter((e) => e.state === "pending" && mine(e, user))
         .slice(0, max)
         .map((e) => ({
           id: e.id, kind: e.kind, logId: e.logId, baseVersion: e.baseVersion ?? null, data: e.data ?? null,
-          queuedAt: e.queuedAt, origin: e.origin ?? null,
+          queuedAt: e.queuedAt, origin: e.origin ?? null, owner: e.owner ?? null,
         }));
     },
     acknowledge(results) {
-      const answers = new Map(results.map((r) => [r.id, r]));
-      const kept = [];
-      for (const entry of read()) {
-        const answer = answers.get(entry.id);
-        if (!answer) kept.push(entry);
-        else if (answer.status !== "applied") kept.push({ ...entry, state: answer.status, answer });
+      for (const answer of results) {
+        const stored = localStorage.getItem(ENTRY + answer.id);
+        if (stored === null) continue;
+        if (answer.status === "applied") drop(answer.id);
+        else put({ ...JSON.parse(stored), state: answer.status, answer });
       }
-      write(kept);
+      changed();
     },
     resolve(id, choice) {
       // "mine": send again, based on what the server holds now; "theirs"/"discard": drop it.
-      const entries = read();
-      const index = entries.findIndex((e) => e.id === id);
-      if (index < 0) return;
-      const [entry] = entries.splice(index, 1);
+      const stored = localStorage.getItem(ENTRY + id);
+      if (stored === null) return;
+      const entry = JSON.parse(stored);
       const server = entry.answer && entry.answer.log;
       const again = { kind: entry.kind, logId: entry.logId, data: entry.data, origin: entry.origin };
+      const followUps = [];
       if (choice === "mine") {
-        if (entry.kind === "create") entries.push(fresh({ ...again, logId: uuid4() }));
+        if (entry.kind === "create") followUps.push(fresh({ ...again, logId: uuid4() }));
         else if (server && server.isActive === false && entry.kind !== "delete") {
-          entries.push(fresh({ kind: "restore", logId: entry.logId, baseVersion: server.version }));
-          entries.push(fresh({ ...again, baseVersion: server.version + 1 }));
-        } else entries.push(fresh({ ...again, baseVersion: server ? server.version : entry.baseVersion }));
+          followUps.push(fresh({ kind: "restore", logId: entry.logId, baseVersion: server.version }));
+          followUps.push(fresh({ ...again, baseVersion: server.version + 1 }));
+        } else followUps.push(fresh({ ...again, baseVersion: server ? server.version : entry.baseVersion }));
       }
-      write(entries);
+      for (const next of followUps) put(next);
+      drop(id);
+      changed();
+    },
+    discardOthers() {
+      for (const entry of Outbox.others()) drop(entry.id);
+      changed();
     },
     forgetRejected(origin) {
-      write(read().filter((e) => !(e.origin === origin && e.state === "rejected")));
+      const user = currentUser();
+      for (const e of read()) if (e.origin === origin && e.state === "rejected" && mine(e, user)) drop(e.id);
     },
     async withLock(work) {
       // One tab at a time sends the outbox, so two tabs never send the same entry at once.
       if (navigator.locks) {
         return navigator.locks.request("mirubato-outbox", { ifAvailable: true }, (lock) => (lock ? work() : null));
       }
-      const now = Date.now();
+      const at = Date.now();
       const lease = JSON.parse(localStorage.getItem(LEASE) || "null");
-      if (lease && lease.tab !== TAB && lease.until > now) return null;
-      localStorage.setItem(LEASE, JSON.stringify({ tab: TAB, until: now + 30000 }));
+      if (lease && lease.tab !== TAB && lease.until > at) return null;
+      localStorage.setItem(LEASE, JSON.stringify({ tab: TAB, until: at + 30000 }));
       try {
         return await work();
       } finally {
@@ -126,7 +227,9 @@
   };
 
   function fresh(change) {
-    return { id: uuid4(), queuedAt: new Date().toISOString(), state: "pending", ...change };
+    const at = now();
+    return { id: uuid4(), queuedAt: new Date(at).toISOString(), seq: at * 1000 + (sequence++ % 1000),
+      owner: currentUser(), state: "pending", ...change };
   }
 
   // ---- Time: a wall-clock date and time in an IANA zone, as an instant ----------------------
@@ -231,9 +334,25 @@
     markDone(key) {
       if (drafts[key]) drafts[key].done = true;
     },
-    queueDelete(logId, baseVersion, origin) {
-      Outbox.enqueue({ kind: "delete", logId, baseVersion, origin });
-      if (!connected()) notify("Removed on this device. It will sync when you are back online.", "info");
+    deleteWithUndo(logId, baseVersion, origin, row) {
+      // Removing and undoing both go through the outbox, so both work with no connection: an undo
+      // takes back a removal not sent yet, or queues a restore of one already applied.
+      let entry;
+      try {
+        entry = Outbox.enqueue({ kind: "delete", logId, baseVersion, origin });
+      } catch (error) {
+        return;
+      }
+      if (row) row.style.display = "none";
+      const undo = () => {
+        if (!Outbox.cancel(entry.id)) Outbox.enqueue({ kind: "restore", logId, origin });
+        if (row) row.style.display = "";
+      };
+      const message = connected() ? "Log removed" : "Removed on this device. It will sync when you are back online.";
+      if (window.Quasar && Quasar.Notify) {
+        Quasar.Notify.create({ message, timeout: 8000, multiLine: !connected(),
+          actions: [{ label: "Undo", color: "amber", handler: undo, attrs: { "data-testid": "undo" } }] });
+      } else notify(message, "info");
     },
   };
 
@@ -309,13 +428,23 @@
         .map((b) => ({ ...b, seconds: Math.round(b.seconds), startTime: new Date(b.start).toISOString(),
           endTime: new Date(b.end).toISOString() }));
     },
+    shownMinutes(block) {
+      // What the review's minutes field starts with.
+      return Math.max(1, Math.round(block.seconds / 60));
+    },
+    reviewedSeconds(block, minutes) {
+      // The timer's exact seconds, unless the musician changed the minutes shown (7 s stays 7 s).
+      const typed = number(minutes);
+      if (typed === null || typed === Timer.shownMinutes(block)) return Math.max(1, Math.round(block.seconds));
+      return Math.max(1, Math.round(typed * 60));
+    },
     queueBlocks(state, details) {
       // Offline review: each block becomes a queued log with the block's own id (saved once, ever).
       for (const block of state.blocks || []) {
         const extra = details[block.id] || {};
         Outbox.enqueue({ kind: "create", logId: block.id, origin: "timer", data: {
           activityType: block.activity, instrument: extra.instrument || null, startTime: block.startTime,
-          durationSeconds: Math.max(1, Math.round((number(extra.minutes) ?? block.seconds / 60) * 60)),
+          durationSeconds: Timer.reviewedSeconds(block, extra.minutes),
           workTitle: extra.workTitle || null, selfRating: number(extra.selfRating),
           sessionId: state.sessionId || null,
         } });
@@ -327,5 +456,6 @@
   window.MirubatoForms = Forms;
   window.MirubatoTimer = Timer;
   window.MirubatoTime = { zonedIso };
-  window.Mirubato = { uuid4, connected, notify };
+  window.Mirubato = { uuid4, connected, notify, now, currentUser, timezone };
+  learnFromPage();
 })();

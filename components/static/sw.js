@@ -6,6 +6,7 @@ const CACHE = "mirubato-__VERSION__";
 const SHELL = [
   "/offline",
   "/static/mirubato-offline.js?v=__VERSION__",
+  "/static/offline-shell.js?v=__VERSION__",
   "/static/offline.css?v=__VERSION__",
   "/manifest.webmanifest",
   "/static/icons/icon-192.png",

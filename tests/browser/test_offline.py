@@ -28,7 +28,7 @@ def outbox_size(page: Page) -> int:
     # After a server restart NiceGUI reloads the page; a read that races the reload is simply repeated.
     for _ in range(40):
         try:
-            return page.evaluate("JSON.parse(localStorage.getItem('mirubato.outbox') || '[]').length")
+            return page.evaluate("MirubatoOutbox.entries().length")
         except PlaywrightError as error:
             if "Execution context was destroyed" not in str(error):
                 raise
@@ -40,7 +40,7 @@ def wait_for_empty_outbox(page: Page, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while outbox_size(page) and time.monotonic() < deadline:
         page.wait_for_timeout(250)
-    assert outbox_size(page) == 0, page.evaluate("localStorage.getItem('mirubato.outbox')")[:500]
+    assert outbox_size(page) == 0, page.evaluate("JSON.stringify(MirubatoOutbox.entries())")[:500]
 
 
 def ready_for_offline(page: Page) -> None:
@@ -196,7 +196,7 @@ def test_a_log_edited_offline_on_two_devices_shows_one_conflict_and_loses_nothin
     # "needs your decision" in the sync status, which leads to the review page.
     expect(laptop_page.get_by_test_id("connection-badge")).to_contain_text("your decision", timeout=30_000)
     conflicts = laptop_page.evaluate(
-        "JSON.parse(localStorage.getItem('mirubato.outbox')).filter(e => e.state === 'conflict').length"
+        "MirubatoOutbox.entries().filter(e => e.state === 'conflict').length"
     )
     assert conflicts == 1
     assert "Nocturne (phone)" in {row[1] for row in server_logs(server)}

@@ -109,11 +109,17 @@ def test_another_users_log_is_not_found_for_sync_either(db):
     assert edit.status == "rejected" and edit.log is None
 
 
-def test_a_device_clock_a_day_ahead_does_not_break_sync(db):
+def test_a_device_clock_a_day_ahead_does_not_break_sync_but_practice_in_the_future_is_refused(db):
+    """The device's own clock is only shown; the browser corrects its times by the server's clock, and a
+    start plainly ahead of the server (a clock the browser could not correct) is refused by name."""
     actor = new_user(db)
     tomorrow = datetime.now(UTC) + timedelta(days=1)
-    change = {**create(startTime=tomorrow.isoformat()), "queuedAt": tomorrow.isoformat()}
-    assert send(db, actor, [change])[0].status == "applied"
+    shown_only = {**create(), "queuedAt": tomorrow.isoformat()}
+    ahead = create(startTime=(datetime.now(UTC) + timedelta(hours=3)).isoformat())
+    slightly = create(startTime=(datetime.now(UTC) + timedelta(minutes=5)).isoformat(), durationSeconds=60)
+    answers = send(db, actor, [shown_only, ahead, slightly])
+    assert [a.status for a in answers] == ["applied", "rejected", "applied"]
+    assert [p.field for p in answers[1].problems] == ["startTime"]
 
 
 def test_two_tabs_flushing_the_same_batch_at_once_make_no_duplicates(db):
@@ -170,3 +176,16 @@ def test_change_ids_belong_to_their_user(db):
     theirs = send(db, second, [{**change, "logId": str(uuid.uuid4())}])
     assert [(r.status, r.repeated) for r in mine + theirs] == [("applied", False), ("applied", False)]
     assert rows(db) == 2
+
+
+def test_a_change_made_by_another_account_is_neither_applied_nor_answered(db):
+    alice, bob = new_user(db), new_user(db)
+    hers = {**create(practiceNotes="Alice's private note"), "owner": str(alice.id)}
+    his = {**create(), "owner": str(bob.id)}
+    unowned = create()  # queued before devices recorded owners
+    answers = send(db, bob, [hers, his, unowned])
+    assert [a.id for a in answers] == [uuid.UUID(his["id"]), uuid.UUID(unowned["id"])]
+    with db.transaction(write=False) as session:
+        notes = session.exec(select(PracticeLog.practice_notes).where(PracticeLog.user_id == bob.id)).all()
+    assert "Alice's private note" not in notes
+    assert [a.status for a in send(db, alice, [hers])] == ["applied"]  # at her next sign-in
