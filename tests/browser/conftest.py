@@ -6,12 +6,14 @@ Screenshots go to artifacts/screenshots/ (desktop and phone size) for a reviewer
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.mail_sink import MailSink, running_mail_sink
 from tests.processes import MIRUBATO, clean_env, free_port, wait_until_healthy
@@ -134,3 +136,35 @@ def sign_in_through_email(page: Page, server: Server, email: str) -> None:
     page.goto(f"{server.url}/auth/verify?token={token}")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/auth/verify" not in url)
+
+
+# Fails within 20 s instead of waiting forever when the service worker never installs.
+SERVICE_WORKER_READY = """Promise.race([navigator.serviceWorker.ready,
+  new Promise((_, fail) => setTimeout(() => fail(new Error("the service worker never became ready")), 20000))])"""
+
+
+def outbox_size(page: Page) -> int:
+    # After a server restart NiceGUI reloads the page; a read that races the reload is simply repeated.
+    for _ in range(40):
+        try:
+            return page.evaluate("MirubatoOutbox.entries().length")
+        except PlaywrightError as error:
+            if "Execution context was destroyed" not in str(error):
+                raise
+            page.wait_for_timeout(250)
+    raise AssertionError("the page kept reloading")
+
+
+def wait_for_empty_outbox(page: Page, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while outbox_size(page) and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+    assert outbox_size(page) == 0, page.evaluate("JSON.stringify(MirubatoOutbox.entries())")[:500]
+
+
+def ready_for_offline(page: Page) -> None:
+    """Let the service worker take control, then load once more so every asset passes through its cache."""
+    page.evaluate(SERVICE_WORKER_READY)
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.reload()
+    page.wait_for_function("window.socket && window.socket.connected")

@@ -5,50 +5,28 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import time
 
 from playwright.sync_api import BrowserContext, Page, expect
-from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.conftest import DESKTOP, Server, onboard, screenshot, start_server, stop_server
+from tests.browser.conftest import (
+    DESKTOP,
+    SERVICE_WORKER_READY,
+    Server,
+    onboard,
+    outbox_size,
+    ready_for_offline,
+    screenshot,
+    start_server,
+    stop_server,
+    wait_for_empty_outbox,
+)
 from tests.processes import free_port
-
-# Fails within 20 s instead of waiting forever when the service worker never installs.
-SERVICE_WORKER_READY = """Promise.race([navigator.serviceWorker.ready,
-  new Promise((_, fail) => setTimeout(() => fail(new Error("the service worker never became ready")), 20000))])"""
 
 
 def server_logs(server: Server) -> list[tuple[str, str]]:
     """(id, title) of every active log in the server's SQLite file."""
     with sqlite3.connect(server.data_dir / "mirubato.db") as connection:
         return connection.execute("SELECT id, work_title FROM practice_logs WHERE is_active").fetchall()
-
-
-def outbox_size(page: Page) -> int:
-    # After a server restart NiceGUI reloads the page; a read that races the reload is simply repeated.
-    for _ in range(40):
-        try:
-            return page.evaluate("MirubatoOutbox.entries().length")
-        except PlaywrightError as error:
-            if "Execution context was destroyed" not in str(error):
-                raise
-            page.wait_for_timeout(250)
-    raise AssertionError("the page kept reloading")
-
-
-def wait_for_empty_outbox(page: Page, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while outbox_size(page) and time.monotonic() < deadline:
-        page.wait_for_timeout(250)
-    assert outbox_size(page) == 0, page.evaluate("JSON.stringify(MirubatoOutbox.entries())")[:500]
-
-
-def ready_for_offline(page: Page) -> None:
-    """Let the service worker take control, then load once more so every asset passes through its cache."""
-    page.evaluate(SERVICE_WORKER_READY)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
-    page.reload()
-    page.wait_for_function("window.socket && window.socket.connected")
 
 
 def go_offline(context: BrowserContext, page: Page) -> None:
@@ -195,9 +173,7 @@ def test_a_log_edited_offline_on_two_devices_shows_one_conflict_and_loses_nothin
     # The answer is a conflict: shown in a dialog if the editing page survived the outage, and always as
     # "needs your decision" in the sync status, which leads to the review page.
     expect(laptop_page.get_by_test_id("connection-badge")).to_contain_text("your decision", timeout=30_000)
-    conflicts = laptop_page.evaluate(
-        "MirubatoOutbox.entries().filter(e => e.state === 'conflict').length"
-    )
+    conflicts = laptop_page.evaluate("MirubatoOutbox.entries().filter(e => e.state === 'conflict').length")
     assert conflicts == 1
     assert "Nocturne (phone)" in {row[1] for row in server_logs(server)}
     laptop_page.goto(f"{server.url}/sync")
