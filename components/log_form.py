@@ -19,8 +19,9 @@ from zoneinfo import ZoneInfo
 from nicegui import ui
 
 from components.format import ACTIVITY_LABELS, FOCUS_AREAS
-from components.offline_fields import Select, Slider, Toggle
+from components.offline_fields import Select, Toggle
 from components.outbox_sync import page_sync
+from components.rating_field import RatingField
 from components.session import act
 from services import catalogue, suggestions
 from services.errors import FieldProblem, InvalidInput
@@ -220,12 +221,8 @@ class LogForm(ui.column):
     def _rating(self, values: dict[str, Any]) -> None:
         with ui.column().classes("w-full gap-0"):
             ui.label("How did it go? (1 = struggled, 10 = excellent)").classes("text-caption text-grey-7")
-            self._add(
-                "selfRating",
-                Slider(min=1, max=10, step=1, value=values.get("selfRating") or 6)
-                .props("label-always markers snap")
-                .classes("q-px-sm"),
-            )
+            # Empty until chosen: a rating nobody gave must not feed the rating trend.
+            self._add("selfRating", RatingField(values.get("selfRating"), label="Self-rating"))
 
     def _practice_fields(self, values: dict[str, Any]) -> None:
         with ui.row().classes("w-full gap-3"):

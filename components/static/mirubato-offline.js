@@ -260,8 +260,13 @@
   const TEXTS = ["composer", "workTitle", "movementSection", "practiceNotes", "audioRecordingUrl"];
 
   function decode(raw, options) {
+    // A choice widget emits the index of its option: selects wrap it ({value, label}, or a list
+    // of those when several can be picked), toggles send it bare. Typed-in values come as text.
+    if (!options) return raw;
     if (Array.isArray(raw)) return raw.map((item) => decode(item, options));
-    if (options && raw && typeof raw === "object" && "value" in raw) return options[raw.value];
+    // An option typed in earlier joins the list on the server only: its label is its value.
+    if (raw && typeof raw === "object" && "value" in raw) return options[raw.value] ?? raw.label;
+    if (Number.isInteger(raw)) return options[raw];
     return raw;
   }
 

@@ -143,15 +143,23 @@ SERVICE_WORKER_READY = """Promise.race([navigator.serviceWorker.ready,
   new Promise((_, fail) => setTimeout(() => fail(new Error("the service worker never became ready")), 20000))])"""
 
 
+# -1 while the page is between documents: the new one has not run its scripts yet.
+OUTBOX_SIZE = "typeof MirubatoOutbox === 'undefined' ? -1 : MirubatoOutbox.entries().length"
+
+
 def outbox_size(page: Page) -> int:
-    # After a server restart NiceGUI reloads the page; a read that races the reload is simply repeated.
-    for _ in range(40):
+    # After a server restart NiceGUI reloads the page; a read that races the reload is simply repeated,
+    # whether it lands in the old document (destroyed) or in the new one before its scripts ran.
+    for _ in range(80):
         try:
-            return page.evaluate("MirubatoOutbox.entries().length")
+            size = page.evaluate(OUTBOX_SIZE)
         except PlaywrightError as error:
             if "Execution context was destroyed" not in str(error):
                 raise
-            page.wait_for_timeout(250)
+            size = -1
+        if size >= 0:
+            return int(size)
+        page.wait_for_timeout(250)
     raise AssertionError("the page kept reloading")
 
 
@@ -159,7 +167,8 @@ def wait_for_empty_outbox(page: Page, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while outbox_size(page) and time.monotonic() < deadline:
         page.wait_for_timeout(250)
-    assert outbox_size(page) == 0, page.evaluate("JSON.stringify(MirubatoOutbox.entries())")[:500]
+    left = outbox_size(page)
+    assert left == 0, page.evaluate("JSON.stringify(MirubatoOutbox.entries())")[:500]
 
 
 def ready_for_offline(page: Page) -> None:

@@ -1,0 +1,33 @@
+// A 1-10 rating that can be left empty: nothing is stored until the musician picks a star, and
+// a rating picked by mistake can be cleared. It keeps its value in the browser, so it works
+// with the connection down, and tells the server (and the log form's draft) each change.
+export default {
+  template: `
+    <div class="row items-center no-wrap q-gutter-sm" role="group" :aria-label="label">
+      <q-rating :model-value="shown || 0" @update:model-value="choose" :max="10" size="1.6em" color="primary"
+        icon="star_border" icon-selected="star" :aria-label="label" data-testid="rating-stars" />
+      <span class="text-grey-7" data-testid="rating-shown">{{ shown ? shown + "/10" : notRated }}</span>
+      <q-btn v-if="shown" flat dense no-caps size="sm" :label="clear" @click="choose(null)" />
+    </div>`,
+  props: {
+    modelValue: Number,
+    label: String,
+    notRated: String,
+    clear: String,
+  },
+  emits: ["update:model-value"],
+  data() {
+    return { shown: this.modelValue || null };
+  },
+  watch: {
+    modelValue(value) {
+      this.shown = value || null;
+    },
+  },
+  methods: {
+    choose(value) {
+      this.shown = value || null; // q-rating gives 0 when the chosen star is tapped again
+      this.$emit("update:model-value", this.shown);
+    },
+  },
+};

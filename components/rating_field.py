@@ -1,0 +1,19 @@
+"""A self-rating from 1 to 10 that stays empty until the musician picks one (``rating_field.js``)."""
+
+from __future__ import annotations
+
+from nicegui.elements.mixins.value_element import ValueElement
+
+
+class RatingField(ValueElement[int | None], component="rating_field.js"):  # type: ignore[call-arg]
+    # The component shows each change itself (offline too); the server only records it.
+    LOOPBACK = None
+
+    def __init__(self, value: int | None = None, *, label: str = "Self-rating") -> None:
+        super().__init__(value=value)
+        self._props["label"] = label
+        self._props["not-rated"] = "not rated"
+        self._props["clear"] = "Clear"
+
+    def _event_args_to_value(self, e) -> int | None:  # type: ignore[no-untyped-def,override]
+        return int(e.args) if isinstance(e.args, int | float) and 1 <= e.args <= 10 else None

@@ -1,0 +1,101 @@
+"""Issue 21: the log form's choices, clicked as a musician does (rows counted over the API).
+
+Focus areas picked from the dropdown with the mouse, a rating left untouched, a rating set and
+cleared again, the activity and instrument chosen by clicking: with and without a connection.
+"""
+
+from __future__ import annotations
+
+import httpx
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from tests.browser.conftest import DESKTOP, Server, onboard, screenshot, wait_for_empty_outbox
+
+
+def api_logs(server: Server, email: str) -> list[dict]:
+    httpx.post(f"{server.url}/api/auth/login", json={"email": email})
+    token = server.mail.last_token(email)
+    access = httpx.post(f"{server.url}/api/auth/verify", json={"token": token}).json()["accessToken"]
+    answer = httpx.get(
+        f"{server.url}/api/practice/logs", params={"limit": 200}, headers={"Authorization": f"Bearer {access}"}
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.json()["items"]
+
+
+def new_page(browser: Browser) -> tuple[BrowserContext, Page]:
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(15_000)
+    return context, context.new_page()
+
+
+def pick_focus_areas(page: Page, *names: str) -> None:
+    page.get_by_label("Focus areas").click()
+    for name in names:
+        page.get_by_role("option", name=name, exact=True).click()
+    page.keyboard.press("Escape")
+
+
+def test_focus_areas_picked_from_the_list_are_saved_as_their_names(browser: Browser, server: Server):
+    context, page = new_page(browser)
+    onboard(page, server, "focus-picker@example.com")
+    page.goto(f"{server.url}/log/new")
+    page.get_by_label("Title").fill("Clair de lune")
+    pick_focus_areas(page, "dynamics", "phrasing")
+    chips = page.locator(".q-chip .q-chip__content")
+    expect(chips).to_have_text(["dynamics", "phrasing"])
+    page.get_by_label("Activity").click()
+    page.get_by_role("option", name="Technique", exact=True).click()
+    expect(page.get_by_label("Activity")).to_have_value("Technique")  # shown at once, not "[object Object]"
+    page.get_by_role("button", name="Guitar").click()
+    screenshot(page, "log-form-focus-areas")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url(f"{server.url}/history")
+    [log] = api_logs(server, "focus-picker@example.com")
+    assert log["focusAreas"] == ["dynamics", "phrasing"]
+    assert log["activityType"] == "technique"
+    assert log["instrument"] == "guitar"
+    assert log["selfRating"] is None  # nobody touched the rating
+    context.close()
+
+
+def star(page: Page, number: int):
+    return page.get_by_test_id("rating-stars").locator(".q-rating__icon-container").nth(number - 1)
+
+
+def test_a_rating_is_stored_only_when_given_and_can_be_cleared(browser: Browser, server: Server):
+    context, page = new_page(browser)
+    onboard(page, server, "rating-giver@example.com")
+    for title, clicks, shown in [("Cleared", [8, "Clear"], "not rated"), ("Rated", [8, "Clear", 7], "7/10")]:
+        page.goto(f"{server.url}/log/new")
+        page.get_by_label("Title").fill(title)
+        expect(page.get_by_test_id("rating-shown")).to_have_text("not rated")
+        for click in clicks:
+            if click == "Clear":
+                page.get_by_role("button", name="Clear").click()
+            else:
+                star(page, int(click)).click()
+                expect(page.get_by_test_id("rating-shown")).to_have_text(f"{click}/10")
+        expect(page.get_by_test_id("rating-shown")).to_have_text(shown)
+        page.get_by_role("button", name="Save", exact=True).click()
+        page.wait_for_url(f"{server.url}/history")
+    ratings = {log["workTitle"]: log["selfRating"] for log in api_logs(server, "rating-giver@example.com")}
+    assert ratings == {"Cleared": None, "Rated": 7}
+    context.close()
+
+
+def test_the_timer_review_saves_no_rating_unless_one_is_given(browser: Browser, server: Server):
+    context, page = new_page(browser)
+    onboard(page, server, "timer-reviewer@example.com")
+    page.goto(f"{server.url}/timer")
+    page.get_by_test_id("timer-start").click()
+    page.wait_for_timeout(1200)
+    page.get_by_test_id("timer-stop").click()
+    page.get_by_role("button", name="Guitar").click()
+    page.get_by_role("button", name="Save all").click()
+    expect(page.get_by_text("Saved", exact=False).first).to_be_visible()
+    wait_for_empty_outbox(page)
+    [log] = api_logs(server, "timer-reviewer@example.com")
+    assert log["selfRating"] is None
+    assert log["instrument"] == "guitar"
+    context.close()
