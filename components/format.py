@@ -54,3 +54,12 @@ def piece_name(composer: str | None, title: str | None, fallback: str = "No piec
     if composer and title:
         return f"{composer}: {title}"
     return title or composer or fallback
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` on one line, cut at a word boundary before ``limit`` characters with an ellipsis."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1].rsplit(" ", 1)[0] if " " in flat[: limit - 1] else flat[: limit - 1]
+    return cut.rstrip(" ,.;:") + "…"

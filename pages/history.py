@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from app.events import logs_changed
-from components.format import ACTIVITY_LABELS, clock, day_name, duration, piece_name
+from components.format import ACTIVITY_LABELS, clock, day_name, duration, piece_name, shorten
 from components.frame import frame
 from components.outbox_sync import page_sync
 from components.page_route import page
@@ -20,6 +20,8 @@ from services import history
 from services.calendar_days import local_day
 from services.practice_shapes import LogOut
 from services.sync import ChangeResult
+
+NOTE_PREVIEW_CHARS = 240  # about two lines at desktop width
 
 
 @page("/history")
@@ -120,6 +122,11 @@ class HistoryView:
                 if log.tempo_practiced:
                     detail += f" · {log.tempo_practiced} BPM"
                 ui.label(detail).classes("text-caption text-grey-7")
+                if log.practice_notes and log.practice_notes.strip():
+                    # Two lines at most on screen; the whole note is one click away, on Edit.
+                    ui.label(shorten(log.practice_notes, NOTE_PREVIEW_CHARS)).classes(
+                        "text-body2 text-grey-8 ellipsis-2-lines w-full mirubato-log-notes"
+                    ).mark("log-notes")
             ui.label(duration(log.duration_seconds)).classes("text-weight-medium whitespace-nowrap")
             ui.button(icon="edit", on_click=lambda: ui.navigate.to(f"/log/{log.id}/edit")).props(
                 "flat round dense aria-label=Edit"

@@ -12,13 +12,15 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from tests.browser.conftest import DESKTOP, Server, onboard, screenshot, wait_for_empty_outbox
 
 
-def api_logs(server: Server, email: str) -> list[dict]:
+def api_headers(server: Server, email: str) -> dict[str, str]:
     httpx.post(f"{server.url}/api/auth/login", json={"email": email})
     token = server.mail.last_token(email)
     access = httpx.post(f"{server.url}/api/auth/verify", json={"token": token}).json()["accessToken"]
-    answer = httpx.get(
-        f"{server.url}/api/practice/logs", params={"limit": 200}, headers={"Authorization": f"Bearer {access}"}
-    )
+    return {"Authorization": f"Bearer {access}"}
+
+
+def api_logs(server: Server, email: str) -> list[dict]:
+    answer = httpx.get(f"{server.url}/api/practice/logs", params={"limit": 200}, headers=api_headers(server, email))
     assert answer.status_code == 200, answer.text
     return answer.json()["items"]
 
@@ -98,4 +100,26 @@ def test_the_timer_review_saves_no_rating_unless_one_is_given(browser: Browser, 
     [log] = api_logs(server, "timer-reviewer@example.com")
     assert log["selfRating"] is None
     assert log["instrument"] == "guitar"
+    context.close()
+
+
+def test_history_shows_each_log_with_its_notes_shortened(browser: Browser, server: Server):
+    context, page = new_page(browser)
+    email = "note-reader@example.com"
+    onboard(page, server, email)
+    long_note = "Left hand alone at 60, then hands together. " * 20
+    for title, note in [("Nocturne", long_note), ("Etude", "Short note\nwith a second line"), ("Scales", None)]:
+        created = httpx.post(
+            f"{server.url}/api/practice/logs",
+            json={"activityType": "repertoire", "durationSeconds": 600, "workTitle": title, "practiceNotes": note},
+            headers=api_headers(server, email),
+        )
+        assert created.status_code == 201, created.text
+    page.goto(f"{server.url}/history")
+    notes = page.locator(".mirubato-log-notes")
+    expect(notes).to_have_count(2)
+    expect(notes.filter(has_text="Short note with a second line")).to_be_visible()
+    shortened = notes.filter(has_text="Left hand alone").inner_text()
+    assert shortened.endswith("…") and len(shortened) <= 240
+    screenshot(page, "history-with-notes")
     context.close()
