@@ -149,8 +149,23 @@ def _reason(piece: SheetMusic, history: list[Practised], periods: Counter[str | 
     if periods and piece.style_period and piece.style_period not in periods:
         main, main_seconds = periods.most_common(1)[0]
         if main and periods[piece.style_period] < BALANCE_SHARE * main_seconds:
-            return f"A {piece.style_period} piece to balance your {main}"
+            phrase = with_article(piece.style_period)
+            return f"{phrase[0].upper()}{phrase[1:]} piece to balance your {main}"
     difficulty = piece.difficulty_level or level
     if difficulty > level:
         return f"A step up from your level ({difficulty} of 10 against your {level})"
     return f"Within reach at your level ({difficulty} of 10)"
+
+
+# Words whose first letter is a vowel but whose first sound is not, and the other way round.
+_SOUNDS_LIKE_CONSONANT = ("uni", "use", "usu", "eu", "one", "once")
+_SOUNDS_LIKE_VOWEL = ("hour", "honest", "honou", "heir")
+
+
+def with_article(word: str) -> str:
+    """``word`` after "a" or "an", chosen by how it sounds: "an Impressionist", "a Romantic", "a unique"."""
+    lower = word.lower()
+    vowel = lower[:1] in set("aeiou") and not lower.startswith(_SOUNDS_LIKE_CONSONANT)
+    if lower.startswith(_SOUNDS_LIKE_VOWEL):
+        vowel = True
+    return f"{'an' if vowel else 'a'} {word}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from services import practice_logs, recommendations, repertoire
 from tests.factories import log_body, new_piece, new_user
 
@@ -28,7 +30,7 @@ def test_next_steps_follow_the_composers_practised_and_skip_finished_pieces(db):
     actor = new_user(db)
     bach_one = new_piece(db, title="Invention 1", composer="J. S. Bach", difficulty_level=4, style_period="Baroque")
     bach_two = new_piece(db, title="Invention 2", composer="J. S. Bach", difficulty_level=5, style_period="Baroque")
-    chopin = new_piece(db, title="Nocturne", composer="F. Chopin", difficulty_level=5, style_period="Romantic")
+    debussy = new_piece(db, title="Rêverie", composer="C. Debussy", difficulty_level=5, style_period="Impressionist")
     learning = new_piece(db, title="Sonatina", composer="M. Clementi", difficulty_level=5, style_period="Classical")
     practise(db, actor, bach_one)
     with db.transaction() as session:
@@ -38,7 +40,7 @@ def test_next_steps_follow_the_composers_practised_and_skip_finished_pieces(db):
         found = {r.piece.id: r.reason for r in recommendations.recommended(session, actor=actor)}
     assert found == {
         bach_two: "A next step after Invention 1",
-        chopin: "A Romantic piece to balance your Baroque",
+        debussy: "An Impressionist piece to balance your Baroque",
     }
 
 
@@ -53,3 +55,20 @@ def test_the_level_follows_the_time_spent_and_at_most_two_per_composer(db):
         found = recommendations.recommended(session, actor=actor, query={"limit": 10})
     assert [r.piece.composer for r in found].count("F. Burgmüller") == 2
     assert all(7 <= r.piece.difficulty_level <= 10 for r in found)
+
+
+@pytest.mark.parametrize(
+    ("word", "phrase"),
+    [
+        ("Impressionist", "an Impressionist"),
+        ("Early", "an Early"),
+        ("Romantic", "a Romantic"),
+        ("Baroque", "a Baroque"),
+        ("Contemporary", "a Contemporary"),
+        ("unique", "a unique"),
+        ("European", "a European"),
+        ("hour", "an hour"),
+    ],
+)
+def test_the_article_follows_the_sound_of_the_word(word, phrase):
+    assert recommendations.with_article(word) == phrase
