@@ -189,6 +189,12 @@ def _create_admin(settings: Settings, args: argparse.Namespace) -> int:
             user = make_admin_from_console(session, email=args.email)
     except InvalidInput as exc:
         print(f"mirubato: {exc.message}", file=sys.stderr)
+        if "special-use" in exc.message:
+            print(
+                "mirubato: a studio on its own network can accept such addresses: "
+                "set MIRUBATO_PRIVATE_MAIL_DOMAINS (e.g. test,local)",
+                file=sys.stderr,
+            )
         return 2
     print(f"{user.email} is an administrator (user id {user.id})")
     return 0

@@ -11,8 +11,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
+import email_validator
 import platformdirs
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -21,6 +22,8 @@ ENV_PREFIX = "MIRUBATO_"
 MIN_SECRET_LENGTH = 32
 SECRET_FILE_NAME = "secret_key"
 SUPPORTED_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
+# email-validator's own list, as shipped, before a setting takes any of it out.
+SPECIAL_USE_MAIL_DOMAINS = tuple(email_validator.SPECIAL_USE_DOMAIN_NAMES)
 
 
 class SettingsError(Exception):
@@ -69,6 +72,11 @@ class Settings(BaseSettings):
     rate_mail_per_recipient: int = Field(default=10, ge=1, description="emails of any kind to one address per hour")
     rate_invites_per_user: int = Field(default=10, ge=1, description="invitation emails a user sends per day")
 
+    private_mail_domains: str = Field(
+        default="",
+        description="special-use names accepted in email addresses, comma-separated, e.g. test,local",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str | None) -> str | None:
@@ -84,6 +92,24 @@ class Settings(BaseSettings):
         if backend == "postgresql" and url.drivername in {"postgresql", "postgresql+psycopg2"}:
             url = url.set(drivername=SUPPORTED_DRIVERS["postgresql"])
         return url.render_as_string(hide_password=False)
+
+    @field_validator("private_mail_domains")
+    @classmethod
+    def _special_use_names(cls, value: str) -> str:
+        names = [name.strip().lower().strip(".") for name in value.split(",") if name.strip()]
+        unknown = [name for name in names if name not in SPECIAL_USE_MAIL_DOMAINS]
+        if unknown:
+            known = ", ".join(SPECIAL_USE_MAIL_DOMAINS)
+            raise ValueError(f"{', '.join(unknown)} is not a special-use name; these are: {known}")
+        return ",".join(names)
+
+    @model_validator(mode="after")
+    def _accept_private_mail_domains(self) -> Settings:
+        # email-validator refuses special-use names (.test, .local) through a module-level list that
+        # it documents as adjustable; every address check in the process (pydantic's EmailStr) reads it.
+        accepted = set(self.private_mail_domains.split(","))
+        email_validator.SPECIAL_USE_DOMAIN_NAMES[:] = [d for d in SPECIAL_USE_MAIL_DOMAINS if d not in accepted]
+        return self
 
     @field_validator("base_url")
     @classmethod

@@ -183,3 +183,17 @@ def test_without_an_smtp_host_the_email_is_kept_in_a_private_file_and_the_log_sa
     assert "/auth/verify?token=" in message.get_body(("plain",)).get_content()
     assert str(kept) in caplog.text and "local@example.com" in caplog.text
     assert "token=" not in caplog.text
+
+
+def test_a_studio_on_its_own_network_signs_in_with_special_use_addresses_once_it_says_so(make_client, mail_sink):
+    strict = make_client(smtp_host=mail_sink.host, smtp_port=mail_sink.port)
+    refused = strict.post("/api/auth/login", json={"email": "teacher@studio.test"})
+    assert refused.status_code == 422 and "special-use" in refused.text
+    studio = make_client(smtp_host=mail_sink.host, smtp_port=mail_sink.port, private_mail_domains="test, local")
+    try:
+        tokens = sign_in(studio, mail_sink, "teacher@studio.test")
+        assert studio.get("/api/auth/me", headers=bearer(tokens)).json()["email"] == "teacher@studio.test"
+        assert studio.post("/api/auth/login", json={"email": "pianist@music.local"}).status_code == 202
+        assert studio.post("/api/auth/login", json={"email": "x@hidden.onion"}).status_code == 422  # not named
+    finally:
+        make_client(smtp_host=mail_sink.host, smtp_port=mail_sink.port)  # strict again for the tests after

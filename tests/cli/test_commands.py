@@ -63,3 +63,13 @@ def test_create_admin_makes_an_account_an_administrator(tmp_path):
     assert run_cli("create-admin", "boss@example.com", **env).returncode == 0
     bad = run_cli("create-admin", "not-an-email", **env)
     assert bad.returncode == 2 and "email" in bad.stderr
+
+
+def test_create_admin_accepts_a_studio_mail_domain_when_the_setting_names_it(tmp_path):
+    env = {"MIRUBATO_DATA_DIR": str(tmp_path)}
+    refused = run_cli("create-admin", "admin@studio.test", **env)
+    assert refused.returncode == 2 and "MIRUBATO_PRIVATE_MAIL_DOMAINS" in refused.stderr
+    made = run_cli("create-admin", "admin@studio.test", MIRUBATO_PRIVATE_MAIL_DOMAINS="test", **env)
+    assert made.returncode == 0, made.stderr
+    unknown = run_cli("create-admin", "admin@studio.lan", MIRUBATO_PRIVATE_MAIL_DOMAINS="lan", **env)
+    assert unknown.returncode == 2 and "MIRUBATO_PRIVATE_MAIL_DOMAINS: lan is not a special-use name" in unknown.stderr
