@@ -15,7 +15,10 @@ from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint, func, text
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import validates
 from sqlmodel import Field, SQLModel
+
+from app.composer_names import composer_sort_key
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -140,11 +143,16 @@ class SheetMusic(SQLModel, table=True):
         Index("idx_sheet_music_style", "style_period"),
         Index("idx_sheet_music_grade", "grade_level"),
         Index("idx_sheet_music_composer", "composer"),
+        Index("idx_sheet_music_composer_sort", "composer_sort", "title"),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     title: str = Field(max_length=300)
     composer: str | None = Field(default=None, max_length=200)
+    # Where the composer files: "beethoven ludwig van" (app.composer_names), kept in step with
+    # the name whoever writes it (the admin, the CSV import, the seed): set when a row is built
+    # and whenever the name changes.
+    composer_sort: str | None = Field(default=None, max_length=200)
     opus: str | None = Field(default=None, max_length=100)
     catalog_number: str | None = Field(default=None, max_length=100)
     instrument: str = Field(max_length=20)
@@ -165,6 +173,15 @@ class SheetMusic(SQLModel, table=True):
     created_at: datetime = _created()
     updated_at: datetime = _created()
     is_active: bool = Field(default=True, sa_column_kwargs={"server_default": "1"})
+
+    def model_post_init(self, _context: Any) -> None:
+        # Building a row sets the defaults (composer_sort=None) after the given fields.
+        self.composer_sort = composer_sort_key(self.composer)
+
+    @validates("composer")
+    def _file_composer(self, _key: str, value: str | None) -> str | None:
+        self.composer_sort = composer_sort_key(value)
+        return value
 
 
 class PracticeSession(SQLModel, table=True):

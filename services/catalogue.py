@@ -12,6 +12,7 @@ from pydantic import Field, StringConstraints, model_validator
 from sqlalchemy import String, and_, cast, func, or_
 from sqlmodel import Session, col, select
 
+from app.composer_names import plain
 from app.models import CatalogueInstrument, Instrument, SheetMusic, SourceType, utcnow
 from services.actor import Actor, require_admin
 from services.errors import InvalidInput, NotFound
@@ -187,9 +188,14 @@ def facets(session: Session) -> Facets:
         values = session.exec(select(column).where(active, column.is_not(None)).distinct().order_by(column)).all()
         return [v for v in values if v]
 
+    def composers() -> list[str]:
+        names = col(SheetMusic.composer)
+        rows = session.exec(select(names, SheetMusic.composer_sort).where(active, names.is_not(None)).distinct()).all()
+        return [name for name, _ in sorted(rows, key=lambda row: (row[1] or "", row[0])) if name]
+
     tags = sorted({tag for row in session.exec(select(SheetMusic.tags).where(active)).all() for tag in row or []})
     return Facets(
-        composers=distinct(col(SheetMusic.composer)),
+        composers=composers(),
         grades=distinct(col(SheetMusic.grade_level)),
         keys=distinct(col(SheetMusic.key_signature)),
         tags=tags,
@@ -269,7 +275,7 @@ def _conditions(q: CatalogueQuery) -> list[Any]:
     if q.period:
         conditions.append(SheetMusic.style_period == q.period.value)
     if q.composer:
-        conditions.append(col(SheetMusic.composer).ilike(f"%{_escape_like(q.composer)}%", escape="\\"))
+        conditions.append(_composer_match(q.composer))
     if q.key:
         conditions.append(col(SheetMusic.key_signature).ilike(f"{_escape_like(q.key)}%", escape="\\"))
     for tag in q.tags or []:
@@ -281,18 +287,31 @@ def _conditions(q: CatalogueQuery) -> list[Any]:
 
 
 def _text_match(text: str) -> Any:
-    """Every word must appear in the title, composer, catalogue number or opus."""
+    """Every word must appear in the title, composer, catalogue number or opus ("dvorak" finds Dvořák)."""
     searched = (SheetMusic.title, SheetMusic.composer, SheetMusic.catalog_number, SheetMusic.opus)
     return and_(
         *(
-            or_(*(col(column).ilike(f"%{_escape_like(word)}%", escape="\\") for column in searched))
+            or_(
+                *(col(column).ilike(f"%{_escape_like(word)}%", escape="\\") for column in searched),
+                col(SheetMusic.composer_sort).like(f"%{_escape_like(plain(word))}%", escape="\\"),
+            )
             for word in text.split()[:8]
         )
     )
 
 
+def _composer_match(name: str) -> Any:
+    """The name as typed, or without its accents: "Dvorak" and "dvořák" both find Antonín Dvořák."""
+    return or_(
+        col(SheetMusic.composer).ilike(f"%{_escape_like(name)}%", escape="\\"),
+        col(SheetMusic.composer_sort).like(f"%{_escape_like(plain(name))}%", escape="\\"),
+    )
+
+
 def _ordering(sort: str) -> list[Any]:
-    title, composer = col(SheetMusic.title), col(SheetMusic.composer)
+    # Composers file by surname, particles and accents aside (app.composer_names); pieces
+    # without a composer come last.
+    title, composer = col(SheetMusic.title), col(SheetMusic.composer_sort).asc().nulls_last()
     difficulty = col(SheetMusic.difficulty_level)
     orders: dict[str, list[Any]] = {
         "title": [title, composer],

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, union
+from sqlalchemy import func, or_, union
 from sqlmodel import Session, col, select
 
+from app import composer_names
 from app.models import PracticeLog, SheetMusic
 from services.actor import Actor
 
@@ -19,15 +20,18 @@ def composers(session: Session, *, actor: Actor, text: str = "") -> list[str]:
         .where(PracticeLog.user_id == actor.id, col(PracticeLog.composer).ilike(pattern))
         .distinct()
     )
+    unaccented = f"%{composer_names.plain(_plain(text))}%"  # "dvorak" finds Dvořák
     catalogue = (
-        select(SheetMusic.composer)
-        .where(col(SheetMusic.is_active).is_(True), col(SheetMusic.composer).ilike(pattern))
+        select(SheetMusic.composer, SheetMusic.composer_sort)
+        .where(
+            col(SheetMusic.is_active).is_(True),
+            or_(col(SheetMusic.composer).ilike(pattern), col(SheetMusic.composer_sort).like(unaccented)),
+        )
         .distinct()
+        .order_by(col(SheetMusic.composer_sort))  # by surname: Bach, Beethoven, Chopin
     )
     names = list(session.exec(mine.limit(LIMIT)).all())
-    names += [
-        n for n in session.exec(catalogue.order_by(col(SheetMusic.composer)).limit(LIMIT * 2)).all() if n not in names
-    ]
+    names += [n for n, _ in session.exec(catalogue.limit(LIMIT * 2)).all() if n not in names]
     return [n for n in names if n][:LIMIT]
 
 

@@ -159,3 +159,42 @@ def test_an_admin_edits_some_fields_and_deactivates_a_piece(db):
     assert (edited.title, edited.suggested_tempo, edited.tags, edited.is_active) == ("New title", 80, ["etude"], False)
     with db.transaction() as session, pytest.raises(Forbidden):
         catalogue.edit_piece(session, actor=musician, piece_id=piece, changes={"title": "Mine"})
+
+
+def test_composers_file_by_surname_with_particles_and_accents_set_aside(seeded):
+    composers = [piece.composer for piece in browse(seeded, sort="composer", limit=200).items]
+    firsts = list(dict.fromkeys(composers))
+    # Bach before Beethoven before Chopin, whatever their first names; "van Beethoven" under B.
+    assert (
+        firsts.index("Johann Sebastian Bach") < firsts.index("Ludwig van Beethoven") < firsts.index("Frédéric Chopin")
+    )
+    assert firsts.index("Carl Philipp Emanuel Bach") < firsts.index("Carl Czerny")
+    assert firsts.index("Johann Sebastian Bach (attr.)") < firsts.index("Ludwig van Beethoven")
+    assert firsts.index("Luis de Milán") < firsts.index("Wolfgang Amadeus Mozart") < firsts.index("Luys de Narváez")
+    assert firsts[0] == "Isaac Albéniz"
+    with seeded.transaction(write=False) as session:
+        facets = catalogue.facets(session)
+    assert facets.composers.index("Johann Sebastian Bach") < facets.composers.index("Ludwig van Beethoven")
+    assert facets.composers.index("Ludwig van Beethoven") < facets.composers.index("Frédéric Chopin")
+    assert facets.composers[0] == "Isaac Albéniz" and facets.composers[-1] == "Silvius Leopold Weiss"
+
+
+def test_a_piece_written_any_way_files_its_composer_and_is_found_without_accents(db):
+    admin = new_user(db, role=Role.ADMIN)
+    with db.transaction() as session:
+        falla = catalogue.create_piece(
+            session,
+            actor=admin,
+            data={"title": "Danza ritual del fuego", "composer": "Manuel de Falla", "instrument": "piano"},
+        )
+        dvorak = catalogue.create_piece(
+            session, actor=admin, data={"title": "Humoresque", "composer": "Antonin Dvorak", "instrument": "piano"}
+        )
+        catalogue.edit_piece(session, actor=admin, piece_id=dvorak.id, changes={"composer": "Antonín Dvořák"})
+        catalogue.create_piece(session, actor=admin, data={"title": "Anon. Minuet", "instrument": "piano"})
+    found = browse(db, sort="composer")
+    assert [p.title for p in found.items] == ["Humoresque", "Danza ritual del fuego", "Anon. Minuet"]
+    assert [p.id for p in browse(db, composer="dvorak").items] == [dvorak.id]
+    assert [p.id for p in browse(db, q="falla danza").items] == [falla.id]
+    with db.transaction(write=False) as session:
+        assert catalogue.facets(session).composers == ["Antonín Dvořák", "Manuel de Falla"]

@@ -63,6 +63,9 @@ def test_suggestions_come_from_history_and_the_catalogue(db):
     with db.transaction(write=False) as session:
         assert suggestions.composers(session, actor=actor, text="teach") == ["My Teacher"]
         assert "Frédéric Chopin" in suggestions.composers(session, actor=actor, text="chop")
+        assert suggestions.composers(session, actor=actor, text="dvorak") == ["Antonín Dvořák"]  # typed without accents
+        johanns = suggestions.composers(session, actor=actor, text="johann")
+        assert johanns.index("Johann Sebastian Bach") < johanns.index("Johann Friedrich Burgmüller")  # by surname
         assert "Etude in G" in suggestions.titles(session, actor=actor, text="etude", composer="my teacher")
         assert any("Für Elise" in t for t in suggestions.titles(session, actor=actor, text="elise"))
 

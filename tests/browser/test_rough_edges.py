@@ -123,3 +123,19 @@ def test_history_shows_each_log_with_its_notes_shortened(browser: Browser, serve
     assert shortened.endswith("…") and len(shortened) <= 240
     screenshot(page, "history-with-notes")
     context.close()
+
+
+def test_the_library_sorts_composers_by_surname(browser: Browser, server: Server):
+    context, page = new_page(browser)
+    onboard(page, server, "library-sorter@example.com")
+    page.goto(f"{server.url}/library")
+    page.get_by_label("Sort").click()
+    page.get_by_role("option", name="Title", exact=True).click()
+    page.get_by_label("Sort").click()
+    page.get_by_role("option", name="Composer", exact=True).click()
+    captions = page.locator("a[href^='/library/'] .text-caption")
+    expect(captions.first).to_contain_text("Isaac Albéniz")  # not "Alonso Mudarra", not "Antonín Dvořák"
+    composers = [text.split(" · ")[0] for text in captions.all_inner_texts()]
+    assert "Antonín Dvořák" not in composers[:3] and "Carl Czerny" not in composers[:3]
+    assert composers.index("Johann Sebastian Bach") < composers.index("Ludwig van Beethoven")
+    context.close()
