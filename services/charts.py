@@ -6,9 +6,11 @@ dark theme alike; the report asks for ``paper=True`` (white, dark text).
 
 from __future__ import annotations
 
+import html
 import re
+import textwrap
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -34,6 +36,7 @@ def practice_time_figure(data: PracticeTime, *, paper: bool = False) -> go.Figur
         name="Minutes",
         marker_color=ACCENT,
         hovertemplate=f"%{{x}}: %{{y:.1f}} {unit}<extra></extra>",
+        width=[STEP[data.granularity].total_seconds() * 1000 * 0.8] * len(periods),  # a bar spans its period
     )
     figure.add_scatter(
         x=periods,
@@ -43,6 +46,7 @@ def practice_time_figure(data: PracticeTime, *, paper: bool = False) -> go.Figur
         line={"color": SECOND, "width": 3},
         hovertemplate=f"average %{{y:.1f}} {unit}<extra></extra>",
     )
+    _calendar_axis(figure, periods, data.granularity)
     return _styled(figure, f"Practice per {data.granularity}", paper=paper, y_title=unit)
 
 
@@ -90,19 +94,26 @@ def comparison_figure(data: PracticeTime, *, paper: bool = False) -> go.Figure:
     unit, per = time_unit([s.seconds for s in [*data.by_activity, *data.previous.by_activity]])
     now = {s.name: s.seconds / per for s in data.by_activity}
     before = {s.name: s.seconds / per for s in data.previous.by_activity}
+    # Horizontal, the names beside their bars: upright bars tilted the names into the legend
+    # and past the chart's edge on a phone. Listed top to bottom in name order.
+    names.reverse()
     labels = [activity_label(n) for n in names]
     figure = go.Figure()
-    figure.add_bar(
-        x=labels, y=[before.get(n, 0) for n in names], name="Period before", marker_color="rgba(128,128,128,0.55)"
+    hover = f"%{{y}}: %{{x:.1f}} {unit}<extra>%{{fullData.name}}</extra>"
+    figure.add_bar(y=labels, x=[now.get(n, 0) for n in names], name="This period", marker_color=ACCENT,
+                   orientation="h", hovertemplate=hover)  # fmt: skip
+    figure.add_bar(y=labels, x=[before.get(n, 0) for n in names], name="Period before",
+                   marker_color="rgba(128,128,128,0.55)", orientation="h", hovertemplate=hover)  # fmt: skip
+    figure.update_layout(barmode="group", legend_traceorder="reversed")
+    figure.update_yaxes(tickvals=labels, ticktext=[_wrapped(label) for label in labels])
+    return _styled(
+        figure, "This period against the one before", paper=paper, x_title=unit, height=_bar_height(len(labels) * 1.4)
     )
-    figure.add_bar(x=labels, y=[now.get(n, 0) for n in names], name="This period", marker_color=ACCENT)
-    figure.update_layout(barmode="group")
-    return _styled(figure, "This period against the one before", paper=paper, y_title=unit)
 
 
 def top_pieces_figure(data: RepertoireAnalysis, *, paper: bool = False) -> go.Figure:
     pieces = data.top_pieces
-    labels = [_short(p.title, p.composer) for p in pieces]
+    labels = [_piece_label(p.title, p.composer) for p in pieces]
     counts = [f"{p.logs} logs" for p in pieces]
     return _ranking("Top pieces", labels, [p.seconds for p in pieces], counts, ACCENT, paper=paper)
 
@@ -120,16 +131,20 @@ def _ranking(
 ) -> go.Figure:
     """Horizontal bars of time, given largest first and drawn with the largest on top."""
     unit, per = time_unit(seconds)
+    labels = list(reversed(labels))
     figure = go.Figure(
         go.Bar(
             x=[value / per for value in reversed(seconds)],
-            y=list(reversed(labels)),
+            y=labels,
             orientation="h",
             marker_color=color,
             customdata=list(reversed(counts)),
             hovertemplate=f"%{{y}}: %{{x:.1f}} {unit}, %{{customdata}}<extra></extra>",
         )
     )
+    # The whole name, on two short lines beside its bar (the full one on hover): a long title
+    # would otherwise take the width of a phone or be cut at the chart's edge.
+    figure.update_yaxes(tickvals=labels, ticktext=[_wrapped(label) for label in labels])
     return _styled(figure, title, paper=paper, legend=False, x_title=unit, height=_bar_height(len(labels)))
 
 
@@ -150,7 +165,8 @@ def tempo_figure(pieces: Sequence[TempoProgress], *, paper: bool = False) -> go.
         )
         if piece.target_tempo:
             figure.add_scatter(
-                x=[days[0], days[-1]] if len(days) > 1 else [days[0] - timedelta(days=1), days[0]],
+                # One day alone: a short stroke centred on it, not a line from the day before.
+                x=[days[0], days[-1]] if len(days) > 1 else [_moment(days[0]) - HALF_DAY, _moment(days[0]) + HALF_DAY],
                 y=[piece.target_tempo] * 2,
                 name=f"target {piece.target_tempo}",
                 mode="lines",
@@ -159,6 +175,7 @@ def tempo_figure(pieces: Sequence[TempoProgress], *, paper: bool = False) -> go.
                 showlegend=False,
                 hovertemplate=f"{name}: target {piece.target_tempo} BPM<extra></extra>",
             )
+    _calendar_axis(figure, [p.day for piece in pieces for p in piece.points])
     return _styled(figure, "Tempo against target", paper=paper, y_title="BPM")
 
 
@@ -179,7 +196,41 @@ def trends_figure(data: Improvement, *, paper: bool = False) -> go.Figure:
         )  # fmt: skip
     figure.update_yaxes(title_text="accuracy %", range=[0, 105], secondary_y=False)
     figure.update_yaxes(title_text="self-rating", range=[0, 10.5], secondary_y=True, showgrid=False)
+    _calendar_axis(figure, [p.day for p in [*data.accuracy, *data.self_rating]])
     return _styled(figure, "Accuracy and self-rating", paper=paper)
+
+
+STEP = {"day": timedelta(days=1), "week": timedelta(weeks=1), "month": timedelta(days=30)}
+TICKS = {"day": ("%d %b", 86_400_000), "week": ("%d %b", 7 * 86_400_000), "month": ("%b %Y", "M1")}
+HALF_DAY = timedelta(hours=12)
+FEW_STEPS = 7  # a series shorter than this gets a fixed window around it and a tick per step
+
+
+def _calendar_axis(figure: go.Figure, days: Sequence[date], granularity: str = "day") -> None:
+    """A time axis that reads in days (or weeks, months), however few the points.
+
+    Left alone, Plotly zooms a single day to milliseconds ("23:59:59.9995") and a day or two to
+    hours: practice is counted in days, so the axis shows days, with room either side.
+    """
+    if not days:
+        return
+    step = STEP.get(granularity, STEP["day"])
+    tick_format, every = TICKS.get(granularity, TICKS["day"])
+    first, last = _moment(min(days)), _moment(max(days))
+    figure.update_xaxes(type="date", tickformat=tick_format, hoverformat=tick_format)
+    if (last - first) < step * FEW_STEPS:
+        spare = (step * FEW_STEPS - (last - first)) / 2
+        figure.update_xaxes(range=[_plotly_time(first - spare), _plotly_time(last + spare)], dtick=every)
+    else:  # room for the first and last bars, which are centred on their day
+        figure.update_xaxes(range=[_plotly_time(first - step * 0.6), _plotly_time(last + step * 0.6)])
+
+
+def _moment(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day)
+
+
+def _plotly_time(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M:%S}"
 
 
 def time_unit(seconds: Sequence[int]) -> tuple[str, int]:
@@ -207,7 +258,9 @@ def _styled(
         plot_bgcolor="white" if paper else "rgba(0,0,0,0)",
         font={"color": text, "family": "Roboto, DejaVu Sans, sans-serif", "size": 12},
         showlegend=legend,
-        legend={"orientation": "h", "y": -0.18, "x": 0},
+        # At the foot of the whole figure, not at a fraction of the plot's height: tilted dates
+        # on a phone then push the plot up instead of running into the legend.
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
         hoverlabel={"namelength": -1},
     )
     figure.update_xaxes(gridcolor=grid, zerolinecolor=grid, automargin=True, title_text=x_title)
@@ -215,12 +268,25 @@ def _styled(
     return figure
 
 
-def _short(title: str, composer: str | None, limit: int = 30) -> str:
+def _piece_label(title: str, composer: str | None) -> str:
     plain = re.sub(r"\s*\(.*?\)", "", composer or "").split()  # "J. S. Bach (attr.)" -> Bach
     surname = plain[-1] if plain else ""
-    label = f"{surname}: {title}" if surname else title
+    return f"{surname}: {title}" if surname else title
+
+
+def _short(title: str, composer: str | None, limit: int = 30) -> str:
+    """A legend entry: one line, cut with an ellipsis."""
+    label = _piece_label(title, composer)
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def _bar_height(bars: int) -> int:
-    return max(220, 70 + 28 * bars)
+LABEL_LINE = 22  # characters per line of a bar's label: two lines fit beside a bar on a phone
+
+
+def _wrapped(label: str) -> str:
+    lines = textwrap.wrap(label, LABEL_LINE, break_long_words=True, max_lines=2, placeholder="…")
+    return "<br>".join(html.escape(line) for line in lines) or html.escape(label)
+
+
+def _bar_height(bars: float) -> int:
+    return max(220, int(70 + 38 * bars))

@@ -139,3 +139,58 @@ def test_the_library_sorts_composers_by_surname(browser: Browser, server: Server
     assert "Antonín Dvořák" not in composers[:3] and "Carl Czerny" not in composers[:3]
     assert composers.index("Johann Sebastian Bach") < composers.index("Ludwig van Beethoven")
     context.close()
+
+
+# Every tick label of every axis of the charts on the page, per chart title.
+CHART_TICKS = """() => Object.fromEntries([...document.querySelectorAll('.js-plotly-plot')].map((plot) => [
+  plot.querySelector('.gtitle')?.textContent || '?',
+  [...plot.querySelectorAll('.xtick text, .ytick text, .x2tick text, .y2tick text')].map((t) => t.textContent),
+]))"""
+# Tick labels drawn (partly) outside their chart: cut off at its edge.
+CUT_LABELS = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap((plot) => {
+  const box = plot.getBoundingClientRect();
+  return [...plot.querySelectorAll('.xtick text, .ytick text')].filter((t) => {
+    const r = t.getBoundingClientRect();
+    return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1);
+  }).map((t) => t.textContent);
+})"""
+
+
+# Tick labels that run into the chart's legend.
+LABELS_OVER_LEGEND = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap((plot) => {
+  const legend = plot.querySelector('.legend')?.getBoundingClientRect();
+  if (!legend) return [];
+  return [...plot.querySelectorAll('.xtick text, .ytick text')].filter((t) => {
+    const r = t.getBoundingClientRect();
+    return r.width > 0 && r.left < legend.right && r.right > legend.left
+      && r.top < legend.bottom && r.bottom > legend.top;
+  }).map((t) => t.textContent);
+})"""
+
+
+def test_charts_of_a_first_day_read_as_days_and_show_whole_labels(browser: Browser, server: Server):
+    context, page = new_page(browser)
+    email = "first-day@example.com"
+    onboard(page, server, email)
+    headers = api_headers(server, email)
+    for title, tempo, rating in [("Sonatina in C major, Op. 36 No. 1, first movement", 80, 7), ("Scales", None, 5)]:
+        body = {"activityType": "repertoire", "durationSeconds": 1500, "workTitle": title, "composer": "Muzio Clementi",
+                "tempoPracticed": tempo, "targetTempo": 120 if tempo else None, "selfRating": rating,
+                "accuracyPercentage": 85}  # fmt: skip
+        assert httpx.post(f"{server.url}/api/practice/logs", json=body, headers=headers).status_code == 201
+    for activity in ["sight_reading", "slow_practice", "ensemble_reading", "score_reduction", "mental_practice"]:
+        body = {"activityType": activity, "durationSeconds": 600}
+        assert httpx.post(f"{server.url}/api/practice/logs", json=body, headers=headers).status_code == 201
+    for width, height in [(1280, 900), (390, 844)]:
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{server.url}/progress")
+        page.locator(".js-plotly-plot .gtitle").filter(has_text="Accuracy and self-rating").wait_for()
+        page.wait_for_timeout(600)
+        ticks = page.evaluate(CHART_TICKS)
+        for title in ("Practice per day", "Tempo against target", "Accuracy and self-rating"):
+            assert ticks[title], title
+            assert not [t for t in ticks[title] if ":" in t], (title, ticks[title])  # days, not hours or ms
+        assert page.evaluate(CUT_LABELS) == [], width
+        assert page.evaluate(LABELS_OVER_LEGEND) == [], width
+    screenshot(page, "progress-first-day")
+    context.close()
