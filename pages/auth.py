@@ -7,6 +7,7 @@ gets a new NiceGUI storage id at sign-in and nothing secret stays in a URL.
 
 from __future__ import annotations
 
+import json
 import uuid
 from urllib.parse import urlsplit
 
@@ -150,6 +151,8 @@ async def sign_out(actor: Actor, *, everywhere: bool = False) -> None:
     else:
         await service(auth_sessions.sign_out, actor=actor)
     forget_sign_in()
+    # Every other tab of this browser showing this account follows to the sign-in page.
+    ui.run_javascript(f"Mirubato.signedOut({json.dumps(str(actor.id))})")
     ui.navigate.to("/login")
 
 

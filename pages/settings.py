@@ -190,6 +190,7 @@ def _confirm_delete(me: Me) -> None:
 
             forget_sign_in()
             forget_browsers(deleted.browser_ids)
+            ui.run_javascript(f"Mirubato.signedOut({json.dumps(str(me.actor.id))})")  # its other tabs too
             ui.navigate.to("/login?problem=deleted")
 
         with ui.row().classes("w-full justify-end"):

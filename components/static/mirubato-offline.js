@@ -47,6 +47,23 @@
     }
   }
 
+  // Another tab of this browser signed out, or signed in as someone else: a page still showing
+  // the previous account's journal leaves it (events are refused there anyway; this hides what
+  // it shows, e.g. on a shared computer).
+  const SIGNED_OUT = "mirubato.signedOut";
+  function followOtherTabs(event) {
+    if (!window.MirubatoUser || !event.newValue) return;
+    if (event.key === USER && event.newValue !== window.MirubatoUser) window.location.reload();
+    if (event.key === SIGNED_OUT && JSON.parse(event.newValue).user === window.MirubatoUser) {
+      window.location.assign("/login");
+    }
+  }
+  window.addEventListener("storage", followOtherTabs);
+
+  function signedOut(user) {
+    localStorage.setItem(SIGNED_OUT, JSON.stringify({ user, at: Date.now() })); // a new value each time
+  }
+
   function timezone() {
     return window.MirubatoTimezone || localStorage.getItem(ZONE) || Intl.DateTimeFormat().resolvedOptions().timeZone;
   }
@@ -461,6 +478,6 @@
   window.MirubatoForms = Forms;
   window.MirubatoTimer = Timer;
   window.MirubatoTime = { zonedIso };
-  window.Mirubato = { uuid4, connected, notify, now, currentUser, timezone };
+  window.Mirubato = { uuid4, connected, notify, now, currentUser, timezone, signedOut };
   learnFromPage();
 })();

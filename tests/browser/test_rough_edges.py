@@ -6,6 +6,8 @@ cleared again, the activity and instrument chosen by clicking: with and without 
 
 from __future__ import annotations
 
+import time
+
 import httpx
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
@@ -193,4 +195,25 @@ def test_charts_of_a_first_day_read_as_days_and_show_whole_labels(browser: Brows
         assert page.evaluate(CUT_LABELS) == [], width
         assert page.evaluate(LABELS_OVER_LEGEND) == [], width
     screenshot(page, "progress-first-day")
+    context.close()
+
+
+def test_seven_tabs_of_one_musician_each_open_and_connect(browser: Browser, server: Server):
+    context, first = new_page(browser)
+    onboard(first, server, "many-tabs@example.com")
+    tabs = [first]
+    for path in ["/history", "/library", "/progress", "/timer", "/log/new", "/"]:
+        tab = context.new_page()
+        started = time.monotonic()
+        tab.goto(f"{server.url}{path}", timeout=20_000)
+        tab.wait_for_function("window.socket && window.socket.connected", timeout=20_000)
+        print(f"{path}: connected after {time.monotonic() - started:.2f} s with {len(tabs)} tabs open")
+        tabs.append(tab)
+    for tab in tabs:
+        assert tab.evaluate("window.socket.connected")
+    # Signing out in one tab takes every tab of that account to the sign-in page (a shared computer).
+    tabs[0].get_by_role("button", name="Account menu").click()
+    tabs[0].get_by_text("Sign out", exact=True).click()
+    for tab in tabs:
+        tab.wait_for_url(f"{server.url}/login", timeout=10_000)
     context.close()
