@@ -1,7 +1,9 @@
-"""Issue 21: the log form's choices, clicked as a musician does (rows counted over the API).
+"""What a musician tripped over (issue 21), clicked as a person does; rows counted over the API.
 
-Focus areas picked from the dropdown with the mouse, a rating left untouched, a rating set and
-cleared again, the activity and instrument chosen by clicking: with and without a connection.
+Focus areas, activity and instrument picked with the mouse; a rating left alone, given, cleared;
+notes in History; composers by surname in the library; charts of a first day at desktop and
+phone width; seven tabs of one musician, and signing out in one of them; the timer and the log
+form used with the connection down; a studio's own mail domain.
 """
 
 from __future__ import annotations
@@ -11,7 +13,17 @@ import time
 import httpx
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.conftest import DESKTOP, Server, onboard, screenshot, wait_for_empty_outbox
+from tests.browser.conftest import (
+    DESKTOP,
+    Server,
+    onboard,
+    ready_for_offline,
+    screenshot,
+    start_server,
+    stop_server,
+    wait_for_empty_outbox,
+)
+from tests.processes import free_port
 
 
 def api_headers(server: Server, email: str) -> dict[str, str]:
@@ -217,3 +229,49 @@ def test_seven_tabs_of_one_musician_each_open_and_connect(browser: Browser, serv
     for tab in tabs:
         tab.wait_for_url(f"{server.url}/login", timeout=10_000)
     context.close()
+
+
+def test_the_timer_and_the_log_form_work_and_link_up_with_the_connection_down(browser: Browser, server: Server):
+    context, page = new_page(browser)
+    email = "offline-timer@example.com"
+    onboard(page, server, email)
+    page.goto(f"{server.url}/timer")
+    ready_for_offline(page)
+    context.set_offline(True)
+    page.wait_for_function("!(window.socket && window.socket.connected)", timeout=15_000)
+    page.get_by_test_id("timer-start").click()
+    page.wait_for_timeout(1100)
+    page.get_by_test_id("timer-pause").click()
+    paused = page.get_by_test_id("timer-clock").inner_text()
+    page.wait_for_timeout(1100)
+    expect(page.get_by_test_id("timer-clock")).to_have_text(paused)  # a paused timer stands still
+    page.get_by_test_id("timer-resume").click()
+    page.wait_for_timeout(1100)
+    page.get_by_test_id("timer-stop").click()
+    review = page.get_by_test_id("timer-offline-review")
+    review.get_by_label("Piece").fill("Timed offline")
+    page.get_by_test_id("timer-offline-save").click()
+    # From the timer to the log form, as a musician goes: by the menu, with no server.
+    page.get_by_role("link", name="New log").first.click()
+    page.get_by_test_id("shell-log-form").wait_for()
+    page.get_by_label("Piece").last.fill("Logged offline")
+    page.get_by_test_id("shell-save").click()
+    context.set_offline(False)
+    page.goto(f"{server.url}/")
+    page.wait_for_function("window.socket && window.socket.connected", timeout=20_000)
+    wait_for_empty_outbox(page)
+    logs = {log["workTitle"]: log for log in api_logs(server, email)}
+    assert set(logs) == {"Timed offline", "Logged offline"}  # exactly one row per save
+    assert 2 <= logs["Timed offline"]["durationSeconds"] < 10  # the paused second is not counted
+    context.close()
+
+
+def test_a_studio_signs_in_with_its_own_mail_domain_when_configured(browser: Browser, mail, tmp_path):
+    studio = start_server(tmp_path, free_port(), mail, MIRUBATO_PRIVATE_MAIL_DOMAINS="test,local")
+    context, page = new_page(browser)
+    try:
+        onboard(page, studio, "teacher@studio.test", "Studio teacher")
+        expect(page.get_by_text("Studio teacher").first).to_be_visible()
+    finally:
+        context.close()
+        stop_server(studio)
