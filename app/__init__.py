@@ -1,3 +1,6 @@
-"""Mirubato: a practice journal for musicians."""
+"""Mirubato: a practice journal for musicians. This package wires the floors together and holds
+the entry points: the app (`main.py`), the command line (`cli.py`) and the REST routers (`api/`)."""
 
-__version__ = "0.1.0"
+from core import __version__
+
+__all__ = ["__version__"]

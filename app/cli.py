@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from app.settings import Settings, SettingsError, load_settings
+from core.settings import Settings, SettingsError, load_settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -75,7 +75,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
 
 
 def _database(settings: Settings):  # type: ignore[no-untyped-def]
-    from app.db import Database
+    from core.db import Database
 
     return Database(
         settings.resolved_database_url,
@@ -92,7 +92,7 @@ def _serve(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
-    from app import schema
+    from core import schema
 
     database = _database(settings)
     schema.upgrade(database, args.revision)
@@ -101,7 +101,7 @@ def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _db_downgrade(settings: Settings, args: argparse.Namespace) -> int:
-    from app import schema
+    from core import schema
 
     database = _database(settings)
     schema.downgrade(database, args.revision)
@@ -110,7 +110,7 @@ def _db_downgrade(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _db_current(settings: Settings, _: argparse.Namespace) -> int:
-    from app import schema
+    from core import schema
 
     database = _database(settings)
     current, head = schema.current_revision(database), schema.head_revision()
@@ -119,7 +119,7 @@ def _db_current(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def _seed(settings: Settings, _: argparse.Namespace) -> int:
-    from app import schema
+    from core import schema
     from services.catalogue_seed import seed_catalogue
 
     database = _database(settings)
@@ -131,7 +131,7 @@ def _seed(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def _progress_rebuild(settings: Settings, args: argparse.Namespace) -> int:
-    from app import schema
+    from core import schema
     from services.progress_tracking import rebuild_progress, users_to_rebuild
 
     database = _database(settings)
@@ -150,7 +150,7 @@ def _progress_rebuild(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _backup(settings: Settings, args: argparse.Namespace) -> int:
-    from app.backup import BackupError, backup
+    from core.backup import BackupError, backup
 
     try:
         report = backup(settings.resolved_database_url, Path(args.path).expanduser().resolve())
@@ -163,8 +163,8 @@ def _backup(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _restore(settings: Settings, args: argparse.Namespace) -> int:
-    from app import schema
-    from app.backup import BackupError, restore
+    from core import schema
+    from core.backup import BackupError, restore
 
     try:
         report = restore(settings.resolved_database_url, Path(args.path).expanduser().resolve())
@@ -178,7 +178,7 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _create_admin(settings: Settings, args: argparse.Namespace) -> int:
-    from app import schema
+    from core import schema
     from services.errors import InvalidInput
     from services.users import make_admin_from_console
 

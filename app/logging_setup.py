@@ -7,8 +7,8 @@ import logging
 import re
 from datetime import UTC, datetime
 
-from app.request_context import current_request_id
-from app.settings import Settings
+from core.request_context import current_request_id
+from core.settings import Settings
 
 
 class JsonFormatter(logging.Formatter):

@@ -12,14 +12,14 @@ from nicegui import Client, ui
 from nicegui import app as nicegui_app
 from nicegui.storage import Storage
 
-from app import __version__, gc_tuning, handler_signatures, metrics, nicegui_middleware, schema
+from app import __version__
 from app.api import api_routes, install_api
 from app.api.openapi import install_openapi
-from app.db import Database
 from app.logging_setup import configure_logging
-from app.security import AccessTokens, SignedLinks
-from app.security_headers import SecurityHeaders, install_socket_origin_check, storage_cookie_options
-from app.settings import Settings
+from core import metrics, schema
+from core.db import Database
+from core.security import AccessTokens, SignedLinks
+from core.settings import Settings
 from pages import install_pages
 from services.auth import AuthConfig
 from services.catalogue_seed import seed_if_empty
@@ -29,6 +29,8 @@ from services.progress_tracking import rebuild_progress, users_without_progress
 from services.rate_limits import Limits, RateLimiter
 from services.rate_windows_redis import RedisWindows
 from services.sharing import InviteLinks
+from web import gc_tuning, handler_signatures, nicegui_middleware
+from web.security_headers import SecurityHeaders, install_socket_origin_check, storage_cookie_options
 
 log = logging.getLogger(__name__)
 

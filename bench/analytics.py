@@ -25,12 +25,12 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import insert, select, text
 
-from app import schema
 from app.api.deps import optional_actor
-from app.db import Database
 from app.main import create_app
-from app.models import PracticeLog, SheetMusic, User
-from app.settings import Settings
+from core import schema
+from core.db import Database
+from core.models import PracticeLog, SheetMusic, User
+from core.settings import Settings
 from services.actor import Actor
 from services.catalogue_seed import seed_catalogue
 from services.progress_tracking import rebuild_progress

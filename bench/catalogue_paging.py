@@ -15,9 +15,9 @@ import uuid
 
 from sqlalchemy import text
 
-from app import schema
-from app.db import Database
-from app.models import SheetMusic
+from core import schema
+from core.db import Database
+from core.models import SheetMusic
 from services import catalogue
 
 QUERIES = {

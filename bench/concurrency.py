@@ -39,12 +39,12 @@ from sqlmodel import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app import schema
-from app.db import Database
-from app.models import AuthSession, User
 from bench.catalogue_paging import fill
 from bench.floors import Floors
 from bench.load_shapes import Call, Figures, closed_loop, paced
+from core import schema
+from core.db import Database
+from core.models import AuthSession, User
 from services import practice_logs
 from services.actor import Actor
 from tests.factories import log_body, make_user

@@ -33,9 +33,9 @@ import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app import schema
-from app.db import Database
 from bench.load_shapes import figures
+from core import schema
+from core.db import Database
 from tests.factories import log_body, make_user
 from tests.mail_sink import MailSink, running_mail_sink
 from tests.processes import MIRUBATO, clean_env, free_port, wait_until_healthy

@@ -16,7 +16,7 @@ def report_event_error(error: Exception) -> None:
     """What a page shows when one of its handlers fails with a service error it did not catch.
 
     Registered once per page (``components.page_route``), so a refused or failed service call
-    (a server fault included: ``components.session.service``) is never silent. Other errors
+    (a server fault included: ``components.browser_sign_in.service``) is never silent. Other errors
     are the page's own and only logged (by NiceGUI).
     """
     if isinstance(error, ServiceError):

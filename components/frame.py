@@ -9,10 +9,10 @@ from html import escape
 
 from nicegui import events, ui
 
+from components.browser_sign_in import Me, sign_out
 from components.connection_badge import ConnectionBadge
 from components.feedback import page_dialog
 from components.outbox_sync import install_page_sync
-from components.session import Me
 from components.static_assets import HEAD, page_identity
 from services.users import Role
 
@@ -153,8 +153,6 @@ def _shortcut_help() -> None:
 
 
 async def _sign_out(me: Me) -> None:
-    from pages.auth import sign_out  # the sign-out flow lives with the sign-in pages
-
     await sign_out(me.actor)
 
 

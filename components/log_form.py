@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
+from components.browser_sign_in import act
 from components.format import ACTIVITY_LABELS, FOCUS_AREAS
 from components.offline_fields import Select, Toggle
 from components.outbox_sync import page_sync
 from components.rating_field import RatingField
-from components.session import act
 from services import catalogue, suggestions
 from services.errors import FieldProblem, InvalidInput
 from services.sync import ChangeResult

@@ -7,12 +7,12 @@ from typing import Any
 
 from nicegui import app, events, ui
 
-from app import metrics
-from app.events import logs_changed
-from components.session import SignedOut, event_actor, service
+from components.browser_sign_in import SignedOut, event_actor, service
+from core import metrics
 from services import sync
 from services.rate_limits import RateLimited
 from services.sync import ChangeResult
+from web.events import logs_changed
 
 Listener = Callable[[ChangeResult], Awaitable[None] | None]
 

@@ -14,11 +14,14 @@ large global value would let proxies cut idle sockets.)
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from components.browser_sign_in import Me, signed_in
 from components.feedback import report_event_error
 
 PAGE_BUILD_SECONDS = 30.0
@@ -41,3 +44,36 @@ def page(path: str, **kwargs: Any) -> Callable[[Callable[..., Awaitable[R]]], Ca
         return declare(build_with_error_reports)
 
     return decorate
+
+
+def signed_in_page(
+    path: str, *, signed_out: Callable[[], None] | None = None, **kwargs: Any
+) -> Callable[[Callable[..., Awaitable[Any]]], Callable[..., Awaitable[Any]]]:
+    """Declare a page for a signed-in user: ``build(me, ...)``; anyone else goes to the sign-in page,
+    or sees what ``signed_out()`` builds instead.
+
+    The one place that checks the browser's sign-in on a page load (events check it in
+    ``components.browser_sign_in.act``). What a user may see stays with the services.
+    """
+
+    def decorate(build: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        async def gate(*args: Any, **kw: Any) -> Any:
+            me = await signed_in()
+            if me is None and signed_out is not None:
+                signed_out()
+                return None
+            if me is None:
+                return RedirectResponse("/login")
+            return await build(me, *args, **kw)
+
+        # NiceGUI reads path and query parameters from the signature: all but `me`.
+        own = inspect.signature(build)
+        gate.__signature__ = own.replace(parameters=list(own.parameters.values())[1:])  # type: ignore[attr-defined]
+        gate.__name__, gate.__qualname__, gate.__doc__ = build.__name__, build.__qualname__, build.__doc__
+        gate.__module__ = build.__module__
+        return page(path, **kwargs)(gate)
+
+    return decorate
+
+
+__all__ = ["Me", "page", "signed_in_page"]

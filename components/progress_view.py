@@ -13,10 +13,10 @@ from typing import Any
 import plotly.graph_objects as go
 from nicegui import app, ui
 
+from components.browser_sign_in import act
 from components.figure_card import figure_card
 from components.filter_bar import FilterBar
 from components.format import duration
-from components.session import act
 from services import charts, log_export, report_pdf
 from services.analytics import AnalyticsPage
 from services.calendar_days import local_day

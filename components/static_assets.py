@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nicegui
 
-import app as mirubato
+import core as mirubato
 
 STATIC = Path(__file__).resolve().parent / "static"
 

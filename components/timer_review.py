@@ -14,10 +14,10 @@ from typing import Any
 
 from nicegui import ui
 
+from components.browser_sign_in import act
 from components.feedback import page_dialog
 from components.format import ACTIVITY_LABELS, duration
 from components.log_form import LogForm
-from components.session import act
 from services import practice_sessions
 from services.errors import Conflict, InvalidInput, NotFound
 from services.sync import ChangeResult

@@ -1,1 +1,1 @@
-"""Alembic migration scripts (run through app.schema, or `alembic` with the alembic.ini at the root)."""
+"""Alembic migration scripts (run through core.schema, or `alembic` with the alembic.ini at the root)."""

@@ -1,4 +1,4 @@
-"""Alembic environment: migrates the connection app.schema hands over, or the configured database."""
+"""Alembic environment: migrates the connection core.schema hands over, or the configured database."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
-import app.models  # noqa: F401  (registers every table on SQLModel.metadata)
+import core.models  # noqa: F401  (registers every table on SQLModel.metadata)
 
 target_metadata = SQLModel.metadata
 
@@ -29,8 +29,8 @@ def run_online() -> None:
         run_on(connection)
         return
     # Invoked as the `alembic` command: use the database the settings point to.
-    from app.db import Database
-    from app.settings import load_settings
+    from core.db import Database
+    from core.settings import load_settings
 
     settings = load_settings()
     db = Database(settings.resolved_database_url)

@@ -9,10 +9,10 @@ from fastapi.responses import RedirectResponse
 from nicegui import app, events, ui
 from pydantic.alias_generators import to_snake
 
+from components.browser_sign_in import Me, act
 from components.feedback import page_dialog, show_error
 from components.frame import frame
-from components.page_route import page
-from components.session import Me, act, signed_in
+from components.page_route import signed_in_page
 from services import admin, catalogue, catalogue_import
 from services.admin import AdminUser
 from services.catalogue import PieceSummary
@@ -27,11 +27,8 @@ ACTIONS = [
 ]  # fmt: skip
 
 
-@page("/admin")
-async def admin_page() -> RedirectResponse | None:
-    me = await signed_in()
-    if me is None:
-        return RedirectResponse("/login")
+@signed_in_page("/admin")
+async def admin_page(me: Me) -> RedirectResponse | None:
     with frame("Admin", me):
         try:
             await act(admin.system_figures, write=False)  # the service decides who may be here

@@ -7,7 +7,6 @@ gets a new NiceGUI storage id at sign-in and nothing secret stays in a URL.
 
 from __future__ import annotations
 
-import json
 import uuid
 from urllib.parse import urlsplit
 
@@ -15,16 +14,15 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from nicegui import app, run, ui
 
-from app.browser_storage import rotate_browser_id, shared_storage_reachable, storage_of
 from components.auth_card import auth_card, forget_url_token
+from components.browser_sign_in import browser_actor, remember_sign_in, service
 from components.page_route import page
-from components.session import browser_actor, forget_sign_in, remember_sign_in, service
-from services import auth, auth_sessions
-from services.actor import Actor
+from services import auth
 from services.auth import SessionKind
 from services.errors import InvalidInput, ServiceError, Unauthenticated
 from services.mail import deliver_sign_in_link
 from services.rate_limits import RateLimited
+from web.browser_storage import rotate_browser_id, shared_storage_reachable, storage_of
 
 PROBLEMS = {
     "link": "That sign-in link is invalid, has expired or was already used. Ask for a new one below.",
@@ -142,18 +140,6 @@ async def complete_sign_in(request: Request) -> Response:
     await rotate_browser_id(request, new_browser_id)
     remember_sign_in(storage_of(new_browser_id), str(signed_in.session_id))
     return RedirectResponse("/welcome" if signed_in.needs_onboarding else "/", status_code=303)
-
-
-async def sign_out(actor: Actor, *, everywhere: bool = False) -> None:
-    """End this browser's sign-in (or all of the user's) and go to the sign-in page."""
-    if everywhere:
-        await service(auth_sessions.sign_out_everywhere, actor=actor)
-    else:
-        await service(auth_sessions.sign_out, actor=actor)
-    forget_sign_in()
-    # Every other tab of this browser showing this account follows to the sign-in page.
-    ui.run_javascript(f"Mirubato.signedOut({json.dumps(str(actor.id))})")
-    ui.navigate.to("/login")
 
 
 def _ip() -> str:

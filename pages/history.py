@@ -9,26 +9,23 @@ from typing import Any
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from app.events import logs_changed
+from components.browser_sign_in import Me, act
 from components.format import ACTIVITY_LABELS, clock, day_name, duration, piece_name, shorten
 from components.frame import frame
 from components.outbox_sync import page_sync
-from components.page_route import page
+from components.page_route import signed_in_page
 from components.refresh import Refresher
-from components.session import Me, act, signed_in
 from services import history
 from services.calendar_days import local_day
 from services.practice_shapes import LogOut
 from services.sync import ChangeResult
+from web.events import logs_changed
 
 NOTE_PREVIEW_CHARS = 240  # about two lines at desktop width
 
 
-@page("/history")
-async def history_page() -> RedirectResponse | None:
-    me = await signed_in()
-    if me is None:
-        return RedirectResponse("/login")
+@signed_in_page("/history")
+async def history_page(me: Me) -> RedirectResponse | None:
     with frame("History", me):
         view = HistoryView(me)
         view.filters()

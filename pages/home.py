@@ -5,26 +5,23 @@ from __future__ import annotations
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from app.events import logs_changed
+from components.browser_sign_in import Me, act
 from components.figure_card import figure_card
 from components.format import ACTIVITY_LABELS, STATUS_LABELS, clock, day_name, duration, piece_name
 from components.frame import frame
-from components.page_route import page
+from components.page_route import signed_in_page
 from components.quick_log import QuickLog
 from components.refresh import Refresher
-from components.session import Me, act, signed_in
 from components.teacher_notes import from_your_teacher
 from services import dashboard
 from services.calendar_days import local_day
 from services.dashboard import Dashboard
 from services.recommendations import Recommendation
+from web.events import logs_changed
 
 
-@page("/")
-async def home() -> RedirectResponse | None:
-    me = await signed_in()
-    if me is None:
-        return RedirectResponse("/login")
+@signed_in_page("/")
+async def home(me: Me) -> RedirectResponse | None:
     if not me.profile.display_name:
         return RedirectResponse("/welcome")
     with frame("Dashboard", me, shortcuts={"q": lambda: board.quick.open()}):
@@ -38,7 +35,7 @@ async def home() -> RedirectResponse | None:
 class DashboardView:
     def __init__(self, me: Me) -> None:
         self.me = me
-        instrument = me.preferences.get("defaultInstrument") or me.profile.primary_instrument or "piano"
+        instrument = me.profile.default_instrument
         self.quick = QuickLog(instrument=instrument)  # built once: its buttons open it without the server
         self.container = ui.column().classes("w-full gap-4")
         self.recommended: list[Recommendation] | None = None  # asked for once per page load

@@ -8,10 +8,10 @@ from typing import Any
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from components.browser_sign_in import Me, act, service
 from components.feedback import show_error
 from components.frame import frame
-from components.page_route import page
-from components.session import act, service, signed_in
+from components.page_route import signed_in_page
 from services import catalogue
 from services.catalogue import Facets, PieceSummary
 from services.errors import NotFound, ServiceError
@@ -27,13 +27,10 @@ SORTS = {
 }
 
 
-@page("/library")
-async def library_page(q: str = "") -> RedirectResponse | None:
-    me = await signed_in()
-    if me is None:
-        return RedirectResponse("/login")
+@signed_in_page("/library")
+async def library_page(me: Me, q: str = "") -> RedirectResponse | None:
     facets = await service(catalogue.facets, write=False)
-    instrument = me.preferences.get("defaultInstrument") or me.profile.primary_instrument
+    instrument = me.profile.default_instrument
     library = Library(facets, initial={"q": q or None, "instrument": instrument})
     with frame("Library", me, shortcuts={"/": library.focus_search}):
         library.build()

@@ -8,22 +8,19 @@ import uuid
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from components.browser_sign_in import Me, act
 from components.feedback import page_dialog, show_error
 from components.format import duration
 from components.frame import frame
 from components.log_form import LogForm, initial_from_log
-from components.page_route import page
-from components.session import Me, act, signed_in
+from components.page_route import signed_in_page
 from services import catalogue, practice_logs, templates
 from services.errors import InvalidInput, NotFound, ServiceError
 from services.sync import ChangeResult
 
 
-@page("/log/new")
-async def new_log_page(piece: str = "") -> RedirectResponse | None:
-    me = await signed_in()
-    if me is None:
-        return RedirectResponse("/login")
+@signed_in_page("/log/new")
+async def new_log_page(me: Me, piece: str = "") -> RedirectResponse | None:
     initial = await _piece_initial(piece)
 
     async def answered(answer: ChangeResult) -> None:
@@ -34,7 +31,10 @@ async def new_log_page(piece: str = "") -> RedirectResponse | None:
     with frame("New practice log", me):
         with ui.card().classes("w-full"):
             form = LogForm(
-                timezone=me.actor.timezone, instrument=_default_instrument(me), initial=initial, on_answer=answered
+                timezone=me.actor.timezone,
+                instrument=me.profile.default_instrument,
+                initial=initial,
+                on_answer=answered,
             )
         with ui.row().classes("w-full justify-end gap-2"):
             ui.button("Save as template", icon="bookmark_add", on_click=lambda: save_as_template(form)).props("flat")
@@ -42,11 +42,8 @@ async def new_log_page(piece: str = "") -> RedirectResponse | None:
     return None
 
 
-@page("/log/{log_id}/edit")
-async def edit_log_page(log_id: str) -> RedirectResponse | None:
-    me = await signed_in()
-    if me is None:
-        return RedirectResponse("/login")
+@signed_in_page("/log/{log_id}/edit")
+async def edit_log_page(me: Me, log_id: str) -> RedirectResponse | None:
     with frame("Edit practice log", me):
         try:
             log = await act(practice_logs.get_log, write=False, log_id=uuid.UUID(log_id))
@@ -152,7 +149,3 @@ async def _piece_initial(piece: str) -> dict[str, object]:
         "workTitle": found.title,
         "targetTempo": found.suggested_tempo,
     }
-
-
-def _default_instrument(me: Me) -> str:
-    return me.preferences.get("defaultInstrument") or me.profile.primary_instrument or "piano"

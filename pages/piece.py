@@ -8,11 +8,11 @@ from typing import Any
 from fastapi.responses import RedirectResponse
 from nicegui import run, ui
 
+from components.browser_sign_in import Me, act
 from components.feedback import show_error
 from components.format import ACTIVITY_LABELS, STATUS_LABELS, duration
 from components.frame import frame
-from components.page_route import page
-from components.session import Me, act, signed_in
+from components.page_route import signed_in_page
 from services import catalogue, repertoire
 from services.catalogue import PieceOut
 from services.errors import NotFound, ServiceError
@@ -20,11 +20,8 @@ from services.notation import NotationError, render_svg
 from services.repertoire import PieceActivity
 
 
-@page("/library/{piece_id}")
-async def piece_page(piece_id: str) -> RedirectResponse | None:
-    me = await signed_in()
-    if me is None:
-        return RedirectResponse("/login")
+@signed_in_page("/library/{piece_id}")
+async def piece_page(me: Me, piece_id: str) -> RedirectResponse | None:
     try:
         piece = await act(catalogue.get_piece, write=False, piece_id=uuid.UUID(piece_id))
         activity = await act(repertoire.piece_activity, write=False, piece_id=piece.id)

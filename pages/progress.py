@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from fastapi.responses import RedirectResponse
 
-from app.events import logs_changed
+from components.browser_sign_in import Me, act
 from components.frame import frame
-from components.page_route import page
+from components.page_route import signed_in_page
 from components.progress_view import ProgressSource, ProgressView
 from components.refresh import Refresher
-from components.session import act, signed_in
 from services import analytics, progress
+from web.events import logs_changed
 
 
-@page("/progress")
-async def progress_page() -> RedirectResponse | None:
-    me = await signed_in()
-    if me is None:
-        return RedirectResponse("/login")
+@signed_in_page("/progress")
+async def progress_page(me: Me) -> RedirectResponse | None:
     with frame("Progress", me):
         view = ProgressView(own_progress(), timezone=me.actor.timezone)
         await view.load()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from components.browser_sign_in import Me, act
 from components.feedback import show_error
 from components.format import STATUS_LABELS, duration
 from components.frame import frame
-from components.page_route import page
-from components.session import act, signed_in
+from components.page_route import signed_in_page
 from services import repertoire
 from services.errors import InvalidInput, ServiceError
 from services.repertoire import RepertoireItem
@@ -17,11 +17,8 @@ from services.repertoire import RepertoireItem
 TABS = {"all": "All", **STATUS_LABELS}
 
 
-@page("/repertoire")
-async def repertoire_page() -> RedirectResponse | None:
-    me = await signed_in()
-    if me is None:
-        return RedirectResponse("/login")
+@signed_in_page("/repertoire")
+async def repertoire_page(me: Me) -> RedirectResponse | None:
     with frame("Repertoire", me):
         view = RepertoireView()
         with ui.tabs(on_change=lambda e: view.show(e.value)).props("align=left inline-label").classes("w-full") as tabs:

@@ -7,11 +7,10 @@ import json
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from components.browser_sign_in import Me, act, forget_sign_in, sign_out
 from components.feedback import page_dialog, show_error
 from components.frame import frame
-from components.page_route import page
-from components.session import Me, act, forget_sign_in, signed_in
-from pages.auth import sign_out
+from components.page_route import signed_in_page
 from services import account, users
 from services.errors import InvalidInput, ServiceError
 from services.validation import common_timezones
@@ -24,11 +23,8 @@ LEVELS = {
 }
 
 
-@page("/settings")
-async def settings_page() -> RedirectResponse | None:
-    me = await signed_in()
-    if me is None:
-        return RedirectResponse("/login")
+@signed_in_page("/settings")
+async def settings_page(me: Me) -> RedirectResponse | None:
     with frame("Settings", me):
         _profile(me)
         _preferences(me)
@@ -186,7 +182,7 @@ def _confirm_delete(me: Me) -> None:
             except ServiceError as error:
                 show_error(error)
                 return
-            from app.browser_storage import forget_browsers
+            from web.browser_storage import forget_browsers
 
             forget_sign_in()
             forget_browsers(deleted.browser_ids)

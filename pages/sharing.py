@@ -8,21 +8,18 @@ from fastapi.responses import RedirectResponse
 from nicegui import app, run, ui
 
 from components.auth_card import forget_url_token
+from components.browser_sign_in import Me, act
 from components.feedback import page_dialog, show_error
 from components.frame import frame
-from components.page_route import page
-from components.session import Me, act, signed_in
+from components.page_route import signed_in_page
 from services import sharing
 from services.errors import ServiceError
 from services.mail import deliver_share_invite
 from services.sharing import INVITE_LIFETIME, Invitation, ShareOut
 
 
-@page("/sharing")
-async def sharing_page() -> RedirectResponse | None:
-    me = await signed_in()
-    if me is None:
-        return RedirectResponse("/login")
+@signed_in_page("/sharing")
+async def sharing_page(me: Me) -> RedirectResponse | None:
     with frame("Share with a teacher", me):
         view = SharingView(me)
         await view.load()
@@ -156,16 +153,17 @@ class SharingView:
                 ).mark("revoke-confirm")
 
 
-@page("/share/accept")
-async def accept_page(token: str = "") -> RedirectResponse | None:
+def _sign_in_first() -> None:
     forget_url_token()
-    me = await signed_in()
-    if me is None:
-        with ui.column().classes("absolute-center items-center gap-3 q-pa-md"):
-            ui.label("Sign in to accept this invitation").classes("text-h6")
-            ui.label("Then open the invitation link again.").classes("text-grey-7")
-            ui.button("Sign in", on_click=lambda: ui.navigate.to("/login")).props("unelevated color=primary")
-        return None
+    with ui.column().classes("absolute-center items-center gap-3 q-pa-md"):
+        ui.label("Sign in to accept this invitation").classes("text-h6")
+        ui.label("Then open the invitation link again.").classes("text-grey-7")
+        ui.button("Sign in", on_click=lambda: ui.navigate.to("/login")).props("unelevated color=primary")
+
+
+@signed_in_page("/share/accept", signed_out=_sign_in_first)
+async def accept_page(me: Me, token: str = "") -> RedirectResponse | None:
+    forget_url_token()
     with frame("Invitation", me), ui.card().classes("w-full max-w-lg gap-3").mark("invitation"):
         try:
             share = await act(sharing.invitation_for, write=False, token=token, links=app.state.invite_links)

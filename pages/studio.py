@@ -8,12 +8,12 @@ from datetime import date, timedelta
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from components.browser_sign_in import Me, act
 from components.feedback import page_dialog
 from components.format import ACTIVITY_LABELS, FOCUS_AREAS, duration, piece_name
 from components.frame import frame
-from components.page_route import page
+from components.page_route import signed_in_page
 from components.progress_view import ProgressSource, ProgressView
-from components.session import act, signed_in
 from components.teacher_notes import assignment_row, comment_row
 from services import sharing, studio, teaching
 from services.calendar_days import local_day
@@ -21,11 +21,8 @@ from services.errors import InvalidInput, NotFound
 from services.studio import StudentWeek
 
 
-@page("/studio")
-async def studio_page() -> RedirectResponse | None:
-    me = await signed_in()
-    if me is None:
-        return RedirectResponse("/login")
+@signed_in_page("/studio")
+async def studio_page(me: Me) -> RedirectResponse | None:
     with frame("Studio", me):
         students = await act(studio.overview, write=False)
         if not students:
@@ -55,11 +52,8 @@ def _student_card(week: StudentWeek) -> None:
             ui.label("Learning: " + ", ".join(week.in_progress[:4])).classes("text-caption ellipsis")
 
 
-@page("/studio/{student_id}")
-async def student_page(student_id: str) -> RedirectResponse | None:
-    me = await signed_in()
-    if me is None:
-        return RedirectResponse("/login")
+@signed_in_page("/studio/{student_id}")
+async def student_page(me: Me, student_id: str) -> RedirectResponse | None:
     try:
         student = uuid.UUID(student_id)
         week = next(w for w in await act(studio.overview, write=False) if w.student.id == student)

@@ -5,17 +5,14 @@ from __future__ import annotations
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from components.browser_sign_in import Me
 from components.frame import frame
 from components.outbox_review import OutboxReview
-from components.page_route import page
-from components.session import signed_in
+from components.page_route import signed_in_page
 
 
-@page("/sync")
-async def sync_page() -> RedirectResponse | None:
-    me = await signed_in()
-    if me is None:
-        return RedirectResponse("/login")
+@signed_in_page("/sync")
+async def sync_page(me: Me) -> RedirectResponse | None:
     with frame("Saved on this device", me):
         ui.label(
             "Changes you saved while offline sync by themselves. If a log was changed on another device in "

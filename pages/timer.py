@@ -7,21 +7,18 @@ from typing import Any
 from fastapi.responses import RedirectResponse
 from nicegui import events, ui
 
+from components.browser_sign_in import Me, act
 from components.frame import frame
-from components.page_route import page
+from components.page_route import signed_in_page
 from components.practice_timer import PracticeTimer
-from components.session import act, signed_in
 from components.timer_review import open_timer_review
 from services import practice_sessions
 from services.errors import ServiceError
 
 
-@page("/timer")
-async def timer_page(start: str = "") -> RedirectResponse | None:
-    me = await signed_in()
-    if me is None:
-        return RedirectResponse("/login")
-    instrument = me.preferences.get("defaultInstrument") or me.profile.primary_instrument or "piano"
+@signed_in_page("/timer")
+async def timer_page(me: Me, start: str = "") -> RedirectResponse | None:
+    instrument = me.profile.default_instrument
     reviewing = False
 
     async def on_started(event: events.GenericEventArguments) -> None:

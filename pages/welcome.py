@@ -6,8 +6,8 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from components.auth_card import auth_card
-from components.page_route import page
-from components.session import act, browser_actor
+from components.browser_sign_in import Me, act
+from components.page_route import signed_in_page
 from services import users
 from services.errors import InvalidInput
 
@@ -20,11 +20,9 @@ LEVELS = {
 }
 
 
-@page("/welcome", title="Welcome · Mirubato")
-async def welcome_page() -> RedirectResponse | None:
-    actor = await browser_actor()
-    if actor is None:
-        return RedirectResponse("/login")
+@signed_in_page("/welcome", title="Welcome · Mirubato")
+async def welcome_page(me: Me) -> RedirectResponse | None:
+    actor = me.actor
     with auth_card("Welcome to Mirubato"):
         ui.label("A few details so your practice days, levels and defaults fit you.").classes("text-grey-7")
         name = ui.input("Your name").props("outlined autofocus maxlength=100").classes("w-full").mark("welcome-name")

@@ -15,7 +15,7 @@ from sqlalchemy import Table, delete, or_, select, update
 from sqlmodel import Session, SQLModel, col
 from sqlmodel import select as sqlmodel_select
 
-from app.models import AuditEvent, LoginToken, PracticeLog, User, utcnow
+from core.models import AuditEvent, LoginToken, PracticeLog, User, utcnow
 from services import audit
 from services.actor import Actor
 from services.auth_sessions import browser_ids_of

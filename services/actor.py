@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from app.models import Role
+from core.models import Role
 from services.errors import Forbidden
 
 

@@ -16,7 +16,7 @@ from pydantic import Field, StringConstraints
 from sqlalchemy import distinct, func, or_
 from sqlmodel import Session, col, select
 
-from app.models import AuditEvent, PracticeLog, Role, SheetMusic, User, utcnow
+from core.models import AuditEvent, PracticeLog, Role, SheetMusic, User, utcnow
 from services import audit, auth_sessions
 from services.actor import Actor, require_admin
 from services.errors import Conflict, NotFound

@@ -16,8 +16,8 @@ from sqlalchemy import String, and_, cast, distinct, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from app.fast_times import as_utc, raw_time
-from app.models import ActivityType, Instrument, PracticeLog, SheetMusic, utcnow
+from core.fast_times import as_utc, raw_time
+from core.models import ActivityType, Instrument, PracticeLog, SheetMusic, utcnow
 from services.actor import Actor
 from services.calendar_days import day_start, local_day
 from services.errors import InvalidInput

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.models import AuditEvent
-from app.request_context import current_client_ip, current_request_id
+from core.models import AuditEvent
+from core.request_context import current_client_ip, current_request_id
 
 
 def record(

@@ -17,9 +17,9 @@ from pydantic import EmailStr, Field
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.fast_times import as_utc
-from app.models import AuthSession, LoginToken, RefreshToken, SessionKind, User, utcnow
-from app.security import AccessTokens, new_token, token_hash
+from core.fast_times import as_utc
+from core.models import AuthSession, LoginToken, RefreshToken, SessionKind, User, utcnow
+from core.security import AccessTokens, new_token, token_hash
 from services import audit
 from services.auth_sessions import is_live, revoke_session
 from services.errors import Unauthenticated

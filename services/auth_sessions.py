@@ -9,8 +9,8 @@ from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.models import AuthSession, Role, User, utcnow
-from app.security import AccessTokens, InvalidToken
+from core.models import AuthSession, Role, User, utcnow
+from core.security import AccessTokens, InvalidToken
 from services import audit
 from services.actor import Actor
 from services.errors import Forbidden, NotFound, Unauthenticated

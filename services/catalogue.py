@@ -12,8 +12,8 @@ from pydantic import Field, StringConstraints, model_validator
 from sqlalchemy import String, and_, cast, func, or_
 from sqlmodel import Session, col, select
 
-from app.composer_names import plain
-from app.models import CatalogueInstrument, Instrument, SheetMusic, SourceType, utcnow
+from core.composer_names import plain
+from core.models import CatalogueInstrument, Instrument, SheetMusic, SourceType, utcnow
 from services.actor import Actor, require_admin
 from services.errors import InvalidInput, NotFound
 from services.validation import (
@@ -309,7 +309,7 @@ def _composer_match(name: str) -> Any:
 
 
 def _ordering(sort: str) -> list[Any]:
-    # Composers file by surname, particles and accents aside (app.composer_names); pieces
+    # Composers file by surname, particles and accents aside (core.composer_names); pieces
     # without a composer come last.
     title, composer = col(SheetMusic.title), col(SheetMusic.composer_sort).asc().nulls_last()
     difficulty = col(SheetMusic.difficulty_level)

@@ -17,7 +17,7 @@ from defusedxml import ElementTree
 from pydantic import Field
 from sqlmodel import Session
 
-from app.models import SheetMusic, SourceType
+from core.models import SheetMusic, SourceType
 from services import audit
 from services.actor import Actor, require_admin
 from services.catalogue import PieceIn, create_piece

@@ -1,4 +1,4 @@
-"""The starter catalogue: public-domain piano and guitar works kept in app/data/catalogue.csv.
+"""The starter catalogue: public-domain piano and guitar works kept in services/data/catalogue.csv.
 
 Each piece gets a stable id from its composer, catalogue number and title, so seeding again
 refreshes the same rows instead of adding copies, and an admin's deactivation sticks.
@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from app.models import SheetMusic, SourceType, utcnow
+from core.models import SheetMusic, SourceType, utcnow
 from services.catalogue import NotationFormat, PieceIn
 from services.validation import parse
 
@@ -39,7 +39,7 @@ def piece_id(composer: str | None, number: str | None, title: str) -> uuid.UUID:
 
 def starter_pieces() -> Iterator[PieceIn]:
     """Every piece of the starter catalogue, validated like any other input."""
-    data = resources.files("app") / "data"
+    data = resources.files("services") / "data"
     text = (data / "catalogue.csv").read_text(encoding="utf-8")
     for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
         try:

@@ -10,8 +10,8 @@ from pydantic import Field
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.fast_times import as_utc, raw_time
-from app.models import PracticeLog, RepertoireStatus, utcnow
+from core.fast_times import as_utc, raw_time
+from core.models import PracticeLog, RepertoireStatus, utcnow
 from services.actor import Actor
 from services.calendar_days import current_streak, day_start, local_day, week_start
 from services.practice_shapes import LogOut

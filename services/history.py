@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import Field
 
-from app.models import utcnow
+from core.models import utcnow
 from services.actor import Actor
 from services.calendar_days import local_day
 from services.practice_logs import list_logs

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.models import ActivityType
+from core.models import ActivityType
 
 ACTIVITY_LABELS: dict[str, str] = {
     ActivityType.WARM_UP: "Warm-up",

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Date, case, cast, func, literal
 from sqlmodel import Session
 
-from app.models import PracticeLog
+from core.models import PracticeLog
 
 # How SQLAlchemy writes a DateTime into SQLite; comparing these strings orders instants.
 SQLITE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from app.models import PracticeLog
+from core.models import PracticeLog
 from services.actor import Actor
 from services.analytics_query import AnalyticsQuery, DayRange, conditions, resolve
 

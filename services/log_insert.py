@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from app.models import PracticeLog
+from core.models import PracticeLog
 
 _TABLE = PracticeLog.__table__
 _COLUMNS = [column.key for column in _TABLE.columns]

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from app.models import Instrument, PracticeLog, PracticeSession, SheetMusic, User, utcnow
+from core.models import Instrument, PracticeLog, PracticeSession, SheetMusic, User, utcnow
 from services.actor import Actor
 from services.errors import Conflict, InvalidInput, NotFound
 from services.log_insert import insert_new

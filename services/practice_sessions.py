@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.models import ActivityType, Instrument, PracticeLog, PracticeSession, SessionType, utcnow
+from core.models import ActivityType, Instrument, PracticeLog, PracticeSession, SessionType, utcnow
 from services.actor import Actor
 from services.errors import Conflict, InvalidInput, NotFound
 from services.practice_logs import FUTURE_TOLERANCE, default_instrument

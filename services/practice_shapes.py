@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, Field, StringConstraints, field_validator
 
-from app.models import ActivityType, Instrument
+from core.models import ActivityType, Instrument
 from services.validation import Input, LongText, Offset, Output, Tags, Text100, Text200, Text300, Url
 
 MAX_DURATION_SECONDS = 24 * 3600

@@ -13,9 +13,9 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.fast_times import as_utc
-from app.models import Instrument, PracticeLog, ProgressTracking, utcnow
-from app.views import user_statistics
+from core.fast_times import as_utc
+from core.models import Instrument, PracticeLog, ProgressTracking, utcnow
+from core.views import user_statistics
 from services import progress_rules as rules
 from services.actor import Actor
 from services.calendar_days import local_day, longest_streak

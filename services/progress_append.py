@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection
 from sqlmodel import Session
 
-from app.models import PracticeLog, utcnow
+from core.models import PracticeLog, utcnow
 from services import progress_append_sql as sql
 from services import progress_rules as rules
 from services.progress_rules import ALL_INSTRUMENTS, OVERALL

@@ -28,8 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.expression import CompoundSelect, union_all
 
-from app.fast_times import raw_time
-from app.models import PracticeLog, ProgressTracking, User
+from core.fast_times import raw_time
+from core.models import PracticeLog, ProgressTracking, User
 from services.progress_rules import ALL_INSTRUMENTS, OVERALL, SKILL_AREAS, TREND_WINDOW
 
 LOGS = PracticeLog.__table__

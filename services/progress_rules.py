@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from math import isqrt
 
-from app.models import ActivityType
+from core.models import ActivityType
 
 XP_PER_LOG_CAP = 180
 XP_PER_DAY = 10

@@ -22,8 +22,8 @@ from sqlalchemy import String, cast, event, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from app.fast_times import as_utc, raw_time
-from app.models import PracticeLog, ProgressTracking, User, utcnow
+from core.fast_times import as_utc, raw_time
+from core.models import PracticeLog, ProgressTracking, User, utcnow
 from services import progress_rules as rules
 from services.progress_append import append_log
 from services.progress_rules import ALL_INSTRUMENTS, OVERALL, LogFact

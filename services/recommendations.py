@@ -19,8 +19,8 @@ from sqlalchemy import func
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
-from app.models import CatalogueInstrument, Instrument, PracticeLog, RepertoireStatus, SheetMusic, User
-from app.models import UserSheetMusicProgress as Progress
+from core.models import CatalogueInstrument, Instrument, PracticeLog, RepertoireStatus, SheetMusic, User
+from core.models import UserSheetMusicProgress as Progress
 from services.actor import Actor
 from services.catalogue import PieceSummary, summary_of
 from services.practice_logs import default_instrument

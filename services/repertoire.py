@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.models import ActivityType, PracticeLog, RepertoireStatus, SheetMusic, UserSheetMusicProgress, utcnow
+from core.models import ActivityType, PracticeLog, RepertoireStatus, SheetMusic, UserSheetMusicProgress, utcnow
 from services.actor import Actor
 from services.errors import NotFound
 from services.practice_shapes import Tempo

@@ -17,7 +17,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 from sqlmodel import Session
 
-from app.models import User, utcnow
+from core.models import User, utcnow
 from services import analytics, charts, progress
 from services.actor import Actor
 from services.analytics_query import AnalyticsQuery
@@ -25,7 +25,7 @@ from services.chart_images import render_png
 from services.labels import activity_label
 from services.log_export import filtered_logs
 
-FONTS = Path(__file__).resolve().parent.parent / "app" / "data" / "fonts"
+FONTS = Path(__file__).resolve().parent / "data" / "fonts"
 MAX_LISTED_LOGS = 5000
 Progress = Callable[[float, str], None]
 

@@ -17,8 +17,8 @@ from typing import Any
 from pydantic import EmailStr
 from sqlmodel import Session, col, select
 
-from app.models import Role, Share, ShareStatus, User, utcnow
-from app.security import ExpiredLink, InvalidToken, SignedLinks
+from core.models import Role, Share, ShareStatus, User, utcnow
+from core.security import ExpiredLink, InvalidToken, SignedLinks
 from services import audit
 from services.actor import Actor
 from services.errors import Conflict, Forbidden, InvalidInput, NotFound

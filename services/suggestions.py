@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, or_, union
 from sqlmodel import Session, col, select
 
-from app import composer_names
-from app.models import PracticeLog, SheetMusic
+from core import composer_names
+from core.models import PracticeLog, SheetMusic
 from services.actor import Actor
 
 LIMIT = 12

@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import Session
 
-from app.models import PracticeLog, SyncChange, SyncStatus, utcnow
+from core.models import PracticeLog, SyncChange, SyncStatus, utcnow
 from services import practice_logs
 from services.actor import Actor
 from services.errors import Conflict, FieldProblem, InvalidInput, NotFound, ServiceError

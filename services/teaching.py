@@ -15,7 +15,7 @@ from pydantic import Field, StringConstraints
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from app.models import ActivityType, Assignment, LogComment, PracticeLog, SheetMusic, User, utcnow
+from core.models import ActivityType, Assignment, LogComment, PracticeLog, SheetMusic, User, utcnow
 from services import sharing
 from services.actor import Actor
 from services.calendar_days import day_start, local_day

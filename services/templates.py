@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import Field, field_validator
 from sqlmodel import Session, col, func, select
 
-from app.models import ActivityType, Instrument, PracticeTemplate, utcnow
+from core.models import ActivityType, Instrument, PracticeTemplate, utcnow
 from services.actor import Actor
 from services.errors import Conflict, NotFound
 from services.practice_shapes import MAX_DURATION_SECONDS, Tempo

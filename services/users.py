@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import EmailStr, Field, field_validator
+from pydantic import EmailStr, Field, computed_field, field_validator
 from sqlmodel import Session, select
 
-from app.models import Instrument, Role, SkillLevel, User, utcnow
+from core.models import Instrument, Role, SkillLevel, User, utcnow
 from services import audit
 from services.actor import Actor
 from services.errors import InvalidInput, NotFound
@@ -45,6 +45,12 @@ class UserOut(Output):
     @classmethod
     def _with_defaults(cls, stored: dict[str, Any] | None) -> dict[str, Any]:
         return {**DEFAULT_PREFERENCES, **(stored or {})}
+
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented way to compute a field
+    @property
+    def default_instrument(self) -> str:
+        """What new logs, the timer and the library start with: the preference, else the main instrument."""
+        return str(self.preferences.get("defaultInstrument") or self.primary_instrument or Instrument.PIANO)
 
 
 def preferences_of(session: Session, user_id: uuid.UUID) -> dict[str, Any]:

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.db import Database
-from app.models import Role, SheetMusic, User
+from core.db import Database
+from core.models import Role, SheetMusic, User
 from services.actor import Actor
 
 

@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from app.db import Database
+from core.db import Database
 from services import practice_logs
 from services.actor import Actor
 from tests.factories import new_user

@@ -6,11 +6,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 
-from app import metrics
 from app.api import admin, analytics, auth, health, practice, progress, sharing, sheet_music, sync, teaching, users
 from app.api.errors import error_body, install_error_handlers
 from app.api.middleware import RequestContextMiddleware
-from app.request_stats import RequestStats
+from core import metrics
+from web.request_stats import RequestStats
 
 ROUTERS = (
     health.router,

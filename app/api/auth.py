@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from app.api.deps import BODY_LIMIT, CurrentActor, DatabaseDep, SessionDep, client_ip
-from app.models import SessionKind
+from core.models import SessionKind
 from services import auth, auth_sessions, users
 from services.auth import RefreshRequest, SignInRequest, TokenPair, TokenRedemption
 from services.errors import Unauthenticated

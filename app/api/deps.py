@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from fastapi.concurrency import contextmanager_in_threadpool, run_in_threadpool
 from sqlmodel import Session
 
-from app.db import Database
+from core.db import Database
 from services.actor import Actor
 from services.auth_sessions import actor_for_access_token
 from services.errors import Unauthenticated

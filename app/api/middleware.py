@@ -7,9 +7,9 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import metrics
-from app.request_context import client_ip_var, new_request_id, request_id_var
-from app.request_stats import RequestStats
+from core import metrics
+from core.request_context import client_ip_var, new_request_id, request_id_var
+from web.request_stats import RequestStats
 
 HEADER = b"x-request-id"
 ACCEPTED_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")

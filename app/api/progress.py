@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.api.deps import RATE_LIMIT, CurrentActor, SessionDep
-from app.models import Instrument
+from core.models import Instrument
 from services import progress
 from services.progress import AchievementOut, InstrumentProgress, ProgressOverview, ProgressStatistics, Streaks
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, BackgroundTasks, Request
 
-from app import metrics
 from app.api.deps import BODY_LIMIT, CurrentActor, SessionDep
-from app.events import logs_changed
+from core import metrics
 from services import sync
 from services.sync import Batch, BatchResult
+from web.events import logs_changed
 
 # No per-request limit: the service counts each change of a batch against the user's writes.
 router = APIRouter(prefix="/api", tags=["sync"], max_body_size=4 * BODY_LIMIT)

@@ -8,10 +8,10 @@ from fastapi import APIRouter, BackgroundTasks, Response, status
 from fastapi.responses import JSONResponse
 
 from app.api.deps import BODY_LIMIT, RATE_LIMIT, CurrentActor, SessionDep
-from app.browser_storage import forget_browsers
 from services import account, progress, users
 from services.progress import ProgressSummary
 from services.users import PreferencesUpdate, ProfileUpdate, UserOut
+from web.browser_storage import forget_browsers
 
 router = APIRouter(prefix="/api/users", tags=["users"], max_body_size=BODY_LIMIT, dependencies=RATE_LIMIT)
 

@@ -1,7 +1,7 @@
 """The catalogue files composers by surname: sheet_music.composer_sort, filled for every piece.
 
 "Ludwig van Beethoven" sorts as "beethoven ludwig van", "Antonín Dvořák" as "dvorak antonin"
-(app.composer_names). Rows are filled here from their names; new and edited rows by the model.
+(core.composer_names). Rows are filled here from their names; new and edited rows by the model.
 
 Revision ID: 0009_composer_sort
 Revises: 0008_withdrawn_invitations
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from app.composer_names import composer_sort_key
+from core.composer_names import composer_sort_key
 
 revision: str = "0009_composer_sort"
 down_revision: str | None = "0008_withdrawn_invitations"

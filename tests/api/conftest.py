@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.api.deps import optional_actor
-from app.db import Database
 from app.main import create_app
-from app.settings import Settings
+from core.db import Database
+from core.settings import Settings
 from services.actor import Actor
 from tests.mail_sink import MailSink, running_mail_sink
 

@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from app.models import Role
+from core.models import Role
 from tests.factories import log_body, new_piece, new_user
 
 EXAMPLES = int(os.environ.get("MIRUBATO_FUZZ_EXAMPLES", "20"))

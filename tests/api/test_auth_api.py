@@ -10,7 +10,7 @@ from threading import Barrier
 import pytest
 
 import services.auth
-from app.models import utcnow
+from core.models import utcnow
 
 
 @pytest.fixture

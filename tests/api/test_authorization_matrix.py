@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.api.deps import optional_actor
-from app.models import Role
-from app.security import SignedLinks
+from core.models import Role
+from core.security import SignedLinks
 from services import practice_logs, practice_sessions, repertoire, sharing, teaching, templates
 from services.actor import Actor
 from services.rate_limits import RateLimiter

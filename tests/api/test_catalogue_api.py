@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.models import Role
+from core.models import Role
 from services.actor import Actor
 from services.catalogue_seed import seed_catalogue
 from tests.factories import new_user

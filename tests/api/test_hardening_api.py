@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from app.models import PracticeLog, Role
+from core.models import PracticeLog, Role
 from tests.factories import log_body, new_user
 
 EDGE_DAYS = ["0001-01-01", "9999-12-31"]

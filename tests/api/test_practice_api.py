@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import func
 from sqlmodel import select
 
-from app.models import PracticeLog
+from core.models import PracticeLog
 from tests.factories import log_body, new_user
 
 

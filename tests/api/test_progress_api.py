@@ -38,7 +38,7 @@ def test_progress_needs_sign_in_and_a_known_instrument(client, act_as, db):
 def test_starting_the_app_builds_progress_for_logs_made_before_it(make_client, db):
     from sqlmodel import select
 
-    from app.models import ProgressTracking
+    from core.models import ProgressTracking
     from services import practice_logs
 
     actor = new_user(db)

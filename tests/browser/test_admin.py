@@ -7,8 +7,8 @@ from pathlib import Path
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from app.db import Database
-from app.models import User
+from core.db import Database
+from core.models import User
 from services.users import make_admin_from_console
 from tests.browser.conftest import onboard, screenshot
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 from sqlmodel import select
 
-from app.db import Database
-from app.models import Role, User
-from app.security import SignedLinks
+from core.db import Database
+from core.models import Role, User
+from core.security import SignedLinks
 from services import practice_logs, sharing, users
 from services.actor import Actor
 from services.rate_limits import RateLimiter

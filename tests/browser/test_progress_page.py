@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlmodel import select
 
-from app.db import Database
-from app.models import SheetMusic, User
+from core.db import Database
+from core.models import SheetMusic, User
 from services import practice_logs, users
 from services.actor import Actor
 from tests.browser.conftest import onboard, screenshot

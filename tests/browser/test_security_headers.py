@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import select
 
-from app.db import Database
-from app.models import Role, User
+from core.db import Database
+from core.models import Role, User
 from tests.browser.conftest import DESKTOP, Server, onboard, start_server, stop_server
 from tests.processes import free_port
 

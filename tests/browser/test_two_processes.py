@@ -22,8 +22,8 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func
 from sqlmodel import select
 
-from app.db import Database
-from app.models import PracticeLog, User
+from core.db import Database
+from core.models import PracticeLog, User
 from tests.browser.conftest import Server, onboard, screenshot, start_server, stop_server
 from tests.conftest import PG_URL_VARIABLE, fresh_postgres_database
 from tests.mail_sink import MailSink

@@ -15,9 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app import schema
-from app.backup import backup
-from app.db import Database
+from core import schema
+from core.backup import backup
+from core.db import Database
 from services import practice_logs
 from tests.conftest import fresh_postgres_database
 from tests.factories import log_body, new_user

@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from app.settings import Settings, SettingsError, load_settings
+from core.settings import Settings, SettingsError, load_settings
 from tests.processes import run_cli
 
 

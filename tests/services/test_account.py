@@ -9,7 +9,7 @@ import uuid
 from sqlalchemy import String, Text, Uuid, select
 from sqlmodel import SQLModel
 
-from app.models import SessionKind
+from core.models import SessionKind
 from services import account, auth, practice_logs, practice_sessions, templates
 from services.actor import Actor
 from services.rate_limits import RateLimiter
@@ -35,7 +35,7 @@ def busy_user(db, email: str) -> Actor:
             config=CONFIG,
             browser_id=f"browser-{email}",
         )
-        from app.security import AccessTokens
+        from core.security import AccessTokens
 
         signer = AccessTokens("s" * 40, issuer=CONFIG.base_url, lifetime=auth.timedelta(minutes=15))
         auth.issue_tokens(session, signed_in=signed_in, tokens=signer, config=CONFIG)
@@ -48,7 +48,7 @@ def busy_user(db, email: str) -> Actor:
         )
         practice_logs.log_practice(session, actor=actor, data=log_body(practiceNotes=f"notes of {email}"))
         templates.save_template(session, actor=actor, data={"templateName": "Scales", "activityType": "scales"})
-        from app.models import ProgressTracking
+        from core.models import ProgressTracking
 
         session.add(ProgressTracking(user_id=actor.id, instrument="piano", skill_area="technique"))
     return actor
@@ -127,7 +127,7 @@ def test_after_deletion_no_row_anywhere_references_the_user_and_others_are_untou
 
 
 def _user_row(db, actor):
-    from app.models import User
+    from core.models import User
 
     with db.transaction(write=False) as session:
         return session.get(User, actor.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from app.models import AuditEvent, Role, SheetMusic
+from core.models import AuditEvent, Role, SheetMusic
 from services import admin, catalogue_import, practice_logs
 from services.errors import Conflict, Forbidden, InvalidInput
 from tests.factories import log_body, new_user

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select as sa_select
 
-from app.views import daily_practice_summary
+from core.views import daily_practice_summary
 from services import analytics, log_export, practice_logs, report_pdf
 from services.chart_images import find_browser
 from services.errors import InvalidInput

@@ -9,7 +9,7 @@ from threading import Barrier
 import pytest
 from sqlmodel import select
 
-from app.models import AuditEvent, Role, SessionKind
+from core.models import AuditEvent, Role, SessionKind
 from services import auth, auth_sessions
 from services.actor import Actor
 from services.errors import Forbidden, Unauthenticated
@@ -64,7 +64,7 @@ def test_fifty_concurrent_redemptions_of_one_link_give_exactly_one_sign_in(db):
 def test_only_a_hash_of_the_token_is_stored(db):
     token = link_for(db, "hash@example.com")
     with db.transaction(write=False) as session:
-        from app.models import LoginToken
+        from core.models import LoginToken
 
         stored = session.exec(select(LoginToken)).one()
     assert token not in stored.token_hash and len(stored.token_hash) == 64

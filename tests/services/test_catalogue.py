@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from app.models import Role
+from core.models import Role
 from services import catalogue
 from services.actor import Actor
 from services.catalogue_seed import seed_catalogue, starter_pieces
@@ -145,7 +145,7 @@ def test_a_piece_needs_a_title_an_instrument_and_sane_numbers(db):
 
 
 def test_an_admin_edits_some_fields_and_deactivates_a_piece(db):
-    from app.models import Role
+    from core.models import Role
     from services import catalogue
     from services.errors import Forbidden
     from tests.factories import new_piece, new_user

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from app.db import Database
-from app.models import PracticeLog
+from core.db import Database
+from core.models import PracticeLog
 
 
 def test_every_pooled_sqlite_connection_has_wal_foreign_keys_and_a_busy_timeout(tmp_path):

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from app.models import PracticeLog
+from core.models import PracticeLog
 from services import practice_logs
 from services.errors import Conflict, InvalidInput, NotFound
 from tests.factories import log_body, new_piece, new_user

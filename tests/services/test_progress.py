@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import select
 
-from app.models import ProgressTracking
+from core.models import ProgressTracking
 from services import practice_logs, progress, sync, users
 from services.progress_tracking import rebuild_progress
 from services.rate_limits import RateLimiter

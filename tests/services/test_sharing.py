@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from itsdangerous import TimestampSigner
 
-from app.models import Role, User
-from app.security import SignedLinks
+from core.models import Role, User
+from core.security import SignedLinks
 from services import practice_logs, sharing, studio
 from services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from services.rate_limits import RateLimiter

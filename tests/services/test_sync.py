@@ -10,7 +10,7 @@ from threading import Barrier
 from sqlalchemy import func
 from sqlmodel import select
 
-from app.models import PracticeLog
+from core.models import PracticeLog
 from services import practice_logs, sync
 from services.rate_limits import RateLimiter
 from tests.factories import log_body, new_user

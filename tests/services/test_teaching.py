@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.security import SignedLinks
+from core.security import SignedLinks
 from services import practice_logs, sharing, teaching
 from services.errors import InvalidInput, NotFound
 from services.rate_limits import RateLimiter

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 
-from app import handler_signatures
-from app.handler_signatures import expects_arguments
+from web import handler_signatures
+from web.handler_signatures import expects_arguments
 
 
 class Handlers:

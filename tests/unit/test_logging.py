@@ -6,7 +6,7 @@ import json
 import logging
 
 from app.logging_setup import JsonFormatter, RequestIdFilter
-from app.request_context import request_id_var
+from core.request_context import request_id_var
 
 
 def test_a_log_line_carries_the_current_request_id():

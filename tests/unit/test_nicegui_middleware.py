@@ -16,8 +16,8 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from app import nicegui_middleware
-from app.nicegui_middleware import CacheControlOfAssets, RedirectWithPrefix, RequestTracking
+from web import nicegui_middleware
+from web.nicegui_middleware import CacheControlOfAssets, RedirectWithPrefix, RequestTracking
 
 ASSETS = f"/_nicegui/{nicegui_version}"
 

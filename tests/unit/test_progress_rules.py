@@ -97,7 +97,7 @@ def test_level_milestones_are_dated_when_reached():
 
 
 def test_every_activity_has_a_skill_area():
-    from app.models import ActivityType
+    from core.models import ActivityType
 
     assert {rules.skill_area(a.value) for a in ActivityType} == {
         "sight_reading",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from app.write_turns import WriteTurns
+from core.write_turns import WriteTurns
 
 
 async def _writers(turns: WriteTurns, count: int, *, write: bool = True) -> tuple[list[int], int]:

@@ -18,7 +18,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 
 import migrations
-from app.db import Database
+from core.db import Database
 
 log = logging.getLogger(__name__)
 

@@ -7,13 +7,14 @@ through `service` / `act`, which run a service function in one transaction off t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from nicegui import app, run, ui
 
-from app.request_context import new_request_id, request_id_var
+from core.request_context import new_request_id, request_id_var
 from services import auth_sessions, users
 from services.actor import Actor
 from services.errors import ServiceError
@@ -122,3 +123,15 @@ def remember_sign_in(storage: dict[str, Any], session_id: str) -> None:
 
 def forget_sign_in() -> None:
     app.storage.user.pop(SESSION_KEY, None)
+
+
+async def sign_out(actor: Actor, *, everywhere: bool = False) -> None:
+    """End this browser's sign-in (or all of the user's) and go to the sign-in page."""
+    if everywhere:
+        await service(auth_sessions.sign_out_everywhere, actor=actor)
+    else:
+        await service(auth_sessions.sign_out, actor=actor)
+    forget_sign_in()
+    # Every other tab of this browser showing this account follows to the sign-in page.
+    ui.run_javascript(f"Mirubato.signedOut({json.dumps(str(actor.id))})")
+    ui.navigate.to("/login")

@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import validates
 from sqlmodel import Field, SQLModel
 
-from app.composer_names import composer_sort_key
+from core.composer_names import composer_sort_key
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -149,7 +149,7 @@ class SheetMusic(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     title: str = Field(max_length=300)
     composer: str | None = Field(default=None, max_length=200)
-    # Where the composer files: "beethoven ludwig van" (app.composer_names), kept in step with
+    # Where the composer files: "beethoven ludwig van" (core.composer_names), kept in step with
     # the name whoever writes it (the admin, the CSV import, the seed): set when a row is built
     # and whenever the name changes.
     composer_sort: str | None = Field(default=None, max_length=200)

@@ -17,7 +17,7 @@ import weakref
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from app.metrics import WRITES_WAITING
+from core.metrics import WRITES_WAITING
 
 
 class WriteTurns:

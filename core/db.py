@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from app.write_turns import WriteTurns
+from core.write_turns import WriteTurns
 
 SQLITE_BEGIN_OPTION = "mirubato_sqlite_begin"
 

@@ -13,7 +13,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
 
-from app.settings import MIN_SECRET_LENGTH
+from core.settings import MIN_SECRET_LENGTH
 
 ACCESS_AUDIENCE = "mirubato-api"
 ALGORITHM = "HS256"

@@ -1,0 +1,1 @@
+"""NiceGUI and Starlette glue: middlewares, browser storage, in-process signals, request statistics."""
