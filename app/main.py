@@ -18,18 +18,21 @@ from app.api.openapi import install_openapi
 from app.logging_setup import configure_logging
 from core import metrics, schema
 from core.db import Database
+from core.effects import BrowsersForgotten, InvitationMailed, LogsChanged, SignInLinkRequested
 from core.security import AccessTokens, SignedLinks
 from core.settings import Settings
 from pages import install_pages
 from services.auth import AuthConfig
 from services.catalogue_seed import seed_if_empty
 from services.chart_images import find_browser
-from services.mail import Mailer, SmtpConfig
+from services.mail import Mailer, SmtpConfig, deliver_share_invite, deliver_sign_in_link
 from services.progress_tracking import rebuild_progress, users_without_progress
 from services.rate_limits import Limits, RateLimiter
 from services.rate_windows_redis import RedisWindows
 from services.sharing import InviteLinks
 from web import gc_tuning, handler_signatures, nicegui_middleware
+from web.browser_storage import forget_browsers
+from web.events import logs_changed, on_event_loop
 from web.security_headers import SecurityHeaders, install_socket_origin_check, storage_cookie_options
 
 log = logging.getLogger(__name__)
@@ -54,6 +57,7 @@ def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
     nicegui_app.state.database = database
     _measure(database)
     _install_services(nicegui_app, settings)
+    _follow_commits(database, nicegui_app.state.mailer)
     _secure(nicegui_app, settings)
     _describe_api(nicegui_app)
     install_api(nicegui_app)
@@ -164,6 +168,27 @@ def _install_services(app: FastAPI, settings: Settings) -> None:
             undelivered_dir=settings.data_dir / "mail",
         )
     )
+
+
+def _follow_commits(database: Database, mailer: Mailer) -> None:
+    """What follows a committed change, whichever page, router or command made it (core.effects)."""
+
+    def mail_sign_in_link(effect: SignInLinkRequested) -> None:
+        deliver_sign_in_link(mailer, email=effect.email, link=effect.link, minutes=effect.minutes)
+
+    def mail_invitation(effect: InvitationMailed) -> None:
+        deliver_share_invite(mailer, email=effect.email, student=effect.student, link=effect.link, days=effect.days)
+
+    def refresh_open_pages(effect: LogsChanged) -> None:
+        logs_changed.emit(effect.user_id)
+
+    def forget_stored_sign_ins(effect: BrowsersForgotten) -> None:
+        forget_browsers(list(effect.browser_ids))
+
+    database.after_commit.on(SignInLinkRequested, mail_sign_in_link)
+    database.after_commit.on(InvitationMailed, mail_invitation)
+    database.after_commit.on(LogsChanged, on_event_loop(refresh_open_pages))
+    database.after_commit.on(BrowsersForgotten, on_event_loop(forget_stored_sign_ins))
 
 
 def _describe_api(app: FastAPI) -> None:

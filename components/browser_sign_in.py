@@ -20,6 +20,7 @@ from services.actor import Actor
 from services.errors import ServiceError
 from services.rate_limits import RateLimiter
 from services.users import UserOut
+from web.browser_storage import this_browsers_storage
 
 SESSION_KEY = "sid"
 T = TypeVar("T")
@@ -122,7 +123,9 @@ def remember_sign_in(storage: dict[str, Any], session_id: str) -> None:
 
 
 def forget_sign_in() -> None:
-    app.storage.user.pop(SESSION_KEY, None)
+    stored = this_browsers_storage()  # None: already forgotten with a deleted account (core.effects)
+    if stored is not None:
+        stored.pop(SESSION_KEY, None)
 
 
 async def sign_out(actor: Actor, *, everywhere: bool = False) -> None:

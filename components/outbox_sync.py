@@ -12,7 +12,6 @@ from core import metrics
 from services import sync
 from services.rate_limits import RateLimited
 from services.sync import ChangeResult
-from web.events import logs_changed
 
 Listener = Callable[[ChangeResult], Awaitable[None] | None]
 
@@ -60,8 +59,6 @@ class OutboxSync(ui.element, component="outbox_sync.js"):  # type: ignore[call-a
                 multi_line=True,
                 timeout=10000,
             )
-        if any(answer.status == "applied" and not answer.repeated for answer in result.results):
-            logs_changed.emit(actor.id)  # open pages refresh only when a log really changed
 
 
 def page_sync() -> OutboxSync | None:

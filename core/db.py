@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from core.effects import AfterCommit, run_before_commit, take_effects
 from core.write_turns import WriteTurns
 
 SQLITE_BEGIN_OPTION = "mirubato_sqlite_begin"
@@ -29,6 +30,7 @@ class Database:
         self.engine = make_engine(url, synchronous=synchronous, busy_timeout_ms=busy_timeout_ms)
         self._writer = self.engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
         self.write_turns = WriteTurns(enabled=self.is_sqlite)
+        self.after_commit = AfterCommit()  # handlers are registered by the app at start-up
 
     @property
     def is_sqlite(self) -> bool:
@@ -36,10 +38,19 @@ class Database:
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Session]:
-        """Open a session in one transaction: commit on success, roll back on any error."""
+        """Open a session in one transaction: commit on success, roll back on any error.
+
+        On success, the steps the services asked for run just before the commit (core.effects),
+        and the effects they recorded are handed to ``after_commit`` once it has committed.
+        """
         engine = self._writer if write else self.engine
-        with Session(engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        with Session(engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+                run_before_commit(session)
+            effects = take_effects(session)
+        if effects:
+            self.after_commit.run(effects)
 
     def ping(self) -> None:
         """Run a trivial query; raises when the database cannot be reached."""

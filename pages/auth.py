@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
-from nicegui import app, run, ui
+from nicegui import app, ui
 
 from components.auth_card import auth_card, forget_url_token
 from components.browser_sign_in import browser_actor, remember_sign_in, service
@@ -20,7 +20,6 @@ from components.page_route import page
 from services import auth
 from services.auth import SessionKind
 from services.errors import InvalidInput, ServiceError, Unauthenticated
-from services.mail import deliver_sign_in_link
 from services.rate_limits import RateLimited
 from web.browser_storage import rotate_browser_id, shared_storage_reachable, storage_of
 
@@ -68,9 +67,6 @@ async def login_page(problem: str = "") -> RedirectResponse | None:
                 ip=_ip(),
                 limiter=app.state.limiter,
                 config=app.state.auth_config,
-            )
-            await run.io_bound(
-                deliver_sign_in_link, app.state.mailer, email=link.email, link=link.link, minutes=link.minutes
             )
         except InvalidInput:
             email.error = "Please enter an email address like name@example.com."

@@ -14,12 +14,11 @@ from components.format import ACTIVITY_LABELS, clock, day_name, duration, piece_
 from components.frame import frame
 from components.outbox_sync import page_sync
 from components.page_route import signed_in_page
-from components.refresh import Refresher
+from components.refresh import refresh_when_logs_change
 from services import history
 from services.calendar_days import local_day
 from services.practice_shapes import LogOut
 from services.sync import ChangeResult
-from web.events import logs_changed
 
 NOTE_PREVIEW_CHARS = 240  # about two lines at desktop width
 
@@ -34,8 +33,7 @@ async def history_page(me: Me) -> RedirectResponse | None:
         await view.load()
         if (sync := page_sync()) is not None:
             sync.listen("history", view.answered)
-    refresh = Refresher(view.load)
-    logs_changed.subscribe(lambda user_id: refresh() if user_id == me.actor.id else None)
+    refresh_when_logs_change(me.actor.id, view.load)
     return None
 
 

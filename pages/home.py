@@ -11,13 +11,12 @@ from components.format import ACTIVITY_LABELS, STATUS_LABELS, clock, day_name, d
 from components.frame import frame
 from components.page_route import signed_in_page
 from components.quick_log import QuickLog
-from components.refresh import Refresher
+from components.refresh import refresh_when_logs_change
 from components.teacher_notes import from_your_teacher
 from services import dashboard
 from services.calendar_days import local_day
 from services.dashboard import Dashboard
 from services.recommendations import Recommendation
-from web.events import logs_changed
 
 
 @signed_in_page("/")
@@ -27,8 +26,7 @@ async def home(me: Me) -> RedirectResponse | None:
     with frame("Dashboard", me, shortcuts={"q": lambda: board.quick.open()}):
         board = DashboardView(me)
         await board.refresh()
-    refresh = Refresher(board.refresh)
-    logs_changed.subscribe(lambda user_id: refresh() if user_id == me.actor.id else None)
+    refresh_when_logs_change(me.actor.id, board.refresh)
     return None
 
 

@@ -8,9 +8,8 @@ from components.browser_sign_in import Me, act
 from components.frame import frame
 from components.page_route import signed_in_page
 from components.progress_view import ProgressSource, ProgressView
-from components.refresh import Refresher
+from components.refresh import refresh_when_logs_change
 from services import analytics, progress
-from web.events import logs_changed
 
 
 @signed_in_page("/progress")
@@ -18,8 +17,7 @@ async def progress_page(me: Me) -> RedirectResponse | None:
     with frame("Progress", me):
         view = ProgressView(own_progress(), timezone=me.actor.timezone)
         await view.load()
-    refresh = Refresher(view.load)
-    logs_changed.subscribe(lambda user_id: refresh() if user_id == me.actor.id else None)
+    refresh_when_logs_change(me.actor.id, view.load)
     return None
 
 

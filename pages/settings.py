@@ -178,14 +178,11 @@ def _confirm_delete(me: Me) -> None:
                 typed.error = "Type your email address exactly to confirm."
                 return
             try:
-                deleted = await act(account.delete_account)
+                await act(account.delete_account)
             except ServiceError as error:
                 show_error(error)
                 return
-            from web.browser_storage import forget_browsers
-
-            forget_sign_in()
-            forget_browsers(deleted.browser_ids)
+            forget_sign_in()  # this browser's now; the others' went after the commit (core.effects)
             ui.run_javascript(f"Mirubato.signedOut({json.dumps(str(me.actor.id))})")  # its other tabs too
             ui.navigate.to("/login?problem=deleted")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from fastapi.responses import RedirectResponse
-from nicegui import app, run, ui
+from nicegui import app, ui
 
 from components.auth_card import forget_url_token
 from components.browser_sign_in import Me, act
@@ -14,7 +14,6 @@ from components.frame import frame
 from components.page_route import signed_in_page
 from services import sharing
 from services.errors import ServiceError
-from services.mail import deliver_share_invite
 from services.sharing import INVITE_LIFETIME, Invitation, ShareOut
 
 
@@ -63,16 +62,7 @@ class SharingView:
         invitation = await self._invite({"email": (self.email.value or "").strip()})
         if invitation is None:
             return
-        student = self.me.profile.display_name or self.me.profile.email
-        await run.io_bound(
-            deliver_share_invite,
-            app.state.mailer,
-            email=invitation.share.invite_email or "",
-            student=student,
-            link=invitation.link,
-            days=INVITE_LIFETIME.days,
-        )
-        self.email.set_value("")
+        self.email.set_value("")  # the mail went out after the commit (core.effects)
         ui.notify(f"Invitation sent to {invitation.share.invite_email}.", type="positive")
 
     async def invite_by_link(self) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import Table, delete, or_, select, update
 from sqlmodel import Session, SQLModel, col
 from sqlmodel import select as sqlmodel_select
 
+from core import effects
 from core.models import AuditEvent, LoginToken, PracticeLog, User, utcnow
 from services import audit
 from services.actor import Actor
@@ -69,6 +70,7 @@ def delete_account(session: Session, *, actor: Actor) -> DeletedAccount:
     session.delete(user)  # everything else goes with it: ON DELETE CASCADE / SET NULL
     session.flush()
     audit.record(session, "account_deleted", details={"browser_sessions": len(browser_ids)})
+    effects.record(session, effects.BrowsersForgotten(tuple(browser_ids)))  # their stored sign-in goes too
     return DeletedAccount(user_id=user.id, browser_ids=browser_ids)
 
 

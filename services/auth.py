@@ -17,6 +17,7 @@ from pydantic import EmailStr, Field
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from core import effects
 from core.fast_times import as_utc
 from core.models import AuthSession, LoginToken, RefreshToken, SessionKind, User, utcnow
 from core.security import AccessTokens, new_token, token_hash
@@ -103,7 +104,10 @@ def request_sign_in(
         )
     )
     minutes = int(config.link_lifetime.total_seconds() // 60)
-    return SignInLink(email=email, link=f"{config.base_url}{LINK_PATH}?token={token}", minutes=minutes)
+    link = SignInLink(email=email, link=f"{config.base_url}{LINK_PATH}?token={token}", minutes=minutes)
+    # Mailed once the token is committed, so the link works by the time it arrives.
+    effects.record(session, effects.SignInLinkRequested(email=email, link=link.link, minutes=minutes))
+    return link
 
 
 def pending_sign_in_email(session: Session, *, token: str) -> str | None:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
+from core import effects
 from core.models import Instrument, PracticeLog, PracticeSession, SheetMusic, User, utcnow
 from services.actor import Actor
 from services.errors import Conflict, InvalidInput, NotFound
@@ -237,6 +238,7 @@ def _pieces_changed(session: Session, row: PracticeLog, *also: uuid.UUID | None,
     """Keep the per-piece statistics of the repertoire and the user's progress in step with the logs."""
     session.flush()
     progress_changed(session, row.user_id, appended=row if appended else None)
+    effects.record(session, effects.LogsChanged(row.user_id))  # open pages refresh after the commit
     for piece_id in {row.sheet_music_id, *also} - {None}:
         refresh_piece_stats(session, row.user_id, piece_id)  # type: ignore[arg-type]
 

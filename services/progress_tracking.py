@@ -1,7 +1,8 @@
 """Keep the progress_tracking table in step with the logs.
 
 Any change to a user's logs (save, edit, delete, restore, sync) or time zone marks the user;
-just before the transaction commits, their rows are brought up to date: a single new latest
+just before the transaction commits (a step ``core.db`` runs, see ``core.effects.before_commit``),
+their rows are brought up to date: a single new latest
 log is folded in (``services.progress_append``, a few small queries), anything else rebuilds
 the rows from the logs alone with the rules in ``services.progress_rules`` (the same
 computation as "mirubato progress rebuild"). A batch of 100 synced changes rebuilds once.
@@ -18,10 +19,11 @@ from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, cast, event, func
+from sqlalchemy import String, cast, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from core.effects import before_commit
 from core.fast_times import as_utc, raw_time
 from core.models import PracticeLog, ProgressTracking, User, utcnow
 from services import progress_rules as rules
@@ -29,7 +31,6 @@ from services.progress_append import append_log
 from services.progress_rules import ALL_INSTRUMENTS, OVERALL, LogFact
 
 PENDING_KEY = "mirubato_progress_pending"
-LISTENING_KEY = "mirubato_progress_listening"
 Scope = tuple[str, str]
 
 
@@ -40,17 +41,12 @@ def progress_changed(session: Session, user_id: uuid.UUID, *, appended: Practice
     the user is one new latest log takes the fast path; anything else rebuilds. The row itself is
     kept (not its id): it was inserted without the ORM, and reading it back would cost a query.
     """
-    if not session.info.get(LISTENING_KEY):
-        event.listen(session, "before_commit", _update_pending)
-        session.info[LISTENING_KEY] = True
+    before_commit(session, "progress", _update_pending)
     pending: dict[uuid.UUID, list[PracticeLog | None]] = session.info.setdefault(PENDING_KEY, {})
     pending.setdefault(user_id, []).append(appended)
 
 
 def _update_pending(session: Session) -> None:
-    # SQLAlchemy also calls before_commit when a savepoint is released; only the real commit counts.
-    if session.in_nested_transaction():
-        return
     for user_id, changes in sorted(session.info.pop(PENDING_KEY, {}).items()):
         if len(changes) == 1 and changes[0] is not None and append_log(session, changes[0]):
             continue

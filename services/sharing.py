@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import EmailStr
 from sqlmodel import Session, col, select
 
+from core import effects
 from core.models import Role, Share, ShareStatus, User, utcnow
 from core.security import ExpiredLink, InvalidToken, SignedLinks
 from services import audit
@@ -92,7 +93,12 @@ def invite_teacher(
     session.flush()
     audit.record(session, "share_invite", actor_id=actor.id, details={"share": str(share.id), "email": email})
     link = f"{links.base_url}{ACCEPT_PATH}?token={links.signer.make(str(share.id))}"
-    return Invitation(share=_out(session, share), link=link)
+    invitation = Invitation(share=_out(session, share), link=link)
+    if email:  # mailed once the share is committed, so the link works when it arrives
+        name = invitation.share.student.display_name or invitation.share.student.email
+        mail = effects.InvitationMailed(email=email, student=name, link=link, days=INVITE_LIFETIME.days)
+        effects.record(session, mail)
+    return invitation
 
 
 def invitation_for(session: Session, *, actor: Actor, token: str, links: InviteLinks) -> ShareOut:

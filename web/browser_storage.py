@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 import redis.asyncio as redis
-from nicegui import app
+from nicegui import app, storage
 from nicegui.storage import USER_PREFIX, Storage
 from starlette.requests import Request
 
@@ -29,6 +29,14 @@ async def rotate_browser_id(request: Request, new_id: str) -> None:
 
 def storage_of(browser_id: str) -> dict:  # type: ignore[type-arg]
     return app.storage._users[browser_id]
+
+
+def this_browsers_storage() -> dict | None:  # type: ignore[type-arg]
+    """``app.storage.user`` of the browser being served, or None once it has been forgotten
+    (NiceGUI asserts instead of answering None)."""
+    request = storage.request_contextvar.get()
+    browser_id = request.session.get("id") if request is not None else None
+    return app.storage._users.get(browser_id) if browser_id else None
 
 
 def forget_browsers(browser_ids: list[str]) -> None:

@@ -13,7 +13,6 @@ from core.models import SessionKind
 from services import auth, auth_sessions, users
 from services.auth import RefreshRequest, SignInRequest, TokenPair, TokenRedemption
 from services.errors import Unauthenticated
-from services.mail import deliver_sign_in_link
 from services.users import UserOut
 
 router = APIRouter(prefix="/api/auth", tags=["auth"], max_body_size=BODY_LIMIT)
@@ -38,11 +37,10 @@ async def login(body: SignInRequest, request: Request, database: DatabaseDep) ->
                 session, data=body, ip=client_ip(request), limiter=state.limiter, config=state.auth_config
             )
 
-    # Its own transaction (committed before the mail goes out), so it takes its own write turn.
+    # Its own transaction, so it takes its own write turn; the link is mailed once it has
+    # committed (core.effects), so it works by the time it arrives.
     async with database.write_turns.turn():
         link = await run_in_threadpool(request_link)
-    # Sent after the commit: the link must work by the time it arrives.
-    await run_in_threadpool(deliver_sign_in_link, state.mailer, email=link.email, link=link.link, minutes=link.minutes)
     return Accepted(detail=f"If this address can sign in, a link is on its way. It works for {link.minutes} minutes.")
 
 

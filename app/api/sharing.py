@@ -5,14 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request, status
+from fastapi import APIRouter, Query, Request, status
 
 from app.api.deps import BODY_LIMIT, RATE_LIMIT, CurrentActor, SessionDep
 from services import sharing, studio
 from services.analytics import AnalyticsPage
 from services.analytics_query import AnalyticsQuery
 from services.dashboard import Dashboard
-from services.mail import deliver_share_invite
 from services.progress import ProgressOverview
 from services.sharing import Acceptance, Invitation, InviteIn, ShareOut
 from services.studio import StudentWeek
@@ -21,24 +20,11 @@ router = APIRouter(tags=["sharing"], max_body_size=BODY_LIMIT, dependencies=RATE
 
 
 @router.post("/api/sharing/invites", status_code=status.HTTP_201_CREATED)
-def invite(
-    request: Request, session: SessionDep, actor: CurrentActor, body: InviteIn, background: BackgroundTasks
-) -> Invitation:
+def invite(request: Request, session: SessionDep, actor: CurrentActor, body: InviteIn) -> Invitation:
     """Invite a teacher: by email (the link is mailed to them), or without one (hand over the link yourself)."""
-    invitation = sharing.invite_teacher(
+    return sharing.invite_teacher(
         session, actor=actor, data=body, links=request.app.state.invite_links, limiter=request.app.state.limiter
     )
-    if invitation.share.invite_email:  # background tasks run after the commit: the link works when it arrives
-        student = invitation.share.student.display_name or invitation.share.student.email
-        background.add_task(
-            deliver_share_invite,
-            request.app.state.mailer,
-            email=invitation.share.invite_email,
-            student=student,
-            link=invitation.link,
-            days=sharing.INVITE_LIFETIME.days,
-        )
-    return invitation
 
 
 @router.get("/api/sharing")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, Response, status
+from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse
 
 from app.api.deps import BODY_LIMIT, RATE_LIMIT, CurrentActor, SessionDep
 from services import account, progress, users
 from services.progress import ProgressSummary
 from services.users import PreferencesUpdate, ProfileUpdate, UserOut
-from web.browser_storage import forget_browsers
 
 router = APIRouter(prefix="/api/users", tags=["users"], max_body_size=BODY_LIMIT, dependencies=RATE_LIMIT)
 
@@ -61,8 +60,6 @@ def export_logs(session: SessionDep, actor: CurrentActor) -> Response:
 
 
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
-def delete_me(session: SessionDep, actor: CurrentActor, background: BackgroundTasks) -> None:
+def delete_me(session: SessionDep, actor: CurrentActor) -> None:
     """Delete the account and everything about it. This cannot be undone."""
-    deleted = account.delete_account(session, actor=actor)
-    # Runs once the deletion is committed; the browser storage only points at rows that are gone.
-    background.add_task(forget_browsers, deleted.browser_ids)
+    account.delete_account(session, actor=actor)  # its browsers' storage goes after the commit (core.effects)
