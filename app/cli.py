@@ -74,7 +74,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
     return {name: value for name in ("host", "port") if (value := getattr(args, name, None)) is not None}
 
 
-def _database(settings: Settings):  # type: ignore[no-untyped-def]
+def _database(settings: Settings):
     from core.db import Database
 
     return Database(

@@ -8,7 +8,7 @@ import os
 from datetime import timedelta
 
 from fastapi import FastAPI
-from nicegui import Client, ui
+from nicegui import App, Client, ui
 from nicegui import app as nicegui_app
 from nicegui.storage import Storage
 
@@ -38,7 +38,7 @@ from web.security_headers import SecurityHeaders, install_socket_origin_check, s
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings, database: Database | None = None) -> FastAPI:
+def create_app(settings: Settings, database: Database | None = None) -> App:
     """NiceGUI's app with our database, migrations applied, API and pages installed."""
     handler_signatures.install()
     database = database or Database(

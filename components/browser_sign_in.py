@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from nicegui import app, run, ui
 
@@ -61,7 +61,8 @@ async def service(fn: Callable[..., T], /, *, write: bool = True, **kwargs: Any)
 
     async with database.write_turns.turn(write=write):
         try:
-            return await run.io_bound(in_transaction)
+            # NiceGUI answers None instead of running it only while the app shuts down.
+            return cast(T, await run.io_bound(in_transaction))
         except ServiceError:
             raise
         except Exception as error:  # the page says so (components.page_route); NiceGUI logs the cause

@@ -5,5 +5,5 @@ from __future__ import annotations
 from nicegui import ui
 
 
-class ConnectionBadge(ui.element, component="connection_badge.js"):  # type: ignore[call-arg]
+class ConnectionBadge(ui.element, component="connection_badge.js"):
     pass

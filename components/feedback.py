@@ -8,8 +8,10 @@ from services.errors import Conflict, NotFound, ServiceError
 
 
 def show_error(error: ServiceError) -> None:
-    kind = "warning" if isinstance(error, Conflict | NotFound) else "negative"
-    ui.notify(error.message, type=kind, multi_line=True, close_button="OK" if kind == "warning" else None)
+    if isinstance(error, Conflict | NotFound):
+        ui.notify(error.message, type="warning", multi_line=True, close_button="OK")
+    else:
+        ui.notify(error.message, type="negative", multi_line=True)
 
 
 def report_event_error(error: Exception) -> None:

@@ -21,11 +21,11 @@ SHOW_ON_CLIENT = "(value) => { element.props['model-value'] = value; }"
 
 
 class _ShownOnClient:
-    LOOPBACK = None
+    LOOPBACK: bool | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.on("update:model-value", js_handler=SHOW_ON_CLIENT)  # type: ignore[attr-defined]
+        self.on("update:model-value", js_handler=SHOW_ON_CLIENT)  # type: ignore[attr-defined]  # a mixin: the element class comes second
 
 
 class Select(_ShownOnClient, ui.select):

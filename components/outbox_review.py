@@ -5,5 +5,5 @@ from __future__ import annotations
 from nicegui import ui
 
 
-class OutboxReview(ui.element, component="outbox_review.js"):  # type: ignore[call-arg]
+class OutboxReview(ui.element, component="outbox_review.js"):
     pass

@@ -16,7 +16,7 @@ from services.sync import ChangeResult
 Listener = Callable[[ChangeResult], Awaitable[None] | None]
 
 
-class OutboxSync(ui.element, component="outbox_sync.js"):  # type: ignore[call-arg]
+class OutboxSync(ui.element, component="outbox_sync.js"):
     """One per page (the frame adds it). Forms register for the answers to their own changes."""
 
     def __init__(self) -> None:

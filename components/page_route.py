@@ -68,7 +68,7 @@ def signed_in_page(
 
         # NiceGUI reads path and query parameters from the signature: all but `me`.
         own = inspect.signature(build)
-        gate.__signature__ = own.replace(parameters=list(own.parameters.values())[1:])  # type: ignore[attr-defined]
+        gate.__signature__ = own.replace(parameters=list(own.parameters.values())[1:])  # type: ignore[attr-defined]  # inspect.signature reads this attribute
         gate.__name__, gate.__qualname__, gate.__doc__ = build.__name__, build.__qualname__, build.__doc__
         gate.__module__ = build.__module__
         return page(path, **kwargs)(gate)

@@ -7,7 +7,7 @@ from nicegui import ui
 from components.format import ACTIVITY_LABELS
 
 
-class PracticeTimer(ui.element, component="practice_timer.js"):  # type: ignore[call-arg]
+class PracticeTimer(ui.element, component="practice_timer.js"):
     def __init__(self, *, default_activity: str = "repertoire", reminder_minutes: int = 0) -> None:
         super().__init__()
         self._props["activities"] = {str(k): v for k, v in ACTIVITY_LABELS.items()}

@@ -19,7 +19,7 @@ from services.sync import ChangeResult
 ORIGIN = "quick-log"  # NOTE: the outbox origin quick_log.js gives its changes
 
 
-class QuickLog(ui.element, component="quick_log.js"):  # type: ignore[call-arg]
+class QuickLog(ui.element, component="quick_log.js"):
     def __init__(self, *, instrument: str) -> None:
         super().__init__()
         self._props["activities"] = {str(k): v for k, v in ACTIVITY_LABELS.items()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui.elements.mixins.value_element import ValueElement
 
 
-class RatingField(ValueElement[int | None], component="rating_field.js"):  # type: ignore[call-arg]
+class RatingField(ValueElement[int | None], component="rating_field.js"):
     # The component shows each change itself (offline too); the server only records it.
     LOOPBACK = None
 
@@ -15,5 +15,5 @@ class RatingField(ValueElement[int | None], component="rating_field.js"):  # typ
         self._props["not-rated"] = "not rated"
         self._props["clear"] = "Clear"
 
-    def _event_args_to_value(self, e) -> int | None:  # type: ignore[no-untyped-def,override]
+    def _event_args_to_value(self, e) -> int | None:
         return int(e.args) if isinstance(e.args, int | float) and 1 <= e.args <= 10 else None

@@ -33,8 +33,9 @@ def composer_sort_key(name: str | None) -> str | None:
     # "(attr.)", "(arr. Segovia)": a remark about the name, not part of where it files.
     text = plain(" ".join(re.sub(r"\([^)]*\)", " ", name).split())) or plain(name.strip())
     if "," in text:  # "Bach, Johann Sebastian": already surname first
-        surname, _, given = text.partition(",")
-        return _joined(_without_particles(surname.split()), given.split() + _particles(surname.split()))
+        family, _, first_names = text.partition(",")
+        family_words = family.split()
+        return _joined(_without_particles(family_words), first_names.split() + _particles(family_words))
     words = text.split()
     while len(words) > 1 and words[-1].strip(",") in SUFFIXES:
         words = words[:-1]

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -66,7 +67,7 @@ def _migration_connection(db: Database) -> Iterator[Connection]:
             # SQLite rebuilds tables to alter them; with foreign keys on, dropping the old copy
             # of a parent table would cascade into its children. The pragma only takes effect
             # outside a transaction, so it goes straight to the driver connection.
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+            _driver(connection).execute("PRAGMA foreign_keys = OFF")
         else:
             # Several app processes may start at once; only one may migrate at a time.
             connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": PG_MIGRATION_LOCK})
@@ -76,7 +77,7 @@ def _migration_connection(db: Database) -> Iterator[Connection]:
             _verify_foreign_keys(connection, db)
         finally:
             if db.is_sqlite:
-                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
+                _driver(connection).execute("PRAGMA foreign_keys = ON")
             else:
                 connection.rollback()
                 connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PG_MIGRATION_LOCK})
@@ -90,3 +91,10 @@ def _verify_foreign_keys(connection: Connection, db: Database) -> None:
     connection.rollback()
     if broken:
         raise RuntimeError(f"migration left {len(broken)} rows with broken foreign keys: {broken[:5]}")
+
+
+def _driver(connection: Connection) -> Any:
+    """The DB-API connection under SQLAlchemy's (open, as the connection it belongs to is)."""
+    driver = connection.connection.driver_connection
+    assert driver is not None, "an open connection has its driver connection"
+    return driver

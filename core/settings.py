@@ -162,7 +162,7 @@ def _stored_secret(path: Path) -> str:
 def load_settings(**overrides: object) -> Settings:
     """Read the settings, turning a validation failure into one line naming the variable."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)  # type: ignore[arg-type]  # pydantic-settings reads the rest from the environment
     except ValidationError as exc:
         first = exc.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "?"

@@ -61,7 +61,7 @@ async def _notation(piece: PieceOut, me: Me) -> None:
     except NotationError:
         ui.label("The notation of this piece could not be read.").classes("text-negative")
         return
-    for svg in pages:
+    for svg in pages or ():  # None: the server is shutting down
         # verovio writes this SVG from catalogue data (admins only) and escapes text; DOMPurify would strip it.
         ui.html(svg, sanitize=False).classes("mirubato-notation w-full").mark("notation")
     ui.add_css(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import Any
 
 from fastapi.responses import RedirectResponse
 from nicegui import ui
@@ -112,7 +114,7 @@ class StudentTeaching:
         with page_dialog() as dialog, ui.card().classes("w-[28rem] max-w-full gap-2"):
             ui.label("Assign a piece or exercise").classes("text-h6")
             due = f"{date.today() + timedelta(days=7)}"
-            fields = {
+            fields: dict[str, Any] = {
                 "title": ui.input("Piece or exercise").props("outlined dense autofocus"),
                 "composer": ui.input("Composer (optional)").props("outlined dense"),
                 "targetTempo": ui.number("Target tempo (BPM)", min=1, max=400, format="%d").props("outlined dense"),
@@ -164,7 +166,7 @@ class StudentTeaching:
                 ui.button("Send", on_click=send).props("unelevated color=primary").mark("comment-send")
 
 
-def _show_problems(fields: dict[str, ui.element], error: InvalidInput) -> None:
+def _show_problems(fields: Mapping[str, Any], error: InvalidInput) -> None:
     for problem in error.problems:
         if (field := fields.get(problem.field)) is not None:
             field.props(f'error error-message="{problem.message}"')
@@ -173,7 +175,7 @@ def _show_problems(fields: dict[str, ui.element], error: InvalidInput) -> None:
 
 
 def _student_source(student: uuid.UUID) -> ProgressSource:
-    async def guarded(fn, **kwargs):  # type: ignore[no-untyped-def]
+    async def guarded(fn, **kwargs):
         try:
             return await act(fn, write=False, student_id=student, **kwargs)
         except NotFound:

@@ -60,11 +60,11 @@ def delete_account(session: Session, *, actor: Actor) -> DeletedAccount:
     """Delete the actor's account and every row about them; other users' data stays untouched."""
     user = _user(session, actor)
     browser_ids = browser_ids_of(session, user.id)
-    session.exec(delete(LoginToken).where(LoginToken.email == user.email))  # type: ignore[call-overload]
+    session.exec(delete(LoginToken).where(col(LoginToken.email) == user.email))
     # The trail of what happened stays, but no longer says from where or by whom.
     session.exec(
-        update(AuditEvent)  # type: ignore[call-overload]
-        .where(or_(AuditEvent.actor_id == user.id, AuditEvent.subject_id == user.id))
+        update(AuditEvent)
+        .where(or_(col(AuditEvent.actor_id) == user.id, col(AuditEvent.subject_id) == user.id))
         .values(ip=None, request_id=None)
     )
     session.delete(user)  # everything else goes with it: ON DELETE CASCADE / SET NULL

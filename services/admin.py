@@ -109,7 +109,7 @@ def search_users(session: Session, *, actor: Actor, query: UserQuery | Mapping[s
         session.exec(
             select(PracticeLog.user_id, func.count())
             .where(col(PracticeLog.user_id).in_([u.id for u in users]), col(PracticeLog.is_active).is_(True))
-            .group_by(PracticeLog.user_id)
+            .group_by(col(PracticeLog.user_id))
         ).all()
     )
     items = [_admin_user(user, counts.get(user.id, 0)) for user in users]
@@ -155,7 +155,7 @@ def audit_log(session: Session, *, actor: Actor, query: AuditQuery | Mapping[str
     if q.action:
         conditions.append(AuditEvent.action == q.action)
     if q.user_id:
-        conditions.append(or_(AuditEvent.actor_id == q.user_id, AuditEvent.subject_id == q.user_id))
+        conditions.append(or_(col(AuditEvent.actor_id) == q.user_id, col(AuditEvent.subject_id) == q.user_id))
     if q.date_from:
         conditions.append(col(AuditEvent.occurred_at) >= datetime.combine(q.date_from, time(), UTC))
     if q.date_to:
@@ -207,7 +207,7 @@ def system_figures(session: Session, *, actor: Actor, traffic: Traffic | None = 
     since = utcnow() - timedelta(days=SYSTEM_DAYS)
     day = func.date(PracticeLog.created_at)  # a date on PostgreSQL, ISO text on SQLite
     per_day = session.exec(
-        select(day, func.count(), func.count(distinct(PracticeLog.user_id)))
+        select(day, func.count(), func.count(distinct(col(PracticeLog.user_id))))
         .where(col(PracticeLog.created_at) >= since)
         .group_by(day)
         .order_by(day)

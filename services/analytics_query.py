@@ -110,7 +110,7 @@ def daily_rows(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange
     statement = (
         sa_select(
             day,
-            func.count(distinct(PracticeLog.session_id)),
+            func.count(distinct(col(PracticeLog.session_id))),
             func.coalesce(func.sum(PracticeLog.duration_seconds), 0),
             func.count(),
             func.avg(PracticeLog.self_rating),
@@ -144,8 +144,8 @@ def mix_rows(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange) 
     statement = (
         sa_select(
             recent,
-            PracticeLog.activity_type,
-            PracticeLog.instrument,
+            col(PracticeLog.activity_type),
+            col(PracticeLog.instrument),
             func.coalesce(func.sum(PracticeLog.duration_seconds), 0),
             func.count(),
         )
@@ -153,7 +153,7 @@ def mix_rows(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange) 
         .group_by(recent, PracticeLog.activity_type, PracticeLog.instrument)
     )
     return [
-        MixRow(bool(is_recent), activity, instrument, int(seconds), int(logs))
+        MixRow(bool(is_recent), activity, instrument, int(seconds or 0), int(logs))
         for is_recent, activity, instrument, seconds, logs in session.connection().execute(statement)
     ]
 
@@ -164,19 +164,19 @@ def piece_rows(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange
     statement = (
         sa_select(
             piece_id,
-            PracticeLog.composer,
-            PracticeLog.work_title,
-            SheetMusic.style_period,
+            col(PracticeLog.composer),
+            col(PracticeLog.work_title),
+            col(SheetMusic.style_period),
             func.coalesce(func.sum(PracticeLog.duration_seconds), 0),
             func.count(),
             func.max(PracticeLog.start_time),
         )
         .outerjoin(SheetMusic, col(SheetMusic.id) == col(PracticeLog.sheet_music_id))
         .where(*conditions(actor, q, days), col(PracticeLog.work_title).is_not(None))
-        .group_by(piece_id, PracticeLog.composer, PracticeLog.work_title, SheetMusic.style_period)
+        .group_by(piece_id, col(PracticeLog.composer), col(PracticeLog.work_title), col(SheetMusic.style_period))
     )
     return [
-        PieceRow(pid, composer, title, period, int(seconds), int(logs), as_utc(last))
+        PieceRow(pid, composer, str(title), period, int(seconds or 0), int(logs), as_utc(last))
         for pid, composer, title, period, seconds, logs, last in session.connection().execute(statement)
     ]
 
@@ -188,18 +188,18 @@ def tempo_rows(
     if not pieces:
         return []
     ids = [pid for pid, _, _ in pieces if pid]
-    typed = [and_(PracticeLog.composer == c, PracticeLog.work_title == t) for pid, c, t in pieces if not pid]
+    typed = [and_(col(PracticeLog.composer) == c, col(PracticeLog.work_title) == t) for pid, c, t in pieces if not pid]
     piece_id = cast(PracticeLog.sheet_music_id, String)
     which = or_(piece_id.in_(ids), *typed) if ids else or_(*typed)
     statement = (
         sa_select(
             raw_time(PracticeLog.start_time),
             piece_id,
-            PracticeLog.composer,
-            PracticeLog.work_title,
-            PracticeLog.tempo_practiced,
-            PracticeLog.target_tempo,
-            SheetMusic.suggested_tempo,
+            col(PracticeLog.composer),
+            col(PracticeLog.work_title),
+            col(PracticeLog.tempo_practiced),
+            col(PracticeLog.target_tempo),
+            col(SheetMusic.suggested_tempo),
         )
         .outerjoin(SheetMusic, col(SheetMusic.id) == col(PracticeLog.sheet_music_id))
         .where(*conditions(actor, q, days), col(PracticeLog.tempo_practiced).is_not(None), which)
@@ -212,13 +212,13 @@ def tempo_pieces(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRan
     """(catalogue id, composer, title, logs with a tempo) per piece as stored."""
     piece_id = cast(PracticeLog.sheet_music_id, String)
     statement = (
-        sa_select(piece_id, PracticeLog.composer, PracticeLog.work_title, func.count())
+        sa_select(piece_id, col(PracticeLog.composer), col(PracticeLog.work_title), func.count())
         .where(
             *conditions(actor, q, days),
             col(PracticeLog.tempo_practiced).is_not(None),
             col(PracticeLog.work_title).is_not(None),
         )
-        .group_by(piece_id, PracticeLog.composer, PracticeLog.work_title)
+        .group_by(piece_id, col(PracticeLog.composer), col(PracticeLog.work_title))
     )
     return [tuple(row) for row in session.connection().execute(statement)]
 

@@ -17,9 +17,9 @@ from pydantic import EmailStr, Field
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from core import effects
+from core import effects, models
 from core.fast_times import as_utc
-from core.models import AuthSession, LoginToken, RefreshToken, SessionKind, User, utcnow
+from core.models import AuthSession, LoginToken, RefreshToken, User, utcnow
 from core.security import AccessTokens, new_token, token_hash
 from services import audit
 from services.auth_sessions import is_live, revoke_session
@@ -27,6 +27,8 @@ from services.errors import Unauthenticated
 from services.rate_limits import FIFTEEN_MINUTES, RateLimiter
 from services.users import find_or_create_account
 from services.validation import Input, Output, parse
+
+SessionKind = models.SessionKind  # defined here too: pages name its values, and import nothing of core.models
 
 LINK_PATH = "/auth/verify"
 BAD_LINK = "This sign-in link is invalid, has expired or was already used. Ask for a new one."

@@ -96,7 +96,7 @@ def browser_ids_of(session: Session, user_id: uuid.UUID) -> list[str]:
 
 # Prebuilt and Core: every API request and every page event asks this, and ORM rows for two
 # tables cost more than the question.
-_SESSIONS, _USERS = AuthSession.__table__, User.__table__
+_SESSIONS, _USERS = AuthSession.__table__, User.__table__  # type: ignore[attr-defined]  # set at runtime
 _SIGN_IN = (
     sa_select(
         _SESSIONS.c.revoked_at,

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 from sqlalchemy import String, and_, cast, func, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from core.composer_names import plain
@@ -146,7 +147,7 @@ class PieceOut(PieceSummary):
     updated_at: datetime
 
 
-_SUMMARY_COLUMNS = [getattr(SheetMusic, name) for name in PieceSummary.model_fields if name != "has_notation"]
+_SUMMARY_COLUMNS: list[Any] = [getattr(SheetMusic, n) for n in PieceSummary.model_fields if n != "has_notation"]
 
 
 def list_pieces(
@@ -159,13 +160,18 @@ def list_pieces(
     conditions = _conditions(q)
     total = session.exec(select(func.count()).select_from(SheetMusic).where(*conditions)).one()
     # The summary's columns only, as plain rows: ORM instances of a wide table cost more than the query.
-    rows = session.exec(
-        select(*_SUMMARY_COLUMNS, col(SheetMusic.notation_data).is_not(None).label("has_notation"))
-        .where(*conditions)
-        .order_by(*_ordering(q.sort))
-        .limit(q.limit)
-        .offset(q.offset)
-    ).all()
+    has_notation = col(SheetMusic.notation_data).is_not(None).label("has_notation")
+    rows = (
+        session.connection()
+        .execute(
+            sa_select(*_SUMMARY_COLUMNS, has_notation)
+            .where(*conditions)
+            .order_by(*_ordering(q.sort))
+            .limit(q.limit)
+            .offset(q.offset)
+        )
+        .all()
+    )
     items = [PieceSummary.model_validate({**row._mapping, "tags": row.tags or []}) for row in rows]
     return page_of(items, total=total, limit=q.limit, offset=q.offset)
 

@@ -55,6 +55,7 @@ def seed_catalogue(session: Session) -> SeedReport:
         values = piece.model_dump(exclude={"id"}, mode="json")
         row = session.get(SheetMusic, piece.id)
         if row is None:
+            assert piece.id is not None  # every starter piece has its stable id (piece_id)
             session.add(SheetMusic(id=piece.id, **values))
             added += 1
         elif any(getattr(row, name) != value for name, value in values.items()):

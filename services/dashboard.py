@@ -86,8 +86,8 @@ def dashboard(session: Session, *, actor: Actor, today: date | None = None, reco
 def practice_by_day(session: Session, *, actor: Actor, since: date) -> dict[date, int]:
     """Seconds practised per local day since ``since`` (days without practice are absent)."""
     rows = session.connection().execute(
-        sa_select(raw_time(PracticeLog.start_time), PracticeLog.duration_seconds).where(
-            PracticeLog.user_id == actor.id,
+        sa_select(raw_time(PracticeLog.start_time), col(PracticeLog.duration_seconds)).where(
+            col(PracticeLog.user_id) == actor.id,
             col(PracticeLog.is_active).is_(True),
             col(PracticeLog.start_time) >= day_start(since, actor.timezone),
         )

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from core.models import PracticeLog
 
-_TABLE = PracticeLog.__table__
+_TABLE = PracticeLog.__table__  # type: ignore[attr-defined]  # SQLModel sets it at runtime
 _COLUMNS = [column.key for column in _TABLE.columns]
 # preserve_rowcount: SQLAlchemy reports an INSERT's row count only when asked (psycopg gives -1 otherwise).
 _INSERTS: dict[str, Any] = {

@@ -239,8 +239,9 @@ def _pieces_changed(session: Session, row: PracticeLog, *also: uuid.UUID | None,
     session.flush()
     progress_changed(session, row.user_id, appended=row if appended else None)
     effects.record(session, effects.LogsChanged(row.user_id))  # open pages refresh after the commit
-    for piece_id in {row.sheet_music_id, *also} - {None}:
-        refresh_piece_stats(session, row.user_id, piece_id)  # type: ignore[arg-type]
+    for piece_id in {row.sheet_music_id, *also}:
+        if piece_id is not None:
+            refresh_piece_stats(session, row.user_id, piece_id)
 
 
 def _bump(row: PracticeLog) -> None:

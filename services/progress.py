@@ -171,7 +171,7 @@ def achievements(session: Session, *, actor: Actor) -> list[AchievementOut]:
 def statistics(session: Session, *, actor: Actor) -> ProgressStatistics:
     """Totals and averages, and time per instrument and per activity."""
     summary = progress_summary(session, actor=actor)
-    mine = (PracticeLog.user_id == actor.id, col(PracticeLog.is_active).is_(True))
+    mine = (col(PracticeLog.user_id) == actor.id, col(PracticeLog.is_active).is_(True))
     seconds = func.coalesce(func.sum(PracticeLog.duration_seconds), 0)
     per_instrument = session.exec(
         select(PracticeLog.instrument, seconds, func.count()).where(*mine).group_by(PracticeLog.instrument)
@@ -212,7 +212,7 @@ def progress_summary(session: Session, *, actor: Actor) -> ProgressSummary:
 
 def practice_days(session: Session, actor: Actor) -> list[date]:
     """Every local day with practice, grouped by the database."""
-    mine = (PracticeLog.user_id == actor.id, col(PracticeLog.is_active).is_(True))
+    mine = (col(PracticeLog.user_id) == actor.id, col(PracticeLog.is_active).is_(True))
     span = (
         session.connection()
         .execute(sa_select(func.min(PracticeLog.start_time), func.max(PracticeLog.start_time)).where(*mine))
@@ -283,8 +283,8 @@ def _recent(session: Session, actor: Actor) -> list[LogOut]:
     return [LogOut.model_validate(log) for log in recent]
 
 
-def _totals(rows: Sequence[tuple[str, int, int]]) -> list[Share]:
-    totals = [Share(name=name, seconds=int(sec), logs=int(n)) for name, sec, n in rows]
+def _totals(rows: Sequence[tuple[str, int | None, int]]) -> list[Share]:
+    totals = [Share(name=name, seconds=int(sec or 0), logs=int(n)) for name, sec, n in rows]
     return sorted(totals, key=lambda t: -t.seconds)
 
 

@@ -32,9 +32,10 @@ from core.fast_times import raw_time
 from core.models import PracticeLog, ProgressTracking, User
 from services.progress_rules import ALL_INSTRUMENTS, OVERALL, SKILL_AREAS, TREND_WINDOW
 
-LOGS = PracticeLog.__table__
-ROWS = ProgressTracking.__table__
-USERS = User.__table__
+# SQLModel sets __table__ at runtime; its stubs do not declare it.
+LOGS = PracticeLog.__table__  # type: ignore[attr-defined]  # see above
+ROWS = ProgressTracking.__table__  # type: ignore[attr-defined]  # see above
+USERS = User.__table__  # type: ignore[attr-defined]  # see above
 Scope = tuple[str, str]
 
 
@@ -119,7 +120,7 @@ def branches(measures: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 
 
 @cache
-def trend_windows(measures: tuple[str, ...], area: str) -> CompoundSelect:
+def trend_windows(measures: tuple[str, ...], area: str) -> CompoundSelect[Any]:
     """One statement for every (measure, scope) window of a log in this skill area; rows carry the branch number."""
     windows = [_window(number, measure, scope, area) for number, (measure, scope) in enumerate(branches(measures))]
     return union_all(*(window.subquery().select() for window in windows))

@@ -104,17 +104,17 @@ def log_facts(session: Session, user_id: uuid.UUID, timezone: str) -> list[LogFa
     rows = session.connection().execute(
         sa_select(
             raw_time(PracticeLog.start_time),
-            PracticeLog.instrument,
-            PracticeLog.activity_type,
-            PracticeLog.duration_seconds,
-            PracticeLog.accuracy_percentage,
-            PracticeLog.tempo_practiced,
-            PracticeLog.target_tempo,
+            col(PracticeLog.instrument),
+            col(PracticeLog.activity_type),
+            col(PracticeLog.duration_seconds),
+            col(PracticeLog.accuracy_percentage),
+            col(PracticeLog.tempo_practiced),
+            col(PracticeLog.target_tempo),
             cast(PracticeLog.sheet_music_id, String),
-            PracticeLog.composer,
-            PracticeLog.work_title,
+            col(PracticeLog.composer),
+            col(PracticeLog.work_title),
         )
-        .where(PracticeLog.user_id == user_id, col(PracticeLog.is_active).is_(True))
+        .where(col(PracticeLog.user_id) == user_id, col(PracticeLog.is_active).is_(True))
         .order_by(col(PracticeLog.start_time), col(PracticeLog.id))
     )
     zone = ZoneInfo(timezone)

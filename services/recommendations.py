@@ -88,25 +88,29 @@ def recommended(
 
 def _practised(session: Session, actor: Actor, instrument: str) -> list[Practised]:
     rows = session.exec(
-        select(
-            SheetMusic.id,
-            SheetMusic.title,
-            SheetMusic.composer,
-            SheetMusic.difficulty_level,
-            SheetMusic.style_period,
+        select(  # type: ignore[call-overload]  # sqlmodel types select() for at most four columns
+            col(SheetMusic.id),
+            col(SheetMusic.title),
+            col(SheetMusic.composer),
+            col(SheetMusic.difficulty_level),
+            col(SheetMusic.style_period),
             func.coalesce(func.sum(PracticeLog.duration_seconds), 0),
         )
         .join(PracticeLog, col(PracticeLog.sheet_music_id) == col(SheetMusic.id))
         .where(
-            PracticeLog.user_id == actor.id,
+            col(PracticeLog.user_id) == actor.id,
             col(PracticeLog.is_active).is_(True),
-            PracticeLog.instrument == instrument,
+            col(PracticeLog.instrument) == instrument,
         )
         .group_by(
-            SheetMusic.id, SheetMusic.title, SheetMusic.composer, SheetMusic.difficulty_level, SheetMusic.style_period
+            col(SheetMusic.id),
+            col(SheetMusic.title),
+            col(SheetMusic.composer),
+            col(SheetMusic.difficulty_level),
+            col(SheetMusic.style_period),
         )
     ).all()
-    return [Practised(*row[:5], seconds=int(row[5])) for row in rows]
+    return [Practised(row[0], row[1], row[2], row[3], row[4], seconds=int(row[5] or 0)) for row in rows]
 
 
 def _level(session: Session, actor: Actor, history: list[Practised]) -> int:
@@ -130,7 +134,7 @@ def _candidates(session: Session, actor: Actor, instrument: str, level: int) -> 
     return list(
         session.exec(
             select(SheetMusic, col(SheetMusic.notation_data).is_not(None))
-            .options(defer(SheetMusic.notation_data))  # type: ignore[arg-type]
+            .options(defer(SheetMusic.notation_data))  # type: ignore[arg-type]  # sqlmodel types the column as its Python value
             .where(
                 col(SheetMusic.is_active).is_(True),
                 col(SheetMusic.instrument).in_([instrument, CatalogueInstrument.BOTH.value]),
@@ -141,7 +145,7 @@ def _candidates(session: Session, actor: Actor, instrument: str, level: int) -> 
     )
 
 
-def _reason(piece: SheetMusic, history: list[Practised], periods: Counter[str | None], level: int) -> str:
+def _reason(piece: SheetMusic, history: list[Practised], periods: Counter[str], level: int) -> str:
     same_composer = [p for p in history if p.composer and p.composer == piece.composer and p.piece_id != piece.id]
     if same_composer:
         previous = max(same_composer, key=lambda p: p.seconds)

@@ -147,15 +147,17 @@ def piece_timeline(session: Session, *, actor: Actor, piece_id: uuid.UUID) -> li
 
 def refresh_piece_stats(session: Session, user_id: uuid.UUID, piece_id: uuid.UUID) -> None:
     """Recompute a piece's statistics for a user from their active logs of it."""
-    logs = select(
+    logs = select(  # type: ignore[call-overload]  # sqlmodel types select() for at most four columns
         func.count(),
-        func.max(PracticeLog.tempo_practiced),
-        func.max(PracticeLog.accuracy_percentage),
-        func.avg(PracticeLog.accuracy_percentage),
-        func.min(PracticeLog.start_time),
-        func.max(PracticeLog.end_time),
+        func.max(col(PracticeLog.tempo_practiced)),
+        func.max(col(PracticeLog.accuracy_percentage)),
+        func.avg(col(PracticeLog.accuracy_percentage)),
+        func.min(col(PracticeLog.start_time)),
+        func.max(col(PracticeLog.end_time)),
     ).where(
-        PracticeLog.user_id == user_id, PracticeLog.sheet_music_id == piece_id, col(PracticeLog.is_active).is_(True)
+        col(PracticeLog.user_id) == user_id,
+        col(PracticeLog.sheet_music_id) == piece_id,
+        col(PracticeLog.is_active).is_(True),
     )
     count, best_tempo, best_accuracy, average_accuracy, first, last = session.exec(logs).one()
     row = session.exec(

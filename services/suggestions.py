@@ -38,10 +38,10 @@ def composers(session: Session, *, actor: Actor, text: str = "") -> list[str]:
 def titles(session: Session, *, actor: Actor, text: str = "", composer: str | None = None) -> list[str]:
     """Work titles containing ``text`` (of ``composer`` when given), from history and catalogue."""
     pattern = f"%{_plain(text)}%"
-    mine = select(PracticeLog.work_title.label("title")).where(  # type: ignore[union-attr]
+    mine = select(PracticeLog.work_title.label("title")).where(  # type: ignore[union-attr]  # sqlmodel types the column as its Python value
         PracticeLog.user_id == actor.id, col(PracticeLog.work_title).ilike(pattern)
     )
-    catalogue = select(SheetMusic.title.label("title")).where(  # type: ignore[attr-defined]
+    catalogue = select(SheetMusic.title.label("title")).where(  # type: ignore[attr-defined]  # sqlmodel types the column as its Python value
         col(SheetMusic.is_active).is_(True), col(SheetMusic.title).ilike(pattern)
     )
     if composer := (composer or "").replace("\x00", ""):

@@ -32,7 +32,7 @@ from services.validation import Input, Output, parse
 MAX_BATCH = 100
 UNSTORABLE = (DataError, IntegrityError, ArithmeticError, ValueError)
 log = logging.getLogger(__name__)
-_SYNC_CHANGES = SyncChange.__table__
+_SYNC_CHANGES = SyncChange.__table__  # type: ignore[attr-defined]  # SQLModel sets it at runtime
 _STORED_ANSWERS = select(_SYNC_CHANGES.c.change_id, _SYNC_CHANGES.c.response).where(
     _SYNC_CHANGES.c.user_id == bindparam("user_id"), _SYNC_CHANGES.c.change_id.in_(bindparam("ids", expanding=True))
 )
@@ -188,7 +188,7 @@ def _apply(session: Session, actor: Actor, change: Change) -> ChangeResult:
     }[change.kind]
     try:
         with session.begin_nested():
-            log = action()
+            saved = action()
     except InvalidInput as error:
         return _answer(change, SyncStatus.REJECTED, error.message, problems=error.problems)
     except Conflict as error:
@@ -205,7 +205,7 @@ def _apply(session: Session, actor: Actor, change: Change) -> ChangeResult:
         # is answered (so the device stops resending it), the batch's other changes still apply.
         log.error("sync change %s could not be stored: %s", change.id, str(error).splitlines()[0])
         return _answer(change, SyncStatus.REJECTED, "The server could not store this change.")
-    return _answer(change, SyncStatus.APPLIED, None, log=log or _current(session, actor, change.log_id))
+    return _answer(change, SyncStatus.APPLIED, None, log=saved or _current(session, actor, change.log_id))
 
 
 def _delete(session: Session, actor: Actor, change: Change) -> LogOut | None:

@@ -198,7 +198,7 @@ def _assignment_out(session: Session, row: Assignment, student: Actor) -> Assign
         due_date=row.due_date,
         notes=row.notes,
         created_at=row.created_at,
-        practised_seconds=int(seconds),
+        practised_seconds=int(seconds or 0),
         practice_logs=int(logs),
         best_tempo=best,
         overdue=row.due_date < local_day(utcnow(), student.timezone),

@@ -10,12 +10,15 @@ from typing import Any, Literal
 from pydantic import EmailStr, Field, computed_field, field_validator
 from sqlmodel import Session, select
 
-from core.models import Instrument, Role, SkillLevel, User, utcnow
+from core import models
+from core.models import Instrument, SkillLevel, User, utcnow
 from services import audit
 from services.actor import Actor
 from services.errors import InvalidInput, NotFound
 from services.progress_tracking import progress_changed
 from services.validation import Input, Output, Text100, TimeZoneName, Url, parse
+
+Role = models.Role  # defined here too: pages name its values, and import nothing of core.models
 
 DEFAULT_PREFERENCES: dict[str, Any] = {
     "theme": "auto",

@@ -27,11 +27,11 @@ async def rotate_browser_id(request: Request, new_id: str) -> None:
         old.clear()
 
 
-def storage_of(browser_id: str) -> dict:  # type: ignore[type-arg]
+def storage_of(browser_id: str) -> dict:
     return app.storage._users[browser_id]
 
 
-def this_browsers_storage() -> dict | None:  # type: ignore[type-arg]
+def this_browsers_storage() -> dict | None:
     """``app.storage.user`` of the browser being served, or None once it has been forgotten
     (NiceGUI asserts instead of answering None)."""
     request = storage.request_contextvar.get()

@@ -118,6 +118,6 @@ class RequestTracking:
 
 
 def install() -> None:
-    ui_run.RedirectWithPrefixMiddleware = RedirectWithPrefix  # type: ignore[assignment,misc]
-    ui_run.SetCacheControlMiddleware = CacheControlOfAssets  # type: ignore[assignment,misc]
-    storage.RequestTrackingMiddleware = RequestTracking  # type: ignore[assignment,misc]
+    ui_run.RedirectWithPrefixMiddleware = RedirectWithPrefix  # type: ignore[assignment,misc]  # replacing NiceGUI classes on purpose (see above)
+    ui_run.SetCacheControlMiddleware = CacheControlOfAssets  # type: ignore[assignment,misc]  # replacing NiceGUI classes on purpose (see above)
+    storage.RequestTrackingMiddleware = RequestTracking  # type: ignore[assignment,misc]  # replacing NiceGUI classes on purpose (see above)

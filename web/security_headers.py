@@ -102,13 +102,13 @@ class SecurityHeaders:
                 headers = MutableHeaders(raw=list(message.get("headers", [])))
                 headers.raw.extend(common)
                 content_type = headers.get("content-type", "")
-                html = content_type.startswith("text/html")
-                if html:
+                is_html = content_type.startswith("text/html")
+                if is_html:
                     headers.append("content-security-policy", policy(nonce))
                 elif content_type.startswith("application/json"):
                     headers.append("content-security-policy", API_POLICY)
                 # Scripts get none: a service worker's script would be bound by it (and fetch nothing).
-                if html and stamp:
+                if is_html and stamp:
                     start = {**message, "headers": headers.raw}
                     return
                 await send({**message, "headers": headers.raw})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
@@ -13,7 +13,7 @@ from services.analytics import Improvement, PracticeTime, RepertoireAnalysis
 from services.analytics_query import AnalyticsQuery
 
 router = APIRouter(prefix="/api/analytics", tags=["analytics"], dependencies=RATE_LIMIT)
-DOWNLOADS = {
+DOWNLOADS: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The file, as an attachment",
         "content": {

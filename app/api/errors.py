@@ -36,7 +36,7 @@ def error_body(detail: str, problems: list[FieldProblem] | None = None) -> dict[
 def status_for(error: ServiceError) -> int:
     for kind in type(error).__mro__:
         if kind in STATUS_BY_ERROR:
-            return STATUS_BY_ERROR[kind]  # type: ignore[index]
+            return STATUS_BY_ERROR[kind]
     return getattr(error, "status_code", 400)
 
 

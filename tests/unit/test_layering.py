@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,5 +92,18 @@ def test_no_page_checks_the_sign_in_itself():
         str(path.relative_to(ROOT))
         for path in sorted((ROOT / "pages").rglob("*.py"))
         if path.name != "auth.py" and any(check in path.read_text() for check in checks)
+    ]
+    assert offenders == []
+
+
+def test_every_type_ignore_names_its_error_and_says_why():
+    """`# type: ignore[code]  # why`: a silenced checker must say what it silences and why."""
+    pattern = re.compile(r"# type: ignore(?!\[[a-z-]+(?:, *[a-z-]+)*\]  # \S)")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for folder in FLOORS
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if pattern.search(line)
     ]
     assert offenders == []
