@@ -81,6 +81,10 @@ def run_operation(client, token: str, operation, mode: GenerationMode) -> list[s
     return failures
 
 
+# Thousands of requests through code the other tests cover line by line: traced, it took 60% longer.
+pytestmark = pytest.mark.no_cover
+
+
 @pytest.fixture
 def admin_token(client, db, tmp_path) -> str:
     """A real sign-in of an admin (so every operation runs deep), with a log and a piece to find.
