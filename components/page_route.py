@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from fastapi.responses import RedirectResponse
-from nicegui import ui
+from nicegui import app, ui
 
 from components.browser_sign_in import Me, signed_in
 from components.feedback import report_event_error
@@ -31,9 +31,14 @@ RECONNECT_SECONDS = 30.0
 R = TypeVar("R")
 
 
+# What the page modules declare, registered on NiceGUI's app by install_declared() when the app is
+# built (app.main.create_app): not as a side effect of importing them, so an app reset and built
+# again (the simulated-user tests do it for each test) has every page.
+_DECLARED: dict[tuple[str, str], Callable[[], None]] = {}
+
+
 def page(path: str, **kwargs: Any) -> Callable[[Callable[..., Awaitable[R]]], Callable[..., Awaitable[R]]]:
     """Declare a page; an error in any of its event handlers is shown to the user, never swallowed."""
-    declare = ui.page(path, response_timeout=PAGE_BUILD_SECONDS, reconnect_timeout=RECONNECT_SECONDS, **kwargs)
 
     def decorate(build: Callable[..., Awaitable[R]]) -> Callable[..., Awaitable[R]]:
         @functools.wraps(build)  # NiceGUI reads the query parameters from the wrapped signature
@@ -41,9 +46,41 @@ def page(path: str, **kwargs: Any) -> Callable[[Callable[..., Awaitable[R]]], Ca
             ui.context.client.on_exception(report_event_error)
             return await build(*args, **kw)
 
-        return declare(build_with_error_reports)
+        def register() -> None:
+            ui.page(path, response_timeout=PAGE_BUILD_SECONDS, reconnect_timeout=RECONNECT_SECONDS, **kwargs)(
+                build_with_error_reports
+            )
+
+        _DECLARED[("PAGE", path)] = register
+        return build_with_error_reports
 
     return decorate
+
+
+def endpoint(method: str, path: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a plain HTTP endpoint of the pages (a form post, the service worker's files)."""
+
+    def decorate(handler: Callable[..., Any]) -> Callable[..., Any]:
+        def register() -> None:
+            app.add_api_route(path, handler, methods=[method], include_in_schema=False)
+
+        _DECLARED[(method, path)] = register
+        return handler
+
+    return decorate
+
+
+def install_declared() -> None:
+    """Register every declared page and endpoint that NiceGUI's app does not have yet."""
+    present = {(method, getattr(route, "path", "")) for route in app.routes for method in _methods(route)}
+    for key, register in _DECLARED.items():
+        if key not in present:
+            register()
+
+
+def _methods(route: Any) -> set[str]:
+    methods = set(getattr(route, "methods", None) or ())
+    return methods | ({"PAGE"} if "GET" in methods else set())
 
 
 def signed_in_page(

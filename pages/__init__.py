@@ -1,9 +1,11 @@
-"""The NiceGUI pages. Importing a page module registers its routes."""
+"""The NiceGUI pages. Importing a page module declares its routes; install_pages registers them."""
 
 from __future__ import annotations
 
 
 def install_pages() -> None:
+    """Register every page on NiceGUI's app (again after a reset: see components.page_route)."""
+    from components.page_route import install_declared
     from pages import (  # noqa: F401
         admin,
         auth,
@@ -23,4 +25,5 @@ def install_pages() -> None:
         welcome,
     )
 
+    install_declared()
     pwa.install_static()

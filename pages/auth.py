@@ -16,7 +16,7 @@ from nicegui import app, ui
 
 from components.auth_card import auth_card, forget_url_token
 from components.browser_sign_in import browser_actor, remember_sign_in, service
-from components.page_route import page
+from components.page_route import endpoint, page
 from services import auth
 from services.auth import SessionKind
 from services.errors import InvalidInput, ServiceError, Unauthenticated
@@ -109,7 +109,7 @@ async def confirm_page(token: str = "") -> None:
             )
 
 
-@app.post("/auth/verify", include_in_schema=False)
+@endpoint("POST", "/auth/verify")
 async def complete_sign_in(request: Request) -> Response:
     """The confirm button: use up the link, open a browser session, rotate the storage cookie."""
     if not _same_origin(request):

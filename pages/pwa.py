@@ -12,10 +12,11 @@ from fastapi import Response
 from nicegui import app
 
 from components.format import ACTIVITY_LABELS, FOCUS_AREAS
+from components.page_route import endpoint
 from components.static_assets import STATIC, versioned
 
 
-@app.get("/sw.js", include_in_schema=False)
+@endpoint("GET", "/sw.js")
 def service_worker() -> Response:
     return Response(
         versioned("sw.js"),
@@ -24,7 +25,7 @@ def service_worker() -> Response:
     )
 
 
-@app.get("/offline", include_in_schema=False)
+@endpoint("GET", "/offline")
 def offline_shell() -> Response:
     """The page the service worker shows for any page when there is no server: timer and log form."""
     shell = (
@@ -35,12 +36,12 @@ def offline_shell() -> Response:
     return Response(shell, media_type="text/html", headers={"Cache-Control": "no-cache"})
 
 
-@app.get("/manifest.webmanifest", include_in_schema=False)
+@endpoint("GET", "/manifest.webmanifest")
 def manifest() -> Response:
     return Response((STATIC / "manifest.webmanifest").read_bytes(), media_type="application/manifest+json")
 
 
 def install_static() -> None:
-    if not getattr(app.state, "static_installed", False):
+    # Once per app build (NiceGUI serves the folder as "/static/{path:path}").
+    if not any(str(getattr(route, "path", "")).startswith("/static/") for route in app.routes):
         app.add_static_files("/static", STATIC)
-        app.state.static_installed = True

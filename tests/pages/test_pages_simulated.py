@@ -1,0 +1,52 @@
+"""Page logic in NiceGUI's simulated browser: the sign-in gate, onboarding's field errors, the admin
+panel's refusal, a log changed elsewhere refreshing the dashboard (core.effects)."""
+
+from __future__ import annotations
+
+from nicegui.testing import User
+from sqlmodel import select
+
+from core.db import Database
+from core.models import User as UserRow
+from services import practice_logs, users
+from services.actor import Actor
+from tests.pages.conftest import SignIn
+
+
+async def test_a_signed_out_browser_goes_to_the_sign_in_page_from_every_signed_in_page(user: User):
+    for path in ["/", "/history", "/library", "/progress", "/settings", "/admin", "/timer", "/welcome"]:
+        await user.open(path)
+        await user.should_see("Email me a sign-in link")
+
+
+async def test_a_new_account_is_asked_for_a_name_and_the_field_says_what_is_wrong(user: User, sign_in: SignIn):
+    await sign_in(user, "new-pianist@example.com")
+    await user.open("/")
+    await user.should_see("Welcome to Mirubato")
+    user.find("Time zone").clear().type("Mars/Olympus")
+    user.find("Your name").type("Clara")
+    user.find("Start practising").click()
+    await user.should_see("time zone")  # named beside the field, nothing saved
+    user.find("Time zone").clear().type("Europe/Vienna")
+    user.find("Start practising").click()
+    await user.should_see("Hello, Clara")
+
+
+async def test_the_admin_page_refuses_a_musician_and_says_why(user: User, sign_in: SignIn):
+    await sign_in(user, "not-an-admin@example.com")
+    await user.open("/admin")
+    await user.should_see(marker="admin-forbidden")
+    await user.should_not_see("Audit log")
+
+
+async def test_a_log_saved_elsewhere_refreshes_the_open_dashboard(user: User, sign_in: SignIn, db: Database):
+    await sign_in(user, "two-devices@example.com")
+    with db.transaction() as session:
+        account = session.exec(select(UserRow).where(UserRow.email == "two-devices@example.com")).one()
+        actor = Actor(id=account.id, timezone=account.timezone)
+        users.update_profile(session, actor=actor, data={"displayName": "Two"})
+    await user.open("/")
+    await user.should_see("Nothing logged yet")
+    with db.transaction() as session:  # another device, the REST API, a command: the same effect
+        practice_logs.log_practice(session, actor=actor, data={"activityType": "scales", "durationSeconds": 600})
+    await user.should_see("Scales")  # the page refreshed itself; nothing was clicked
