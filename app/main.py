@@ -22,13 +22,13 @@ from core.effects import BrowsersForgotten, InvitationMailed, LogsChanged, SignI
 from core.security import AccessTokens, SignedLinks
 from core.settings import Settings
 from pages import install_pages
+from services.adapters.chart_images import find_browser
+from services.adapters.mail import Mailer, SmtpConfig, deliver_share_invite, deliver_sign_in_link
+from services.adapters.redis_windows import RedisWindows
 from services.auth import AuthConfig
 from services.catalogue_seed import seed_if_empty
-from services.chart_images import find_browser
-from services.mail import Mailer, SmtpConfig, deliver_share_invite, deliver_sign_in_link
 from services.progress_tracking import rebuild_progress, users_without_progress
 from services.rate_limits import Limits, RateLimiter
-from services.rate_windows_redis import RedisWindows
 from services.sharing import InviteLinks
 from web import gc_tuning, handler_signatures, nicegui_middleware
 from web.browser_storage import forget_browsers

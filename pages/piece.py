@@ -14,9 +14,9 @@ from components.format import ACTIVITY_LABELS, STATUS_LABELS, duration
 from components.frame import frame
 from components.page_route import signed_in_page
 from services import catalogue, repertoire
+from services.adapters.notation import NotationError, render_svg
 from services.catalogue import PieceOut
 from services.errors import NotFound, ServiceError
-from services.notation import NotationError, render_svg
 from services.repertoire import PieceActivity
 
 

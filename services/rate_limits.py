@@ -1,7 +1,7 @@
 """Sliding-window rate limits: a key may act ``limit`` times per ``window`` seconds.
 
 Counted in process memory, or, when the processes share a Redis (``NICEGUI_REDIS_URL``), in
-Redis (``services.rate_windows_redis``), so that a limit holds across all of them.
+Redis (``services.adapters.redis_windows``), so that a limit holds across all of them.
 """
 
 from __future__ import annotations

@@ -20,8 +20,8 @@ from sqlmodel import Session
 from core.models import User, utcnow
 from services import analytics, charts, progress
 from services.actor import Actor
+from services.adapters.chart_images import render_png
 from services.analytics_query import AnalyticsQuery
-from services.chart_images import render_png
 from services.labels import activity_label
 from services.log_export import filtered_logs
 

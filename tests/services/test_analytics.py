@@ -14,7 +14,7 @@ from sqlalchemy import select as sa_select
 
 from core.views import daily_practice_summary
 from services import analytics, log_export, practice_logs, report_pdf
-from services.chart_images import find_browser
+from services.adapters.chart_images import find_browser
 from services.errors import InvalidInput
 from tests.factories import log_body, new_user
 from tests.known_logs import musician_with_known_logs

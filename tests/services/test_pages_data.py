@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from services import catalogue, dashboard, history, repertoire, suggestions, templates
+from services.adapters.notation import render_svg
 from services.catalogue_seed import seed_catalogue, starter_pieces
-from services.notation import render_svg
 from tests.factories import log_body, new_piece, new_user
 
 

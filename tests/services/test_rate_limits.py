@@ -9,8 +9,8 @@ import time
 import pytest
 import redis
 
+from services.adapters.redis_windows import KEY_PREFIX, RedisWindows
 from services.rate_limits import MemoryWindows, RateLimited, RateLimiter
-from services.rate_windows_redis import KEY_PREFIX, RedisWindows
 from tests.processes import free_port
 
 REDIS_URL = os.environ.get("MIRUBATO_TEST_REDIS_URL_RATES", "redis://127.0.0.1:6379/8")
@@ -78,7 +78,7 @@ def test_the_redis_window_slides(shared_redis):
 
 def test_without_redis_each_process_still_limits_and_says_why(caplog):
     limiter = RateLimiter(windows=RedisWindows(f"redis://127.0.0.1:{free_port()}/0", timeout=0.2))
-    with caplog.at_level(logging.WARNING, logger="services.rate_windows_redis"):
+    with caplog.at_level(logging.WARNING, logger="services.adapters.redis_windows"):
         assert hits(limiter, "writes:u1", 3, limit=2, window=60) == [None, None, 60]
     assert [r.getMessage() for r in caplog.records].count(caplog.records[0].getMessage()) == 1  # once, not per hit
     assert "Redis unreachable" in caplog.records[0].getMessage()
