@@ -13,7 +13,7 @@ from nicegui import app as nicegui_app
 from nicegui.storage import Storage
 
 from app import __version__
-from app.api import api_routes, install_api
+from app.api import api_routes, has_middleware, has_route, install_api
 from app.api.openapi import install_openapi
 from app.logging_setup import configure_logging
 from core import metrics, schema
@@ -120,11 +120,10 @@ def storage_secret(settings: Settings) -> str:
 
 
 def _secure(app: FastAPI, settings: Settings) -> None:
-    """Security headers on every response (once per process) and the websocket's Origin check."""
+    """Security headers on every response (once per app build) and the websocket's Origin check."""
     install_socket_origin_check(settings.base_url)
-    if not getattr(app.state, "security_installed", False):
+    if not has_middleware(app, SecurityHeaders):
         app.add_middleware(SecurityHeaders)
-        app.state.security_installed = True
 
 
 def _install_services(app: FastAPI, settings: Settings) -> None:
@@ -192,7 +191,7 @@ def _follow_commits(database: Database, mailer: Mailer) -> None:
 
 
 def _describe_api(app: FastAPI) -> None:
-    if app.openapi_url:
+    if has_route(app, "/openapi.json"):
         return
     app.title = "Mirubato API"
     app.version = __version__

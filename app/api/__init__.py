@@ -45,12 +45,17 @@ def methods_of(path: str) -> list[str]:
 
 
 def install_api(app: FastAPI) -> None:
-    """Add the routers and error handlers once per process."""
-    if getattr(app.state, "api_installed", False):
-        return
-    app.state.request_stats = RequestStats()
-    app.add_middleware(RequestContextMiddleware, stats=app.state.request_stats)
+    """Add the routers and error handlers once per app build.
+
+    What is there is checked, not remembered: an app reset (the simulated-browser tests reset
+    NiceGUI's app for each test) drops routes and middlewares and keeps its state.
+    """
     install_error_handlers(app)
+    if not has_middleware(app, RequestContextMiddleware):
+        app.state.request_stats = RequestStats()
+        app.add_middleware(RequestContextMiddleware, stats=app.state.request_stats)
+    if has_route(app, "/api/{path:path}"):
+        return
     for router in ROUTERS:
         app.include_router(router)
 
@@ -71,4 +76,10 @@ def install_api(app: FastAPI) -> None:
             )
         return JSONResponse(error_body(f"No API endpoint {request.method} /api/{path}."), status_code=404)
 
-    app.state.api_installed = True
+
+def has_route(app: FastAPI, path: str) -> bool:
+    return any(getattr(route, "path", None) == path for route in app.routes)
+
+
+def has_middleware(app: FastAPI, kind: type) -> bool:
+    return any(middleware.cls is kind for middleware in app.user_middleware)
