@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from html import escape
 
@@ -19,6 +19,7 @@ from services.users import Role
 NAV = [
     ("Dashboard", "/", "space_dashboard"),
     ("Timer", "/timer", "timer"),
+    ("Metronome and tuner", "/tools", "av_timer"),
     ("New log", "/log/new", "edit_note"),
     ("History", "/history", "history"),
     ("Library", "/library", "library_music"),
@@ -45,7 +46,7 @@ PRIMARY = "#4f46b8"
 
 
 @contextmanager
-def frame(title: str, me: Me, *, shortcuts: dict[str, Callable[[], object]] | None = None) -> Iterator[None]:
+def frame(title: str, me: Me, *, shortcuts: Mapping[str, Callable[[], object]] | None = None) -> Iterator[None]:
     """Wrap a page's content in the app frame; ``shortcuts`` add page keys over the global ones."""
     ui.page_title(f"{title} · Mirubato")
     # Before the offline script: it tags what this page queues with the user and corrects the clock.
@@ -124,7 +125,7 @@ def _link(target: str, icon: str, label: str, classes: str, label_classes: str =
     )
 
 
-def _keyboard(extra: dict[str, Callable[[], object]]) -> None:
+def _keyboard(extra: Mapping[str, Callable[[], object]]) -> None:
     def handle(event: events.KeyEventArguments) -> None:
         if not event.action.keydown or event.action.repeat or event.modifiers.ctrl or event.modifiers.meta:
             return

@@ -18,10 +18,12 @@ from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
-from components.browser_sign_in import act
+from components.browser_sign_in import Me, act
+from components.feedback import page_dialog
 from components.format import ACTIVITY_LABELS, FOCUS_AREAS
 from components.offline_fields import Select, Toggle
 from components.outbox_sync import page_sync
+from components.practice_tools import PracticeTools
 from components.rating_field import RatingField
 from services import catalogue, suggestions
 from services.errors import FieldProblem, InvalidInput
@@ -46,8 +48,10 @@ class LogForm(ui.column):
         base_version: int | None = None,
         session_id: str | None = None,
         on_answer: Answer | None = None,
+        me: Me | None = None,
     ) -> None:
         super().__init__()
+        self.me = me  # given: a metronome button beside the tempo fields
         self.classes("w-full gap-3")
         self.key = f"log-{uuid.uuid4().hex[:12]}"
         self.log_id = log_id
@@ -238,6 +242,10 @@ class LogForm(ui.column):
                 .props("outlined")
                 .classes("grow"),
             )
+            if self.me is not None:
+                ui.button("Metronome", icon="av_timer", on_click=self._open_metronome).props(
+                    "outline color=primary"
+                ).classes("self-center").mark("log-metronome")
         focus_values = list(values.get("focusAreas") or [])
         self._add(
             "focusAreas",
@@ -276,6 +284,35 @@ class LogForm(ui.column):
                 .props("outlined")
                 .classes("w-full"),
             )
+
+    def _open_metronome(self) -> None:
+        """The metronome for this log: its piece and tempo go in, the tempo reached comes back."""
+        assert self.me is not None
+        tempo, target = self.value("tempoPracticed"), self.value("targetTempo")
+        title = (self.value("workTitle") or "").strip()
+        piece = {"id": self.piece.value, "title": title, "composer": self.value("composer")} if title else None
+        with page_dialog() as dialog, ui.card().classes("w-full max-w-xl"):
+            PracticeTools(
+                self.me,
+                piece=piece,
+                tempo=int(tempo or target or 0) or None,
+                target=int(target) if target else None,
+                tabs=("metronome",),
+                on_practised=self._practised,
+            ).mark("log-tools")
+            with ui.row().classes("w-full justify-end"):
+                ui.button("Done", on_click=dialog.close).props("flat")
+        dialog.on("hide", dialog.delete)  # its metronome stops with it
+
+    def _practised(self, practice: dict[str, Any]) -> None:
+        """The metronome stopped: offer the tempo reached, and its target where none is set."""
+        for name, value in (("tempoPracticed", practice.get("tempo")), ("targetTempo", practice.get("target"))):
+            if not isinstance(value, int) or not 1 <= value <= 400:
+                continue
+            if name == "targetTempo" and self.value(name):
+                continue
+            self.widgets[name].value = value
+            self._mirror(name, value)
 
     async def _search_pieces(self, text: Any) -> None:
         if not isinstance(text, str) or len(text.strip()) < 2:

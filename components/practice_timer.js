@@ -188,7 +188,8 @@ export default {
         return;
       }
       this.details = Object.fromEntries(this.state.blocks.map((b) => [b.id, {
-        minutes: MirubatoTimer.shownMinutes(b), workTitle: "", selfRating: "", instrument: this.instrument,
+        minutes: MirubatoTimer.shownMinutes(b), workTitle: b.workTitle || "", selfRating: "",
+        instrument: this.instrument,
       }]));
       this.offlineReview = true;
     },

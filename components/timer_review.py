@@ -63,6 +63,7 @@ def open_timer_review(
                             "activityType": block["activity"],
                             "startTime": block["startTime"],
                             "durationSeconds": max(1, int(block["seconds"])),
+                            **_from_the_metronome(block),
                         },
                         on_answer=answered,
                     )
@@ -79,6 +80,15 @@ def open_timer_review(
             ui.button("Later", on_click=dialog.close).props("flat")
             save = ui.button("Save all", icon="check").props("unelevated color=primary")
             save.on("click", js_handler=f"() => MirubatoForms.submitAll({keys})")
+
+
+def _from_the_metronome(block: dict[str, Any]) -> dict[str, Any]:
+    """What the practice tools noted for this block: the tempo reached, the target, the piece.
+
+    It comes from the device; the form shows it and the service validates it on save like any value typed.
+    """
+    keep = {"tempoPracticed", "targetTempo", "workTitle", "composer", "sheetMusicId"}
+    return {name: block[name] for name in keep if block.get(name) not in (None, "")}
 
 
 def _key_of(forms: list[LogForm], log_id: uuid.UUID) -> str:

@@ -22,6 +22,7 @@ def install_pages() -> None:
         studio,
         sync_review,
         timer,
+        tools,
         welcome,
     )
 

@@ -35,6 +35,7 @@ async def new_log_page(me: Me, piece: str = "") -> RedirectResponse | None:
                 instrument=me.profile.default_instrument,
                 initial=initial,
                 on_answer=answered,
+                me=me,
             )
         with ui.row().classes("w-full justify-end gap-2"):
             ui.button("Save as template", icon="bookmark_add", on_click=lambda: save_as_template(form)).props("flat")
@@ -67,6 +68,7 @@ async def edit_log_page(me: Me, log_id: str) -> RedirectResponse | None:
                 log_id=str(log.id),
                 base_version=log.version,
                 on_answer=answered,
+                me=me,
             )
         with ui.row().classes("w-full justify-end gap-2"):
             ui.button("Cancel", on_click=lambda: ui.navigate.to("/history")).props("flat")

@@ -132,6 +132,9 @@ class PieceActions:
             ui.button(
                 "Log practice", icon="edit_note", on_click=lambda: ui.navigate.to(f"/log/new?piece={self.piece.id}")
             ).props("unelevated color=primary").mark("piece-log")
+            ui.button(
+                "Metronome", icon="av_timer", on_click=lambda: ui.navigate.to(f"/tools?piece={self.piece.id}")
+            ).props("outline").mark("piece-metronome")
             if self.activity.in_repertoire:
                 status = (
                     ui.select(STATUS_LABELS, value=self.activity.status, label="In your repertoire")

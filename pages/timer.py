@@ -11,6 +11,7 @@ from components.browser_sign_in import Me, act
 from components.frame import frame
 from components.page_route import signed_in_page
 from components.practice_timer import PracticeTimer
+from components.practice_tools import PracticeTools
 from components.timer_review import open_timer_review
 from services import practice_sessions
 from services.errors import ServiceError
@@ -43,12 +44,17 @@ async def timer_page(me: Me, start: str = "") -> RedirectResponse | None:
 
         open_timer_review(stop, timezone=me.actor.timezone, instrument=instrument, on_done=done)
 
-    # The timer handles space and "t" itself (it works offline); the frame must not navigate on them.
-    with frame("Practice timer", me, shortcuts={"t": lambda: None, " ": lambda: None}):
+    # The timer handles space and "t" itself, the tools m, b and the arrows (all work offline); the frame
+    # must not navigate on them.
+    keys = dict.fromkeys(("t", " ", "m", "b"), _nothing)
+    with frame("Practice timer", me, shortcuts=keys):
         with ui.card().classes("w-full items-center q-py-lg"):
             timer = PracticeTimer(
                 default_activity="warm_up", reminder_minutes=int(me.preferences.get("reminderMinutes") or 0)
             ).mark("timer")
+        with ui.card().classes("w-full"):
+            # Time with the tools open is timer time: they play on this page while the clock runs.
+            PracticeTools(me).mark("tools")
         timer.on("started", on_started)
         timer.on("stopped", lambda event: review(event.args))
 
@@ -61,4 +67,8 @@ async def timer_page(me: Me, start: str = "") -> RedirectResponse | None:
 
     ui.context.client.on_connect(resume_where_left)
     ui.add_css(".mirubato-timer-clock { font-size: clamp(3.5rem, 14vw, 6rem); font-variant-numeric: tabular-nums; }")
+    return None
+
+
+def _nothing() -> None:
     return None

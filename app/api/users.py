@@ -8,7 +8,8 @@ from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse
 
 from app.api.deps import BODY_LIMIT, RATE_LIMIT, CurrentActor, SessionDep
-from services import account, progress, users
+from services import account, practice_tools, progress, users
+from services.practice_tools import ToolSettingsOut, ToolSettingsUpdate
 from services.progress import ProgressSummary
 from services.users import PreferencesUpdate, ProfileUpdate, UserOut
 
@@ -31,6 +32,18 @@ def update_me(session: SessionDep, actor: CurrentActor, body: ProfileUpdate) -> 
 def update_preferences(session: SessionDep, actor: CurrentActor, body: PreferencesUpdate) -> UserOut:
     """Change preferences (theme, notation size, time zone, default instrument, ...)."""
     return users.update_preferences(session, actor=actor, data=body)
+
+
+@router.get("/me/tools")
+def get_tool_settings(session: SessionDep, actor: CurrentActor) -> ToolSettingsOut:
+    """The practice room's settings: reference A, click sound, accent, the last tempo per piece."""
+    return practice_tools.tool_settings(session, actor=actor)
+
+
+@router.put("/me/tools")
+def update_tool_settings(session: SessionDep, actor: CurrentActor, body: ToolSettingsUpdate) -> ToolSettingsOut:
+    """Change practice-room settings; ``pieceTempo`` remembers the tempo last used for one piece."""
+    return practice_tools.update_tool_settings(session, actor=actor, data=body)
 
 
 @router.get("/me/progress")

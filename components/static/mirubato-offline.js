@@ -432,6 +432,8 @@
       if (last.end === null) last.end = now;
       state.status = "stopped";
       state.blocks = Timer.merge(state.segments, now).map((block) => ({ ...block, id: uuid4() }));
+      // The tempo the metronome reached (and its piece) while a block ran, for the review to offer.
+      if (window.MirubatoTools) MirubatoTools.annotate(state.blocks, currentUser());
       return true;
     },
     merge(segments, now) {
@@ -469,6 +471,11 @@
           durationSeconds: Timer.reviewedSeconds(block, extra.minutes),
           workTitle: extra.workTitle || null, selfRating: number(extra.selfRating),
           sessionId: state.sessionId || null,
+          // The metronome's tempo and piece, when the review did not change the piece.
+          ...(block.tempoPracticed ? { tempoPracticed: block.tempoPracticed } : {}),
+          ...(block.targetTempo ? { targetTempo: block.targetTempo } : {}),
+          ...(block.workTitle && extra.workTitle === block.workTitle
+            ? { composer: block.composer || null, sheetMusicId: block.sheetMusicId || null } : {}),
         } });
       }
     },

@@ -28,6 +28,11 @@
     $("more").open = true; // the full form was asked for
     $("log-section").after($("timer-section"));
   }
+  const toolsAsked = location.pathname.startsWith("/tools");
+  if (toolsAsked) $("timer-section").before($("tools-section")); // the tools page was asked for
+  // The same practice tools as on the app's pages, with this device's copy of the settings.
+  MirubatoTools.mount($("tools"), { user: Mirubato.currentUser(), spaceToggles: toolsAsked,
+    tab: new URLSearchParams(location.search).get("tab") || "metronome" });
 
   let state = MirubatoTimer.load("warm_up", 0);
   $("activity").value = state.activity;
@@ -90,7 +95,7 @@
         name,
         field("Minutes", { type: "number", min: 1, value: MirubatoTimer.shownMinutes(block),
           "data-id": block.id, "data-field": "minutes" }),
-        field("Piece", { "data-id": block.id, "data-field": "workTitle" })
+        field("Piece", { "data-id": block.id, "data-field": "workTitle", value: block.workTitle || "" })
       );
       box.append(row);
     }

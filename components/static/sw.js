@@ -1,6 +1,6 @@
 // Mirubato's service worker. Static assets (ours and NiceGUI's versioned ones) come from the
 // cache; pages always come from the network, and when the network is gone a page request gets
-// the offline shell, where the timer and the quick log keep working into the same outbox.
+// the offline shell, where the timer, the log form and the practice tools keep working.
 // Page HTML is never cached: it is no-store and carries a per-page client id.
 const CACHE = "mirubato-__VERSION__";
 const SHELL = [
@@ -8,6 +8,11 @@ const SHELL = [
   "/static/mirubato-offline.js?v=__VERSION__",
   "/static/offline-shell.js?v=__VERSION__",
   "/static/offline.css?v=__VERSION__",
+  "/static/practice-tools.js?v=__VERSION__",
+  "/static/practice-tools.css?v=__VERSION__",
+  "/static/tuner.js?v=__VERSION__",
+  "/static/pitch-worklet.js?v=__VERSION__",
+  "/static/metronome-worker.js?v=__VERSION__",
   "/manifest.webmanifest",
   "/static/icons/icon-192.png",
   "/static/icons/icon-512.png",

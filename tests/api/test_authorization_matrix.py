@@ -146,6 +146,13 @@ def cells() -> list[Cell]:
         Cell("GET", "/api/users/me", SIGNED_IN),
         Cell("PUT", "/api/users/me", SIGNED_IN, body=lambda _w, r: {"displayName": r[:20]}),
         Cell("PUT", "/api/users/me/preferences", SIGNED_IN, body=lambda _w, _r: {"theme": "dark"}),
+        Cell("GET", "/api/users/me/tools", SIGNED_IN),
+        Cell(
+            "PUT",
+            "/api/users/me/tools",
+            SIGNED_IN,
+            body=lambda _w, r: {"referenceA": 442, "pieceTempo": {"key": f"title:{r}", "bpm": 96}},
+        ),
         Cell("GET", "/api/users/me/progress", SIGNED_IN),
         Cell("GET", "/api/users/me/export", SIGNED_IN),
         Cell("GET", "/api/users/me/export.csv", SIGNED_IN),
