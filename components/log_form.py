@@ -244,8 +244,8 @@ class LogForm(ui.column):
             )
             if self.me is not None:
                 ui.button("Metronome", icon="av_timer", on_click=self._open_metronome).props(
-                    "outline color=primary"
-                ).classes("self-center").mark("log-metronome")
+                    "outline color=primary data-testid=log-metronome"
+                ).classes("self-center")
         focus_values = list(values.get("focusAreas") or [])
         self._add(
             "focusAreas",
@@ -299,7 +299,7 @@ class LogForm(ui.column):
                 target=int(target) if target else None,
                 tabs=("metronome",),
                 on_practised=self._practised,
-            ).mark("log-tools")
+            )
             with ui.row().classes("w-full justify-end"):
                 ui.button("Done", on_click=dialog.close).props("flat")
         dialog.on("hide", dialog.delete)  # its metronome stops with it

@@ -711,8 +711,8 @@
         metronome.set({ meter });
         persist({ meter });
       }, "metronome-meter");
-    const subdivisionSelect = select("Subdivision", { 1: "None", 2: "2 per beat (eighths)", 3: "Triplets",
-      4: "4 per beat (sixteenths)" }, metronome.options.subdivision, (value) => {
+    const subdivisionSelect = select("Subdivision", { 1: "None", 2: "2 per beat", 3: "Triplets",
+      4: "4 per beat" }, metronome.options.subdivision, (value) => {
       metronome.set({ subdivision: Number(value) });
       persist({ subdivision: Number(value) });
     }, "metronome-subdivision");
@@ -821,13 +821,19 @@
     const centsText = h("div", { class: "mt-cents", "data-testid": "tuner-cents" });
     const needle = h("div", { class: "mt-needle" });
     const meter = h("div", { class: "mt-meter", "aria-hidden": "true" }, h("div", { class: "mt-zero" }), needle);
-    const stringText = h("div", { class: "mt-muted", "data-testid": "tuner-string" });
+    const stringText = h("div", { class: "mt-muted mt-center-text", "data-testid": "tuner-string" });
+    const strings = h("div", { class: "mt-strings", "aria-hidden": "true" },
+      ["E2", "A2", "D3", "G3", "B3", "E4"].map((name) => h("span", { class: "mt-string", text: name })));
+    const showStrings = () => (strings.hidden = settings.tunerMode !== "guitar");
     const tunerMessage = h("div", { class: "mt-message", role: "status", "aria-live": "polite",
       "data-testid": "tuner-message" });
     const tunerButton = h("button", { class: "mt-primary", type: "button", "data-testid": "tuner-toggle",
-      text: "🎤 Start the tuner", onclick: () => (tuner ? stopTuner() : startTuner()) });
+      text: "Start the tuner", onclick: () => (tuner ? stopTuner() : startTuner()) });
     const modeSelect = select("Mode", { chromatic: "Chromatic", guitar: "Guitar (standard tuning)" },
-      settings.tunerMode, (mode) => persist({ tunerMode: mode }), "tuner-mode");
+      settings.tunerMode, (mode) => {
+        persist({ tunerMode: mode });
+        showStrings();
+      }, "tuner-mode");
     const TUNER_STATES = {
       asking: "Allow the microphone when the browser asks.",
       listening: "Listening: play one note.",
@@ -857,12 +863,13 @@
       } finally {
         tunerButton.disabled = false;
       }
-      tunerButton.textContent = tuner ? "■ Stop the tuner" : "🎤 Start the tuner";
+      if (tuner && !["asking", "listening"].includes(tuner.state)) tuner = null; // refused: nothing to stop
+      tunerButton.textContent = tuner ? "■ Stop the tuner" : "Start the tuner";
     }
     function stopTuner() {
       if (tuner) tuner.stop();
       tuner = null;
-      tunerButton.textContent = "🎤 Start the tuner";
+      tunerButton.textContent = "Start the tuner";
     }
     function showReading(reading) {
       if (!reading || !reading.frequency) return;
@@ -873,6 +880,7 @@
         cents = string.cents;
         const direction = Math.abs(cents) <= 5 ? "in tune" : cents < 0 ? "tune up" : "tune down";
         stringText.textContent = `String ${string.name}: ${direction}`;
+        [...strings.children].forEach((chip) => chip.classList.toggle("mt-on", chip.textContent === string.name));
         noteText.textContent = string.name;
       } else {
         noteText.textContent = `${note.name}${note.octave}`;
@@ -887,7 +895,9 @@
     }
     const tunerView = h("div", { class: "mt-view", "data-testid": "tuner", hidden: true },
       h("div", { class: "mt-row" }, modeSelect, referenceSelect("tuner-reference")),
-      noteText, meter, centsText, stringText, h("div", { class: "mt-row mt-center" }, tunerButton), tunerMessage);
+      strings, noteText, meter, centsText, stringText, h("div", { class: "mt-row mt-center" }, tunerButton),
+      tunerMessage);
+    showStrings();
 
     // --- the timer, when the tools have a page of their own: time here counts as practice ---
     function timerStrip() {

@@ -14,7 +14,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
+from sqlmodel import select
 
+from core.db import Database
+from core.models import User
+from services import users
+from services.actor import Actor
 from tests.mail_sink import MailSink, running_mail_sink
 from tests.processes import MIRUBATO, clean_env, free_port, wait_until_healthy
 
@@ -124,6 +129,15 @@ def screenshot(page: Page, name: str) -> None:
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
     if size:
         page.set_viewport_size(size)
+
+
+def set_theme(server: Server, email: str, theme: str) -> None:
+    """Change a user's theme preference in the server's database (the next page load shows it)."""
+    database = Database(f"sqlite:///{server.data_dir / 'mirubato.db'}")
+    with database.transaction() as session:
+        user = session.exec(select(User).where(User.email == email)).one()
+        users.update_preferences(session, actor=Actor(id=user.id), data={"theme": theme})
+    database.dispose()
 
 
 def sign_in_through_email(page: Page, server: Server, email: str) -> None:

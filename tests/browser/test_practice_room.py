@@ -7,12 +7,31 @@ kept per user.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.conftest import DESKTOP, Server, onboard, screenshot
+from tests import audio_files
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    PHONE,
+    Server,
+    onboard,
+    ready_for_offline,
+    screenshot,
+    set_theme,
+    start_server,
+    stop_server,
+)
+from tests.mail_sink import MailSink
+from tests.processes import free_port
 
 EMAIL = "metronome@example.com"
 
@@ -65,15 +84,16 @@ def test_clicks_keep_the_grid_at_120_in_7_8_with_eighths_while_the_main_thread_s
     tools.keyboard.press(" ")
     clicks = tools.evaluate(SCHEDULED)
     assert len(clicks) > 20, clicks
-    grid_checked(clicks, bpm=120, subdivision=2, beats=7)
+    grid_checked(clicks, bpm=120, subdivision=2, beats=7, groups=(0, 2, 4))
     # Scheduled before it was due, even right after a 300 ms stall: none played late.
     assert not [c for c in clicks if c["dropped"] or c["scheduledAt"] >= c["time"]]
     margins = sorted(c["time"] - c["scheduledAt"] for c in clicks)
     print(f"clicks {len(clicks)}: scheduled ahead by at least {margins[0] * 1000:.0f} ms")
 
 
-def grid_checked(clicks: list[dict[str, Any]], *, bpm: int, subdivision: int, beats: int) -> None:
-    """Every click at n * 60 / bpm / subdivision after the first (within 1 ms), in bar order."""
+def grid_checked(clicks: list[dict[str, Any]], *, bpm: int, subdivision: int, beats: int, groups=(0,)) -> None:
+    """Every click at n * 60 / bpm / subdivision after the first (within 1 ms), in bar order, the
+    bar's first beat accented most, each group's first beat (``groups``, 7/8: 0, 2, 4) less."""
     first = clicks[0]
     step = 60 / bpm / subdivision
     worst = max(abs(c["time"] - first["time"] - (c["n"] - first["n"]) * step) for c in clicks)
@@ -82,8 +102,9 @@ def grid_checked(clicks: list[dict[str, Any]], *, bpm: int, subdivision: int, be
     for c in clicks:
         position = c["n"] - first["n"]
         assert (c["bar"], c["beat"], c["sub"]) == divmod_bar(position, beats, subdivision)
-        assert c["level"] == (3 if c["beat"] == 0 and c["sub"] == 0 else 2 if c["sub"] == 0 and c["beat"] in (2, 4)
-                              else 1 if c["sub"] == 0 else 0)
+        on_beat = c["sub"] == 0
+        expected = 0 if not on_beat else 3 if c["beat"] == 0 else 2 if c["beat"] in groups else 1
+        assert c["level"] == expected, c
 
 
 def divmod_bar(position: int, beats: int, subdivision: int) -> tuple[int, int, int]:
@@ -195,3 +216,151 @@ def test_settings_follow_the_musician_to_another_device(browser: Browser, musici
     assert fresh.get_by_test_id("metronome-sound").input_value() == "beep"
     assert not fresh.get_by_test_id("metronome-accent").is_checked()
     other.close()
+
+
+def test_from_a_piece_the_metronome_carries_its_tempo_and_remembers_it(musician: BrowserContext, server: Server):
+    page = musician.new_page()
+    page.goto(f"{server.url}/library")
+    page.get_by_label("Search title, composer or catalogue number").fill("elise")
+    page.get_by_text("Für Elise (Bagatelle in A minor)").click()
+    page.get_by_role("button", name="Metronome").click()
+    page.wait_for_url(f"{server.url}/tools?piece=*")
+    expect(page.get_by_test_id("tools-piece")).to_contain_text("Für Elise")
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")  # +1 each
+    chosen = page.get_by_test_id("metronome-bpm").inner_text()
+    page.wait_for_timeout(1200)  # the piece's tempo is sent after a short pause
+    screenshot(page, "practice-tools")
+    set_theme(server, EMAIL, "dark")
+    page.reload()
+    expect(page.get_by_test_id("metronome-bpm")).to_have_text(chosen)
+    screenshot(page, "practice-tools-dark")
+    page.get_by_test_id("tools-tab-tuner").click()
+    screenshot(page, "practice-tuner-dark")
+    set_theme(server, EMAIL, "auto")
+
+    # Another device starts at the same tempo for this piece: it was kept with the account.
+    fresh = page.context.browser.new_context(
+        viewport=DESKTOP, storage_state={"cookies": musician.storage_state()["cookies"], "origins": []}
+    )
+    other = fresh.new_page()
+    other.goto(page.url)
+    expect(other.get_by_test_id("metronome-bpm")).to_have_text(chosen)
+    fresh.close()
+    page.close()
+
+
+def test_the_log_forms_metronome_fills_in_the_tempo_played(musician: BrowserContext, server: Server):
+    page = musician.new_page()
+    page.goto(f"{server.url}/log/new")
+    page.get_by_label("Title").fill("Clair de lune")
+    page.get_by_label("Target tempo (BPM)").fill("66")
+    page.get_by_test_id("log-metronome").click()
+    dialog = page.locator(".q-dialog")
+    expect(dialog.get_by_test_id("metronome-bpm")).to_have_text("66")
+    expect(dialog.get_by_test_id("tools-piece")).to_contain_text("Clair de lune")
+    dialog.get_by_test_id("metronome-toggle").click()
+    page.wait_for_timeout(1500)
+    screenshot(page, "log-form-metronome")
+    page.get_by_role("button", name="Done").click()
+    expect(page.get_by_label("Tempo practised (BPM)")).to_have_value("66")
+    expect(page.get_by_label("Target tempo (BPM)")).to_have_value("66")
+    page.close()
+
+
+@contextmanager
+def microphone_browser(browser: Browser, wav: Path | None) -> Iterator[Browser]:
+    """Another Chromium whose microphone plays ``wav`` in a loop (None: a microphone never allowed)."""
+    media = ["--use-fake-device-for-media-stream"]
+    if wav is not None:
+        media += [f"--use-file-for-fake-audio-capture={wav}", "--use-fake-ui-for-media-stream"]
+    chromium = browser.browser_type.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *media])
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+
+
+def tuner_reading(page: Page) -> tuple[str, float]:
+    """Start the tuner and wait for the note shown to hold still for a second."""
+    page.get_by_test_id("tuner-toggle").click()
+    expect(page.get_by_test_id("tuner-message")).to_have_text(re.compile("Listening"), timeout=10_000)
+    page.wait_for_function("document.querySelector('[data-tuner-cents]')", timeout=10_000)
+    page.wait_for_timeout(1000)
+    root = page.locator("[data-tuner-cents]")
+    return str(root.get_attribute("data-tuner-note")), float(root.get_attribute("data-tuner-cents") or "nan")
+
+
+@pytest.mark.parametrize(
+    ("tone", "frequency", "note", "cents"),
+    [("sine", 440.0, "A4", 0.0), ("guitar", 82.41, "E2", 0.0), ("sine", 446.0, "A4", 23.4)],
+)
+def test_the_tuner_names_the_note_and_its_cents_from_the_microphone(
+    musician: BrowserContext, server: Server, tmp_path: Path, tone: str, frequency: float, note: str, cents: float
+):
+    wav = (audio_files.sine if tone == "sine" else audio_files.guitar_like)(tmp_path / "tone.wav", frequency)
+    signed_in = {"cookies": musician.storage_state()["cookies"], "origins": []}
+    with microphone_browser(musician.browser, wav) as chromium:
+        context = chromium.new_context(viewport=DESKTOP, storage_state=signed_in)
+        page = context.new_page()
+        page.goto(f"{server.url}/tools?tab=tuner")
+        choose(page, "tuner-reference", "440")
+        shown, measured = tuner_reading(page)
+        assert shown == note
+        assert measured == pytest.approx(cents, abs=3)
+        print(f"{tone} {frequency} Hz: {shown} {measured:+.1f} cents (exact {cents:+.1f})")
+        if tone == "guitar":
+            choose(page, "tuner-mode", "guitar")
+            expect(page.get_by_test_id("tuner-string")).to_contain_text("String E2: in tune")
+            screenshot(page, "practice-tuner")
+
+
+def test_the_tuner_says_what_to_do_when_the_microphone_is_refused(musician: BrowserContext, server: Server, tmp_path):
+    signed_in = {"cookies": musician.storage_state()["cookies"], "origins": []}
+    with microphone_browser(musician.browser, None) as chromium:
+        context = chromium.new_context(viewport=PHONE, storage_state=signed_in)
+        page = context.new_page()
+        page.goto(f"{server.url}/tools?tab=tuner")
+        page.evaluate("""() => { navigator.mediaDevices.getUserMedia = () =>
+            Promise.reject(new DOMException("Permission denied", "NotAllowedError")); }""")
+        page.get_by_test_id("tuner-toggle").click()
+        expect(page.get_by_test_id("tuner-message")).to_contain_text("microphone is blocked")
+        expect(page.get_by_test_id("tuner-toggle")).to_have_text("Start the tuner")
+        page.evaluate("""() => { navigator.mediaDevices.getUserMedia = () =>
+            Promise.reject(new DOMException("Requested device not found", "NotFoundError")); }""")
+        page.get_by_test_id("tuner-toggle").click()
+        expect(page.get_by_test_id("tuner-message")).to_contain_text("No microphone was found")
+
+
+def test_with_the_server_gone_the_installed_apps_metronome_and_tuner_still_work(
+    browser: Browser, mail: MailSink, tmp_path: Path
+):
+    wav = audio_files.sine(tmp_path / "a446.wav", 446.0)
+    running = start_server(tmp_path, free_port(), mail)
+    try:
+        with microphone_browser(browser, wav) as chromium:
+            context = chromium.new_context(viewport=DESKTOP)
+            context.set_default_timeout(10_000)
+            page = context.new_page()
+            onboard(page, running, "offline-tools@example.com")
+            page.goto(f"{running.url}/tools")
+            ready_for_offline(page)
+            stop_server(running)
+
+            page.goto(f"{running.url}/tools")  # no server: the service worker's shell answers
+            expect(page.get_by_text("You are offline.")).to_be_visible()
+            page.get_by_test_id("metronome-toggle").click()
+            page.wait_for_timeout(1500)
+            clicks = page.evaluate(SCHEDULED)
+            page.get_by_test_id("metronome-toggle").click()
+            assert len(clicks) >= 4 and not [c for c in clicks if c["dropped"]]
+            grid_checked(clicks, bpm=clicks[0]["bpm"], subdivision=1, beats=4)
+            page.get_by_test_id("tools-tab-tuner").click()
+            shown, cents = tuner_reading(page)
+            assert (shown, cents) == ("A4", pytest.approx(23.4, abs=3))
+            screenshot(page, "offline-tools")
+            page.emulate_media(color_scheme="dark")
+            screenshot(page, "offline-tools-dark")
+    finally:
+        stop_server(running)

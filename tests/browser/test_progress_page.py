@@ -14,9 +14,9 @@ from sqlmodel import select
 
 from core.db import Database
 from core.models import SheetMusic, User
-from services import practice_logs, users
+from services import practice_logs
 from services.actor import Actor
-from tests.browser.conftest import onboard, screenshot
+from tests.browser.conftest import onboard, screenshot, set_theme
 
 CHART_TITLES = [
     "Practice per day",
@@ -65,14 +65,6 @@ def seed_a_year_of_practice(server, email: str) -> int:
                 count += 1
     database.dispose()
     return count
-
-
-def set_theme(server, email: str, theme: str) -> None:
-    database = Database(f"sqlite:///{server.data_dir / 'mirubato.db'}")
-    with database.transaction() as session:
-        user = session.exec(select(User).where(User.email == email)).one()
-        users.update_preferences(session, actor=Actor(id=user.id), data={"theme": theme})
-    database.dispose()
 
 
 def test_progress_page_draws_every_chart_from_real_logs(page, server):
