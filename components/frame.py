@@ -40,6 +40,13 @@ SHORTCUTS = {
     "r": ("/repertoire", "Repertoire"),
     "p": ("/progress", "Progress"),
 }
+PAGE_KEYS = [
+    ("space", "Start, pause or resume the timer (timer page); start or stop the metronome (tools page)"),
+    ("m", "Start or stop the metronome (timer and tools pages)"),
+    ("← →", "Metronome tempo 1 slower or faster"),
+    ("↓ ↑", "Metronome tempo 5 slower or faster"),
+    ("b", "Tap the tempo"),
+]
 THEMES = {"dark": True, "light": False, "auto": None}
 
 PRIMARY = "#4f46b8"
@@ -147,9 +154,10 @@ def _shortcut_help() -> None:
             with ui.row().classes("items-center gap-3"):
                 ui.badge(key).props("outline")
                 ui.label(label)
-        with ui.row().classes("items-center gap-3"):
-            ui.badge("space").props("outline")
-            ui.label("Start, pause or resume the timer (on the timer page)")
+        for key, label in PAGE_KEYS:
+            with ui.row().classes("items-center gap-3"):
+                ui.badge(key).props("outline")
+                ui.label(label)
         ui.button("Close", on_click=dialog.close).props("flat")
 
 

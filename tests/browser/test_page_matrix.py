@@ -17,8 +17,8 @@ from tests.factories import log_body
 ROLES = ["anonymous", "musician A", "musician B", "teacher of A", "teacher, no share", "teacher, revoked", "admin"]
 SIGNED_IN = set(ROLES) - {"anonymous"}
 EMAILS = {role: role.replace(",", "").replace(" ", "-").lower() + "@example.com" for role in SIGNED_IN}
-EVERYDAY_PAGES = ["/timer", "/log/new", "/history", "/library", "/repertoire", "/progress", "/settings", "/sharing",
-                  "/sync", "/studio"]  # fmt: skip
+EVERYDAY_PAGES = ["/timer", "/tools", "/log/new", "/history", "/library", "/repertoire", "/progress", "/settings",
+                  "/sharing", "/sync", "/studio"]  # fmt: skip
 
 
 def sign_in(server, email: str) -> httpx.Client:

@@ -364,3 +364,22 @@ def test_with_the_server_gone_the_installed_apps_metronome_and_tuner_still_work(
             screenshot(page, "offline-tools-dark")
     finally:
         stop_server(running)
+
+
+def test_time_with_the_tools_is_the_timers_time(musician: BrowserContext, server: Server):
+    page = musician.new_page()
+    page.goto(f"{server.url}/tools")
+    page.get_by_test_id("tools-timer-toggle").click()  # start the timer from the tools
+    expect(page.get_by_test_id("tools-timer")).to_contain_text("running: time here counts")
+    page.get_by_test_id("metronome-toggle").click()
+    page.wait_for_timeout(2200)
+    page.get_by_test_id("metronome-toggle").click()
+    page.goto(f"{server.url}/timer")  # the same clock, still running
+    expect(page.get_by_test_id("timer-status")).to_have_text("Practising")
+    assert page.get_by_test_id("timer-clock").inner_text() >= "00:02"
+    page.get_by_test_id("timer-stop").click()
+    expect(page.get_by_label("Tempo practised (BPM)")).to_have_value(re.compile(r"^\d+$"))
+    page.get_by_role("button", name="Discard").click()
+    page.get_by_role("button", name="Discard").last.click()
+    expect(page.get_by_test_id("timer-start")).to_be_visible()
+    page.close()

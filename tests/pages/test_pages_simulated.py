@@ -14,7 +14,7 @@ from tests.pages.conftest import SignIn
 
 
 async def test_a_signed_out_browser_goes_to_the_sign_in_page_from_every_signed_in_page(user: User):
-    for path in ["/", "/history", "/library", "/progress", "/settings", "/admin", "/timer", "/welcome"]:
+    for path in ["/", "/history", "/library", "/progress", "/settings", "/admin", "/timer", "/tools", "/welcome"]:
         await user.open(path)
         await user.should_see("Email me a sign-in link")
 
