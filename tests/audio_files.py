@@ -24,7 +24,7 @@ FAKE_DEVICE_SLICE = 441  # frames Chromium reads from the file at a time (the la
 
 
 def _loop_length(frequency: float, seconds: float, rate: int) -> int:
-    """A length in frames of ``seconds`` to 1.5 ``seconds``: whole slices, and as close to whole periods as can be."""
+    """A length in frames, ``seconds`` to 1.5 ``seconds``: whole slices, as close to whole periods as can be."""
     target = max(1, round(seconds * rate / FAKE_DEVICE_SLICE))
     candidates = range(target, target * 3 // 2 + 1)
 
@@ -46,8 +46,8 @@ def write_tone(
     """Write the sum of sine partials, each (frequency in Hz, amplitude of 1.0 = full scale).
 
     The length, between ``seconds`` and 1.5 ``seconds``, is chosen for a seamless loop (see the
-    module's docstring). With ``peak``, the signal is scaled so that its largest sample is ``peak``; without
-    it, it must stay within ±1.
+    module's docstring). With ``peak``, the signal is scaled so that its largest sample is ``peak``;
+    without it, it must stay within ±1.
     """
     if not partials:
         raise ValueError("at least one partial is needed")
