@@ -42,11 +42,28 @@ scheduledAt, dropped, countIn}) => ({n, time, bpm, subdivision, bar, beat, sub, 
 
 
 @pytest.fixture(scope="module")
-def musician(browser: Browser, server: Server) -> BrowserContext:
+def account(browser: Browser, server: Server) -> list[Any]:
+    """The musician's sign-in cookies (signed up once for the module)."""
     context = browser.new_context(viewport=DESKTOP)
     context.set_default_timeout(10_000)
     onboard(context.new_page(), server, EMAIL, "Metro Nome")
-    return context
+    cookies = context.cookies()
+    context.close()
+    return cookies
+
+
+@pytest.fixture
+def musician(browser: Browser, account: list[Any]) -> Iterator[BrowserContext]:
+    """The musician on a browser of their own for each test (signed in, nothing in its storage).
+
+    One long-lived context for every test here was seen to stop loading pages after a while
+    (a navigation that never got an answer, on a connection the server had stopped reading);
+    a new context loaded at once, so each test gets one.
+    """
+    context = browser.new_context(viewport=DESKTOP, storage_state={"cookies": account, "origins": []})
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
 
 
 @pytest.fixture
@@ -56,6 +73,14 @@ def tools(musician: BrowserContext, server: Server) -> Page:
     page.get_by_test_id("metronome-toggle").wait_for()
     yield page
     page.close()
+
+
+def signed_in_elsewhere(context: BrowserContext) -> Any:
+    """Another device of the same musician: the sign-in cookie, nothing in localStorage.
+
+    Only the cookies: the other device has none of this one's localStorage (its settings copy).
+    """
+    return {"cookies": context.cookies(), "origins": []}
 
 
 def choose(page: Page, testid: str, value: str) -> None:
@@ -204,11 +229,10 @@ def test_settings_follow_the_musician_to_another_device(browser: Browser, musici
     choose(page, "metronome-sound", "beep")
     page.get_by_test_id("metronome-accent").uncheck()
     page.wait_for_timeout(500)
-    state = musician.storage_state()
     page.close()
 
     # Another device: the same sign-in cookie, nothing in its localStorage.
-    other = browser.new_context(viewport=DESKTOP, storage_state={"cookies": state["cookies"], "origins": []})
+    other = browser.new_context(viewport=DESKTOP, storage_state=signed_in_elsewhere(musician))
     fresh = other.new_page()
     fresh.goto(f"{server.url}/tools")
     fresh.get_by_test_id("metronome-toggle").wait_for()
@@ -241,9 +265,7 @@ def test_from_a_piece_the_metronome_carries_its_tempo_and_remembers_it(musician:
     set_theme(server, EMAIL, "auto")
 
     # Another device starts at the same tempo for this piece: it was kept with the account.
-    fresh = page.context.browser.new_context(
-        viewport=DESKTOP, storage_state={"cookies": musician.storage_state()["cookies"], "origins": []}
-    )
+    fresh = page.context.browser.new_context(viewport=DESKTOP, storage_state=signed_in_elsewhere(musician))
     other = fresh.new_page()
     other.goto(page.url)
     expect(other.get_by_test_id("metronome-bpm")).to_have_text(chosen)
@@ -300,7 +322,7 @@ def test_the_tuner_names_the_note_and_its_cents_from_the_microphone(
     musician: BrowserContext, server: Server, tmp_path: Path, tone: str, frequency: float, note: str, cents: float
 ):
     wav = (audio_files.sine if tone == "sine" else audio_files.guitar_like)(tmp_path / "tone.wav", frequency)
-    signed_in = {"cookies": musician.storage_state()["cookies"], "origins": []}
+    signed_in = signed_in_elsewhere(musician)
     with microphone_browser(musician.browser, wav) as chromium:
         context = chromium.new_context(viewport=DESKTOP, storage_state=signed_in)
         page = context.new_page()
@@ -317,7 +339,7 @@ def test_the_tuner_names_the_note_and_its_cents_from_the_microphone(
 
 
 def test_the_tuner_says_what_to_do_when_the_microphone_is_refused(musician: BrowserContext, server: Server, tmp_path):
-    signed_in = {"cookies": musician.storage_state()["cookies"], "origins": []}
+    signed_in = signed_in_elsewhere(musician)
     with microphone_browser(musician.browser, None) as chromium:
         context = chromium.new_context(viewport=PHONE, storage_state=signed_in)
         page = context.new_page()
