@@ -109,9 +109,11 @@ def _drawer(me: Me) -> None:
 
 
 def _phone_nav() -> None:
-    with ui.footer().classes("lt-md bg-white text-grey-9 mirubato-phone-nav q-pa-none"):
+    # Colours from our own CSS (_CSS), not Quasar's bg-white/text-grey-9: those are !important inside
+    # NiceGUI's cascade layers, which beats any !important of ours, so the bar stayed white in dark mode.
+    with ui.footer().classes("lt-md mirubato-phone-nav q-pa-none"):
         links = "".join(
-            _link(target, icon, label, "column items-center q-py-xs text-grey-9 no-underline", "text-caption")
+            _link(target, icon, label, "column items-center q-py-xs no-underline", "text-caption")
             for label, target, icon in [item for item in NAV if item[0] in PHONE_NAV]
         )
         ui.html(links, sanitize=False, tag="nav").classes("nicegui-row w-full justify-around no-wrap").props(
@@ -168,8 +170,9 @@ async def _sign_out(me: Me) -> None:
 _CSS = """
 .mirubato-nav { color: inherit; text-decoration: none; }
 .mirubato-nav:hover { background: rgba(79, 70, 184, 0.08); }
-.body--dark .mirubato-phone-nav { background: #1d1d1d !important; color: #eee !important; }
-.body--dark .mirubato-phone-nav a { color: #eee !important; }
+.mirubato-phone-nav { background: #fff; color: #212121; }
+.mirubato-phone-nav a { color: inherit; }
+.body--dark .mirubato-phone-nav { background: #1d1d1d; color: #eee; }
 .mirubato-connection { display: inline-flex; align-items: center; font-size: 0.8rem; opacity: 0.95; }
 .mirubato-connection[data-state="offline"], .mirubato-connection[data-state="attention"] { color: #fde68a; }
 .mirubato-page { padding-bottom: 88px; }

@@ -70,11 +70,7 @@ export default {
       return [0, 5, 10, 15, 20, 30, 45, 60].map((m) => ({ value: m, label: m ? `${m} minutes` : "Off" }));
     },
     clock() {
-      const total = Math.floor(MirubatoTimer.elapsed(this.state, this.now));
-      const h = Math.floor(total / 3600);
-      const two = (n) => String(n).padStart(2, "0");
-      const rest = `${two(Math.floor((total % 3600) / 60))}:${two(total % 60)}`;
-      return h ? `${h}:${rest}` : rest;
+      return MirubatoTimer.clock(this.state, this.now);
     },
     statusText() {
       return { idle: "Ready", running: "Practising", paused: "Paused", stopped: "Stopped: review and save" }[

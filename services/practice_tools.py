@@ -15,9 +15,9 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints
 from sqlmodel import Session
 
-from core.models import User, utcnow
+from core.models import utcnow
 from services.actor import Actor
-from services.errors import NotFound
+from services.users import own_row
 from services.validation import Input, Output, parse
 
 MAX_PIECE_TEMPOS = 200  # the most recently used pieces; older ones fall off
@@ -51,7 +51,7 @@ class ToolSettingsOut(Output):
 
 def tool_settings(session: Session, *, actor: Actor) -> ToolSettingsOut:
     """The acting user's practice-room settings, defaults filled in."""
-    return from_preferences(_own_row(session, actor).preferences or {})
+    return from_preferences(own_row(session, actor).preferences or {})
 
 
 def update_tool_settings(
@@ -59,7 +59,7 @@ def update_tool_settings(
 ) -> ToolSettingsOut:
     """Change the settings given; a piece tempo is remembered as that piece's most recent."""
     update = parse(ToolSettingsUpdate, data)
-    user = _own_row(session, actor)
+    user = own_row(session, actor)
     preferences = dict(user.preferences or {})
     tools = {**DEFAULTS, **(preferences.get("tools") or {})}
     changes = update.model_dump(exclude_unset=True, exclude_none=True, exclude={"piece_tempo"}, by_alias=True)
@@ -88,10 +88,3 @@ def from_preferences(preferences: Mapping[str, Any]) -> ToolSettingsOut:
         updated_at=tools.get("updatedAt", 0),
         piece_tempos=dict(preferences.get("pieceTempos") or {}),
     )
-
-
-def _own_row(session: Session, actor: Actor) -> User:
-    user = session.get(User, actor.id)
-    if user is None or not user.is_active:
-        raise NotFound("This account does not exist or has been deactivated.")
-    return user

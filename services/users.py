@@ -87,13 +87,13 @@ class NewAccount(Input):
 
 def get_profile(session: Session, *, actor: Actor) -> UserOut:
     """The acting user's profile with their preferences (defaults filled in)."""
-    return to_out(_own_row(session, actor))
+    return to_out(own_row(session, actor))
 
 
 def update_profile(session: Session, *, actor: Actor, data: ProfileUpdate | Mapping[str, Any]) -> UserOut:
     """Change the fields given; fields left out keep their values."""
     changes = parse(ProfileUpdate, data).model_dump(exclude_unset=True)
-    user = _own_row(session, actor)
+    user = own_row(session, actor)
     _refuse_nulls(changes, {"timezone"})
     _timezone_changing(session, user, changes.get("timezone"))
     for name, value in changes.items():
@@ -107,7 +107,7 @@ def update_profile(session: Session, *, actor: Actor, data: ProfileUpdate | Mapp
 def update_preferences(session: Session, *, actor: Actor, data: PreferencesUpdate | Mapping[str, Any]) -> UserOut:
     """Merge the given preferences into the stored ones; the time zone also moves the profile's."""
     changes = parse(PreferencesUpdate, data).model_dump(exclude_unset=True, by_alias=True, mode="json")
-    user = _own_row(session, actor)
+    user = own_row(session, actor)
     timezone = changes.pop("timezone", None)
     if timezone:
         _timezone_changing(session, user, timezone)
@@ -160,7 +160,8 @@ def to_out(user: User) -> UserOut:
     return UserOut.model_validate(user)
 
 
-def _own_row(session: Session, actor: Actor) -> User:
+def own_row(session: Session, actor: Actor) -> User:
+    """The acting user's own row; NotFound once the account is gone or deactivated."""
     user = session.get(User, actor.id)
     if user is None or not user.is_active:
         raise NotFound("This account does not exist or has been deactivated.")

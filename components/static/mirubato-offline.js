@@ -397,6 +397,13 @@
       localStorage.setItem(TIMER, JSON.stringify(state));
       window.dispatchEvent(new CustomEvent("mirubato:timer"));
     },
+    clock(state, now) {
+      // What every timer display shows: m:ss under an hour, h:mm:ss after.
+      const total = Math.floor(Timer.elapsed(state, now));
+      const two = (n) => String(n).padStart(2, "0");
+      const rest = `${two(Math.floor((total % 3600) / 60))}:${two(total % 60)}`;
+      return total >= 3600 ? `${Math.floor(total / 3600)}:${rest}` : rest;
+    },
     elapsed(state, now) {
       return state.segments.reduce((sum, s) => sum + ((s.end ?? now) - s.start), 0) / 1000;
     },

@@ -46,10 +46,7 @@
   window.addEventListener("mirubato:notice", (e) => show(e.detail.message));
 
   function render() {
-    const total = Math.floor(MirubatoTimer.elapsed(state, Mirubato.now()));
-    const two = (n) => String(n).padStart(2, "0");
-    const h = Math.floor(total / 3600);
-    $("clock").textContent = (h ? `${h}:` : "") + `${two(Math.floor((total % 3600) / 60))}:${two(total % 60)}`;
+    $("clock").textContent = MirubatoTimer.clock(state, Mirubato.now());
     $("toggle").textContent = { idle: "Start", running: "Pause", paused: "Resume", stopped: "Start" }[state.status];
     $("toggle").disabled = state.status === "stopped";
     $("stop").disabled = !["running", "paused"].includes(state.status);

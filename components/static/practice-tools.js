@@ -917,10 +917,7 @@
           h("a", { href: "/timer", class: "mt-secondary", style: "text-decoration: none", text: "Open the timer" })));
       function paintTimer() {
         const state = MirubatoTimer.load("repertoire", 0);
-        const total = Math.floor(MirubatoTimer.elapsed(state, now()));
-        const two = (n) => String(n).padStart(2, "0");
-        clock.textContent = `${total >= 3600 ? `${Math.floor(total / 3600)}:` : ""}${two(Math.floor(total / 60) %
-          60)}:${two(total % 60)}`;
+        clock.textContent = MirubatoTimer.clock(state, now());
         what.textContent = { idle: "not started: time with the tools is not logged yet",
           running: "running: time here counts", paused: "paused", stopped: "stopped: review it on the timer page" }[
           state.status] || "";

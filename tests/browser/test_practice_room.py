@@ -260,6 +260,9 @@ def test_from_a_piece_the_metronome_carries_its_tempo_and_remembers_it(musician:
     page.reload()
     expect(page.get_by_test_id("metronome-bpm")).to_have_text(chosen)
     screenshot(page, "practice-tools-dark")
+    # The phone's bottom bar follows the theme (Quasar's layered !important classes once kept it white).
+    phone_bar = "getComputedStyle(document.querySelector('.mirubato-phone-nav')).backgroundColor"
+    assert page.evaluate(phone_bar) == "rgb(29, 29, 29)"
     page.get_by_test_id("tools-tab-tuner").click()
     screenshot(page, "practice-tuner-dark")
     set_theme(server, EMAIL, "auto")
