@@ -49,9 +49,11 @@ class PracticeTools(ui.element, component="practice_tools.js"):
         self.on("settings", self._save_settings)
         self.on("pieceTempo", self._save_piece_tempo)
         if on_practised is not None:
-            self.on("practice", lambda event: on_practised(event.args))
+            self.on("practice", lambda event: on_practised(event.args) if isinstance(event.args, dict) else None)
 
     async def _save_settings(self, event: events.GenericEventArguments) -> None:
+        if not isinstance(event.args, dict):
+            return  # the browser sends an object; anything else is not ours to save
         wanted = {name: event.args.get(name) for name in ("referenceA", "clickSound", "accent")}
         await _quietly(practice_tools.update_tool_settings, data=wanted)
 

@@ -934,8 +934,15 @@
     const views = { metronome: metronomeView, drone: droneView, tuner: tunerView };
     const labels = { metronome: "Metronome", drone: "Drone", tuner: "Tuner" };
     const shown = (options.tabs || ["metronome", "drone", "tuner"]).filter((name) => views[name]);
+    const ids = (window.Mirubato && Mirubato.uuid4()) || String(Math.random()).slice(2);
     const tabButtons = shown.map((name) => h("button", { type: "button", role: "tab", class: "mt-tab",
-      "data-testid": `tools-tab-${name}`, text: labels[name], onclick: () => choose(name) }));
+      id: `mt-tab-${name}-${ids}`, "aria-controls": `mt-panel-${name}-${ids}`, "data-testid": `tools-tab-${name}`,
+      text: labels[name], onclick: () => choose(name) }));
+    for (const name of shown) {
+      views[name].id = `mt-panel-${name}-${ids}`;
+      views[name].setAttribute("role", "tabpanel");
+      views[name].setAttribute("aria-labelledby", `mt-tab-${name}-${ids}`);
+    }
     function choose(name) {
       shown.forEach((other, i) => {
         views[other].hidden = other !== name;
