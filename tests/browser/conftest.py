@@ -119,14 +119,15 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def screenshot(page: Page, name: str) -> None:
-    """Save the page at desktop and at phone size."""
+def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
+    """Save the page at desktop and at phone size (``full_page=False`` with a dialog open: a
+    full-page capture lays out a page whose scrolling the dialog has locked, and shows it mangled)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
     for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         page.set_viewport_size(viewport)
         page.wait_for_timeout(450)  # let the drawer and grid settle at the new width
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=full_page)
     if size:
         page.set_viewport_size(size)
 

@@ -287,7 +287,7 @@ def test_the_log_forms_metronome_fills_in_the_tempo_played(musician: BrowserCont
     expect(dialog.get_by_test_id("tools-piece")).to_contain_text("Clair de lune")
     dialog.get_by_test_id("metronome-toggle").click()
     page.wait_for_timeout(1500)
-    screenshot(page, "log-form-metronome")
+    screenshot(page, "log-form-metronome", full_page=False)
     page.get_by_role("button", name="Done").click()
     expect(page.get_by_label("Tempo practised (BPM)")).to_have_value("66")
     expect(page.get_by_label("Target tempo (BPM)")).to_have_value("66")
