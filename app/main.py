@@ -8,7 +8,7 @@ import os
 from datetime import timedelta
 
 from fastapi import FastAPI
-from nicegui import App, Client, ui
+from nicegui import App, Client, run, ui
 from nicegui import app as nicegui_app
 from nicegui.storage import Storage
 
@@ -81,6 +81,10 @@ def serve(settings: Settings) -> None:
         app.state.database.engine.url.render_as_string(hide_password=True),
     )
     app.on_startup(gc_tuning.tune_for_serving)
+    # Workers for run.cpu_bound (notation) start fresh instead of as forks of the server: a fork
+    # inherits every open client socket, so a connection the server closed stayed open in the
+    # worker, unread; a browser reusing it waited forever for a page (seen after a piece's page).
+    run.process_pool_start_method = "spawn"
     nicegui_middleware.install()  # before ui.run, which adds the middlewares
     ui.run(
         host=settings.host,

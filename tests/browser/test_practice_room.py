@@ -54,12 +54,8 @@ def account(browser: Browser, server: Server) -> list[Any]:
 
 @pytest.fixture
 def musician(browser: Browser, account: list[Any]) -> Iterator[BrowserContext]:
-    """The musician on a browser of their own for each test (signed in, nothing in its storage).
-
-    One long-lived context for every test here was seen to stop loading pages after a while
-    (a navigation that never got an answer, on a connection the server had stopped reading);
-    a new context loaded at once, so each test gets one.
-    """
+    """The musician on a browser of their own for each test: signed in, nothing in its storage, so
+    no test depends on what an earlier one left in localStorage (tempo, meter, the timer)."""
     context = browser.new_context(viewport=DESKTOP, storage_state={"cookies": account, "origins": []})
     context.set_default_timeout(10_000)
     yield context
