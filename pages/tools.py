@@ -18,13 +18,13 @@ from components.browser_sign_in import Me, act
 from components.frame import frame
 from components.page_route import signed_in_page
 from components.practice_tools import PracticeTools
-from services import catalogue, practice_tools, repertoire
+from services import practice_tools
 from services.errors import NotFound
 
 
 @signed_in_page("/tools")
 async def tools_page(me: Me, piece: str = "", tab: str = "metronome") -> RedirectResponse | None:
-    chosen, tempo, target = await _piece_and_tempo(me, piece)
+    chosen, tempo, target = await _piece_and_tempo(piece)
     # The tools handle space (start/stop), m, b and the arrows themselves; the frame must not act on them.
     with frame("Practice tools", me, shortcuts={" ": lambda: None, "m": lambda: None, "b": lambda: None}):
         with ui.card().classes("w-full"):
@@ -38,15 +38,11 @@ async def tools_page(me: Me, piece: str = "", tab: str = "metronome") -> Redirec
     return None
 
 
-async def _piece_and_tempo(me: Me, piece_id: str) -> tuple[dict[str, Any] | None, int | None, int | None]:
+async def _piece_and_tempo(piece_id: str) -> tuple[dict[str, Any] | None, int | None, int | None]:
     if not piece_id:
         return None, None, None
     try:
-        piece = await act(catalogue.get_piece, write=False, piece_id=uuid.UUID(piece_id))
-        activity = await act(repertoire.piece_activity, write=False, piece_id=piece.id)
+        start = await act(practice_tools.piece_start, write=False, piece_id=uuid.UUID(piece_id))
     except (ValueError, NotFound):
         return None, None, None  # an old or mistyped link: the tools still open, without a piece
-    remembered = practice_tools.from_preferences(me.preferences).piece_tempos.get(f"sheet:{piece.id}")
-    tempo = remembered or activity.best_tempo or piece.suggested_tempo
-    target = activity.target_tempo or piece.suggested_tempo
-    return {"id": str(piece.id), "title": piece.title, "composer": piece.composer}, tempo, target
+    return {"id": str(start.id), "title": start.title, "composer": start.composer}, start.tempo, start.target

@@ -9,6 +9,7 @@ and go with the account.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -16,6 +17,7 @@ from pydantic import Field, StringConstraints
 from sqlmodel import Session
 
 from core.models import utcnow
+from services import catalogue, repertoire
 from services.actor import Actor
 from services.users import own_row
 from services.validation import Input, Output, parse
@@ -76,6 +78,30 @@ def update_tool_settings(
     session.add(user)
     session.flush()
     return from_preferences(preferences)
+
+
+class PieceStart(Output):
+    """Where the metronome starts for a piece of the catalogue."""
+
+    id: uuid.UUID
+    title: str
+    composer: str | None
+    tempo: int | None = Field(description="The tempo last used for it, else the best logged, else the suggested")
+    target: int | None = Field(description="The repertoire's target tempo, else the catalogue's suggestion")
+
+
+def piece_start(session: Session, *, actor: Actor, piece_id: uuid.UUID) -> PieceStart:
+    """The piece, the tempo its metronome starts at and the tempo it aims for (NotFound: no such piece)."""
+    piece = catalogue.get_piece(session, actor=actor, piece_id=piece_id)
+    activity = repertoire.piece_activity(session, actor=actor, piece_id=piece_id)
+    remembered = from_preferences(own_row(session, actor).preferences or {}).piece_tempos.get(f"sheet:{piece.id}")
+    return PieceStart(
+        id=piece.id,
+        title=piece.title,
+        composer=piece.composer,
+        tempo=remembered or activity.best_tempo or piece.suggested_tempo,
+        target=activity.target_tempo or piece.suggested_tempo,
+    )
 
 
 def from_preferences(preferences: Mapping[str, Any]) -> ToolSettingsOut:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
-from services import practice_tools
-from services.errors import InvalidInput
-from tests.factories import new_user
+from services import practice_tools, repertoire
+from services.errors import InvalidInput, NotFound
+from tests.factories import new_piece, new_user
 
 
 def test_defaults_then_changes_kept_per_user(db):
@@ -58,3 +60,18 @@ def test_bad_settings_name_the_field(db, data, field):
     with pytest.raises(InvalidInput) as caught, db.transaction() as session:
         practice_tools.update_tool_settings(session, actor=actor, data=data)
     assert caught.value.problems[0].field.startswith(field)
+
+
+def test_a_pieces_metronome_starts_at_its_last_tempo_else_its_best_else_the_suggestion(db):
+    actor = new_user(db)
+    piece = new_piece(db, suggested_tempo=88)
+    with db.transaction() as session:
+        first = practice_tools.piece_start(session, actor=actor, piece_id=piece)
+        repertoire.add_to_repertoire(session, actor=actor, piece_id=piece, data={"targetTempo": 96})
+        remembered = {"pieceTempo": {"key": f"sheet:{piece}", "bpm": 72}}
+        practice_tools.update_tool_settings(session, actor=actor, data=remembered)
+        later = practice_tools.piece_start(session, actor=actor, piece_id=piece)
+    assert (first.tempo, first.target) == (88, 88)
+    assert (later.tempo, later.target) == (72, 96)
+    with pytest.raises(NotFound), db.transaction() as session:
+        practice_tools.piece_start(session, actor=actor, piece_id=uuid.uuid4())
