@@ -22,14 +22,17 @@ from core.effects import BrowsersForgotten, InvitationMailed, LogsChanged, SignI
 from core.security import AccessTokens, SignedLinks
 from core.settings import Settings
 from pages import install_pages
+from services import takes
 from services.adapters.chart_images import find_browser
 from services.adapters.mail import Mailer, SmtpConfig, deliver_share_invite, deliver_sign_in_link
 from services.adapters.redis_windows import RedisWindows
+from services.adapters.take_store import store_for
 from services.auth import AuthConfig
 from services.catalogue_seed import seed_if_empty
 from services.progress_tracking import rebuild_progress, users_without_progress
 from services.rate_limits import Limits, RateLimiter
 from services.sharing import InviteLinks
+from services.takes import MB, TakeShelf
 from web import gc_tuning, handler_signatures, nicegui_middleware
 from web.browser_storage import forget_browsers
 from web.events import logs_changed, on_event_loop
@@ -57,7 +60,8 @@ def create_app(settings: Settings, database: Database | None = None) -> App:
     nicegui_app.state.database = database
     _measure(database)
     _install_services(nicegui_app, settings)
-    _follow_commits(database, nicegui_app.state.mailer)
+    nicegui_app.state.takes = take_shelf(settings, database)
+    _follow_commits(database, nicegui_app.state.mailer, nicegui_app.state.takes)
     _secure(nicegui_app, settings)
     _describe_api(nicegui_app)
     install_api(nicegui_app)
@@ -118,6 +122,17 @@ def _build_missing_progress(database: Database) -> None:
         log.info("built progress from the logs of %d users", len(missing))
 
 
+def take_shelf(settings: Settings, database: Database) -> TakeShelf:
+    """Where this deployment keeps recorded takes, and how big they may be."""
+    store = store_for(settings.take_storage, is_sqlite=database.is_sqlite, data_dir=settings.data_dir)
+    return TakeShelf(
+        store=store,
+        max_bytes=settings.take_max_mb * MB,
+        quota_bytes=settings.take_quota_mb * MB,
+        max_ms=settings.take_max_minutes * 60_000,
+    )
+
+
 def storage_secret(settings: Settings) -> str:
     """A key for NiceGUI's signed session cookie, derived so it never equals the JWT secret."""
     return hashlib.sha256(b"nicegui-storage:" + settings.resolved_secret_key.encode()).hexdigest()
@@ -173,7 +188,7 @@ def _install_services(app: FastAPI, settings: Settings) -> None:
     )
 
 
-def _follow_commits(database: Database, mailer: Mailer) -> None:
+def _follow_commits(database: Database, mailer: Mailer, shelf: TakeShelf) -> None:
     """What follows a committed change, whichever page, router or command made it (core.effects)."""
 
     def mail_sign_in_link(effect: SignInLinkRequested) -> None:
@@ -189,6 +204,7 @@ def _follow_commits(database: Database, mailer: Mailer) -> None:
         forget_browsers(list(effect.browser_ids))
 
     database.after_commit.on(SignInLinkRequested, mail_sign_in_link)
+    takes.erase_after_commits(database.after_commit, shelf)
     database.after_commit.on(InvitationMailed, mail_invitation)
     database.after_commit.on(LogsChanged, on_event_loop(refresh_open_pages))
     database.after_commit.on(BrowsersForgotten, on_event_loop(forget_stored_sign_ins))

@@ -246,6 +246,9 @@ class LogForm(ui.column):
                 ui.button("Metronome", icon="av_timer", on_click=self._open_metronome).props(
                     "outline color=primary data-testid=log-metronome"
                 ).classes("self-center")
+                ui.button("Record", icon="mic", on_click=self._open_recorder).props(
+                    "outline color=primary data-testid=log-record"
+                ).classes("self-center")
         focus_values = list(values.get("focusAreas") or [])
         self._add(
             "focusAreas",
@@ -303,6 +306,15 @@ class LogForm(ui.column):
             with ui.row().classes("w-full justify-end"):
                 ui.button("Done", on_click=dialog.close).props("flat")
         dialog.on("hide", dialog.delete)  # its metronome stops with it
+
+    def _open_recorder(self) -> None:
+        """Record takes for this log: kept on the device, uploaded once the log is saved and synced."""
+        assert self.me is not None
+        with page_dialog() as dialog, ui.card().classes("w-full max-w-xl"):
+            PracticeTools(self.me, tabs=("record",), form_key=self.key)
+            with ui.row().classes("w-full justify-end"):
+                ui.button("Done", on_click=dialog.close).props("flat")
+        dialog.on("hide", dialog.delete)  # the microphone is released with it
 
     def _practised(self, practice: dict[str, Any]) -> None:
         """The metronome stopped: offer the tempo reached, and its target where none is set."""

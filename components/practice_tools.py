@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from nicegui import events, ui
+from nicegui import app, events, ui
 
 from components.browser_sign_in import Me, act
 from services import practice_tools
 from services.errors import ServiceError
 
-TABS = ("metronome", "drone", "tuner")
+TABS = ("metronome", "drone", "tuner", "record")
 Practised = Callable[[dict[str, Any]], Awaitable[None] | None]
 
 
@@ -32,6 +32,7 @@ class PracticeTools(ui.element, component="practice_tools.js"):
         tab: str = "metronome",
         space_toggles: bool = False,
         timer_strip: bool = False,
+        form_key: str | None = None,
         on_practised: Practised | None = None,
     ) -> None:
         super().__init__()
@@ -45,6 +46,9 @@ class PracticeTools(ui.element, component="practice_tools.js"):
             "tab": tab if tab in tabs else tabs[0],
             "spaceToggles": space_toggles,
             "timerStrip": timer_strip,
+            # Takes recorded here go with the log of this form (its id is made in the browser).
+            "formKey": form_key,
+            "maxRecordSeconds": app.state.takes.max_ms // 1000,
         }
         self.on("settings", self._save_settings)
         self.on("pieceTempo", self._save_piece_tempo)

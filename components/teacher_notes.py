@@ -5,6 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.format import ACTIVITY_LABELS, duration
+from services.take_feedback import TakeCommentOut
 from services.teaching import AssignmentOut, CommentOut
 
 
@@ -50,9 +51,11 @@ def comment_row(comment: CommentOut) -> None:
             )
 
 
-def from_your_teacher(assignments: list[AssignmentOut], comments: list[CommentOut]) -> None:
+def from_your_teacher(
+    assignments: list[AssignmentOut], comments: list[CommentOut], take_feedback: list[TakeCommentOut] | None = None
+) -> None:
     """The dashboard card; nothing at all when no teacher left anything."""
-    if not assignments and not comments:
+    if not assignments and not comments and not take_feedback:
         return
     with ui.card().classes("w-full").mark("from-teacher"):
         ui.label("From your teacher").classes("text-subtitle1 text-weight-medium")
@@ -60,3 +63,22 @@ def from_your_teacher(assignments: list[AssignmentOut], comments: list[CommentOu
             assignment_row(item)
         for comment in comments:
             comment_row(comment)
+        for feedback in take_feedback or []:
+            take_feedback_row(feedback)
+
+
+def take_feedback_row(comment: TakeCommentOut) -> None:
+    """Feedback on a recording: where in the take and which bars, one click from the player."""
+    seconds = comment.at_ms // 1000
+    where = f"{seconds // 60}:{seconds % 60:02d}"
+    if comment.bar_from:
+        where += f", bar {comment.bar_from}" if not comment.bar_to else f", bars {comment.bar_from}–{comment.bar_to}"
+    with ui.row().classes("w-full items-start no-wrap gap-3 q-py-xs").mark("take-feedback"):
+        ui.icon("graphic_eq", color="secondary")
+        with ui.column().classes("gap-0 grow min-w-0"):
+            ui.label(comment.body).classes("w-full")
+            on = f"{comment.take_name} ({where})" + (f" of {comment.log_title}" if comment.log_title else "")
+            ui.label(f"{comment.author_name} on {on} · {comment.created_at:%d %b %H:%M}").classes(
+                "text-caption text-grey-7"
+            )
+        ui.link("Listen", f"/log/{comment.log_id}/edit").classes("text-primary whitespace-nowrap")

@@ -65,7 +65,14 @@ class BrowsersForgotten:
     browser_ids: tuple[str, ...]
 
 
-Effect = LogsChanged | SignInLinkRequested | InvitationMailed | BrowsersForgotten
+@dataclass(frozen=True)
+class TakesErased:
+    """These takes' rows are gone: their bytes go too (a file store removes its files after the commit)."""
+
+    take_ids: tuple[uuid.UUID, ...]
+
+
+Effect = LogsChanged | SignInLinkRequested | InvitationMailed | BrowsersForgotten | TakesErased
 E = TypeVar("E")
 
 

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint, func, text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, LargeBinary, UniqueConstraint, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import validates
 from sqlmodel import Field, SQLModel
@@ -542,4 +542,68 @@ class Assignment(SQLModel, table=True):
     due_date: date
     notes: str | None = Field(default=None, max_length=10_000)
     is_active: bool = Field(default=True, sa_column_kwargs={"server_default": "1"})
+    created_at: datetime = _created()
+
+
+class TakeStatus(StrEnum):
+    UPLOADING = "uploading"  # bytes still arriving: never listed, never played
+    READY = "ready"  # every byte arrived and the file was checked to be audio
+
+
+class Take(SQLModel, table=True):
+    """A recording kept with a practice log. Its id is made by the device, so an upload repeated
+    after a dropped connection or a reload lands on the same row (applied once per id)."""
+
+    __tablename__ = "takes"
+    __table_args__ = (
+        CheckConstraint(one_of("status", TakeStatus), name="status"),
+        CheckConstraint("size_bytes > 0", name="size_bytes"),
+        CheckConstraint("received_bytes BETWEEN 0 AND size_bytes", name="received_bytes"),
+        Index("idx_takes_user", "user_id", "status"),
+        Index("idx_takes_log", "log_id", "created_at"),
+    )
+
+    id: uuid.UUID = Field(primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    log_id: uuid.UUID = Field(foreign_key="practice_logs.id", ondelete="CASCADE")
+    name: str = Field(max_length=100)
+    status: str = Field(default=TakeStatus.UPLOADING.value, max_length=10)
+    size_bytes: int = Field(sa_type=BigInteger)
+    received_bytes: int = Field(default=0, sa_type=BigInteger)
+    container: str | None = Field(default=None, max_length=10)
+    mime: str | None = Field(default=None, max_length=30)
+    duration_ms: int | None = None
+    peaks: list[int] | None = _json()
+    created_at: datetime = _created()
+    completed_at: datetime | None = None
+
+
+class TakeChunk(SQLModel, table=True):
+    """A take's bytes kept in the database (the PostgreSQL deployment), one row per uploaded chunk."""
+
+    __tablename__ = "take_chunks"
+
+    take_id: uuid.UUID = Field(foreign_key="takes.id", ondelete="CASCADE", primary_key=True)
+    start_byte: int = Field(sa_type=BigInteger, primary_key=True)
+    data: bytes = Field(sa_type=LargeBinary)
+
+
+class TakeComment(SQLModel, table=True):
+    """Feedback pinned to a moment of a take and, optionally, a bar or bars of the piece."""
+
+    __tablename__ = "take_comments"
+    __table_args__ = (
+        CheckConstraint("at_ms >= 0", name="at_ms"),
+        CheckConstraint("bar_from IS NULL OR bar_from >= 1", name="bar_from"),
+        CheckConstraint("bar_to IS NULL OR (bar_from IS NOT NULL AND bar_to >= bar_from)", name="bar_to"),
+        Index("idx_take_comments_take", "take_id", "at_ms"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    take_id: uuid.UUID = Field(foreign_key="takes.id", ondelete="CASCADE")
+    author_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    at_ms: int
+    bar_from: int | None = None
+    bar_to: int | None = None
+    body: str = Field(max_length=2000)
     created_at: datetime = _created()

@@ -72,6 +72,15 @@ class Settings(BaseSettings):
     rate_mail_per_recipient: int = Field(default=10, ge=1, description="emails of any kind to one address per hour")
     rate_invites_per_user: int = Field(default=10, ge=1, description="invitation emails a user sends per day")
 
+    take_storage: Literal["auto", "files", "database"] = Field(
+        default="auto",
+        description="where recordings live: files under the data directory (auto on SQLite) or in the database "
+        "(auto on PostgreSQL, so that every process and machine serves every take)",
+    )
+    take_max_minutes: int = Field(default=20, ge=1, le=180, description="the longest recording a musician can make")
+    take_max_mb: int = Field(default=100, ge=1, le=2000, description="the largest single recording accepted, in MB")
+    take_quota_mb: int = Field(default=500, ge=1, description="recordings one musician may keep, in MB")
+
     private_mail_domains: str = Field(
         default="",
         description="special-use names accepted in email addresses, comma-separated, e.g. test,local",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -15,7 +16,8 @@ from components.frame import frame
 from components.outbox_sync import page_sync
 from components.page_route import signed_in_page
 from components.refresh import refresh_when_logs_change
-from services import history
+from components.takes_panel import open_takes
+from services import history, takes
 from services.calendar_days import local_day
 from services.practice_shapes import LogOut
 from services.sync import ChangeResult
@@ -39,6 +41,7 @@ async def history_page(me: Me) -> RedirectResponse | None:
 
 class HistoryView:
     def __init__(self, me: Me) -> None:
+        self.take_counts: dict[uuid.UUID, int] = {}
         self.me = me
         self.today = local_day(datetime.now(UTC), me.actor.timezone)
         self.before: date = self.today + timedelta(days=1)
@@ -85,6 +88,8 @@ class HistoryView:
                 ui.label(f"No practice between {window.first_day:%d %b} and {window.last_day:%d %b}.").classes(
                     "text-grey-7"
                 )
+            logs = [log.id for day in window.days for log in day.logs]
+            self.take_counts = await act(takes.counts_by_log, write=False, owner_id=self.me.actor.id, log_ids=logs)
             for day in window.days:
                 with ui.card().classes("w-full gap-1").mark("history-day"):
                     with ui.row().classes("w-full items-center justify-between"):
@@ -123,6 +128,10 @@ class HistoryView:
                         "text-body2 text-grey-8 ellipsis-2-lines w-full mirubato-log-notes"
                     ).mark("log-notes")
             ui.label(duration(log.duration_seconds)).classes("text-weight-medium whitespace-nowrap")
+            if count := self.take_counts.get(log.id):
+                ui.button(icon="graphic_eq", on_click=lambda: open_takes(self.me, log)).props(
+                    f'flat round dense aria-label="Recordings ({count})"'
+                ).mark("log-takes").tooltip(f"Recordings ({count})")
             ui.button(icon="edit", on_click=lambda: ui.navigate.to(f"/log/{log.id}/edit")).props(
                 "flat round dense aria-label=Edit"
             ).mark("log-edit").tooltip("Edit")

@@ -48,7 +48,7 @@ class DashboardView:
             self._greeting()
             self._figures(data)
             self._actions(data)
-            from_your_teacher(data.assignments, data.teacher_comments)
+            from_your_teacher(data.assignments, data.teacher_comments, data.take_feedback)
             with ui.element("div").classes("w-full grid gap-4 grid-cols-1 md:grid-cols-2"):
                 self._recent(data)
                 self._in_progress(data)

@@ -14,6 +14,7 @@ from components.format import duration
 from components.frame import frame
 from components.log_form import LogForm, initial_from_log
 from components.page_route import signed_in_page
+from components.takes_panel import takes_panel
 from services import catalogue, practice_logs, templates
 from services.errors import InvalidInput, NotFound, ServiceError
 from services.sync import ChangeResult
@@ -73,6 +74,9 @@ async def edit_log_page(me: Me, log_id: str) -> RedirectResponse | None:
         with ui.row().classes("w-full justify-end gap-2"):
             ui.button("Cancel", on_click=lambda: ui.navigate.to("/history")).props("flat")
             form.save_button("Save changes")
+        with ui.card().classes("w-full").mark("log-takes"):
+            ui.label("Recordings").classes("text-subtitle1 text-weight-medium")
+            await takes_panel(me, log.id, sheet_music_id=log.sheet_music_id)
     return None
 
 

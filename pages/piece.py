@@ -6,15 +6,15 @@ import uuid
 from typing import Any
 
 from fastapi.responses import RedirectResponse
-from nicegui import run, ui
+from nicegui import ui
 
 from components.browser_sign_in import Me, act
 from components.feedback import show_error
 from components.format import ACTIVITY_LABELS, STATUS_LABELS, duration
 from components.frame import frame
+from components.notation import show_notation
 from components.page_route import signed_in_page
 from services import catalogue, repertoire
-from services.adapters.notation import NotationError, render_svg
 from services.catalogue import PieceOut
 from services.errors import NotFound, ServiceError
 from services.repertoire import PieceActivity
@@ -52,22 +52,7 @@ def _heading(piece: PieceOut) -> None:
 
 
 async def _notation(piece: PieceOut, me: Me) -> None:
-    if not piece.notation_data:
-        ui.label("No notation for this piece yet.").classes("text-grey-7")
-        return
-    scale = round(60 * int(me.preferences.get("notationSize") or 100) / 100)
-    try:
-        pages = await run.cpu_bound(render_svg, piece.notation_data["data"], scale)
-    except NotationError:
-        ui.label("The notation of this piece could not be read.").classes("text-negative")
-        return
-    for svg in pages or ():  # None: the server is shutting down
-        # verovio writes this SVG from catalogue data (admins only) and escapes text; DOMPurify would strip it.
-        ui.html(svg, sanitize=False).classes("mirubato-notation w-full").mark("notation")
-    ui.add_css(
-        ".mirubato-notation svg { width: 100%; height: auto; } "
-        ".body--dark .mirubato-notation svg { filter: invert(0.9); }"
-    )
+    await show_notation(piece.notation_data, size_percent=int(me.preferences.get("notationSize") or 100))
 
 
 def _details(piece: PieceOut) -> None:

@@ -150,6 +150,12 @@ def _data() -> None:
                 "settings-export"
             )
             ui.button("Export logs (CSV)", icon="table_view", on_click=export_csv).props("outline")
+            # A GET with this browser's own cookie: the zip streams from a file, takes can be large.
+            ui.button(
+                "Export with recordings (ZIP)",
+                icon="folder_zip",
+                on_click=lambda: ui.download.from_url("/api/users/me/export.zip"),
+            ).props("outline").mark("settings-export-zip")
 
 
 def _account(me: Me) -> None:

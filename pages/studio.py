@@ -16,8 +16,9 @@ from components.format import ACTIVITY_LABELS, FOCUS_AREAS, duration, piece_name
 from components.frame import frame
 from components.page_route import signed_in_page
 from components.progress_view import ProgressSource, ProgressView
+from components.takes_panel import open_takes
 from components.teacher_notes import assignment_row, comment_row
-from services import sharing, studio, teaching
+from services import sharing, studio, takes, teaching
 from services.calendar_days import local_day
 from services.errors import InvalidInput, NotFound
 from services.studio import StudentWeek
@@ -67,7 +68,7 @@ async def student_page(me: Me, student_id: str) -> RedirectResponse | None:
     name = week.student.display_name or week.student.email
     with frame(f"{name}'s practice", me):
         ui.label("Read-only: what they log, as they see it.").classes("text-caption text-grey-7")
-        teaching_view = StudentTeaching(student, me.actor.timezone)
+        teaching_view = StudentTeaching(me, student)
         await teaching_view.load()
         view = ProgressView(_student_source(student), timezone=me.actor.timezone)
         await view.load()
@@ -80,12 +81,15 @@ async def student_page(me: Me, student_id: str) -> RedirectResponse | None:
 class StudentTeaching:
     """Assignments for the student, and their recent logs to comment on."""
 
-    def __init__(self, student: uuid.UUID, timezone: str) -> None:
-        self.student, self.timezone = student, timezone
+    def __init__(self, me: Me, student: uuid.UUID) -> None:
+        self.me, self.student, self.timezone = me, student, me.actor.timezone
         self.container = ui.element("div").classes("w-full grid gap-4 grid-cols-1 md:grid-cols-2")
 
     async def load(self) -> None:
         board = await act(studio.student_dashboard, write=False, student_id=self.student)
+        recorded = await act(
+            takes.counts_by_log, write=False, owner_id=self.student, log_ids=[log.id for log in board.recent_logs]
+        )
         assignments = await act(teaching.assignments_for_student, write=False, student_id=self.student)
         self.container.clear()
         with self.container:
@@ -106,6 +110,10 @@ class StudentTeaching:
                         what = piece_name(log.composer, log.work_title, ACTIVITY_LABELS.get(log.activity_type, ""))
                         when = local_day(log.start_time, self.timezone)
                         ui.label(f"{when:%d %b} · {what} · {duration(log.duration_seconds)}").classes("grow ellipsis")
+                        if count := recorded.get(log.id):
+                            ui.button(icon="graphic_eq", on_click=lambda lg=log: open_takes(self.me, lg)).props(
+                                f'flat round dense aria-label="Recordings ({count})"'
+                            ).mark("student-takes").tooltip(f"Recordings ({count})")
                         ui.button(icon="chat", on_click=lambda lid=log.id: self._comment_dialog(lid)).props(
                             'flat round dense aria-label="Comment"'
                         ).mark("comment")

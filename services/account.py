@@ -7,9 +7,11 @@ remembering to add it here.
 
 from __future__ import annotations
 
+import json
 import uuid
+import zipfile
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import Table, delete, or_, select, update
 from sqlmodel import Session, SQLModel, col
@@ -17,7 +19,7 @@ from sqlmodel import select as sqlmodel_select
 
 from core import effects
 from core.models import AuditEvent, LoginToken, PracticeLog, User, utcnow
-from services import audit
+from services import audit, takes
 from services.actor import Actor
 from services.auth_sessions import browser_ids_of
 from services.errors import NotFound
@@ -25,6 +27,7 @@ from services.log_export import json_value, to_csv
 
 EXPORT_FORMAT = "mirubato-export/1"
 HIDDEN_COLUMNS = {"token_hash"}
+FILES_NOT_ROWS = {"take_chunks"}  # a take's bytes go into the export's zip as an audio file
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,25 @@ def export_account(session: Session, *, actor: Actor) -> dict[str, Any]:
     tables: dict[str, list[dict[str, Any]]] = {}
     for table in SQLModel.metadata.sorted_tables:
         condition = ownership(table, user)
-        if condition is not None:
+        if condition is not None and table.name not in FILES_NOT_ROWS:
             rows = session.connection().execute(select(table).where(condition)).mappings().all()
             tables[table.name] = [_plain_row(row) for row in rows]
     return {"format": EXPORT_FORMAT, "exportedAt": utcnow().isoformat(), "userId": str(user.id), "tables": tables}
+
+
+def write_export_zip(session: Session, *, actor: Actor, shelf: takes.TakeShelf, target: BinaryIO) -> None:
+    """The export as a zip: the JSON document, and each recorded take as an audio file beside it."""
+    document = export_account(session, actor=actor)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mirubato-export.json", json.dumps(document, indent=2, ensure_ascii=False))
+        for take in takes.ready_takes_of(session, actor.id):
+            # Opus is compressed already: stored, not deflated again.
+            with archive.open(
+                zipfile.ZipInfo(f"takes/{take.id}.{takes.extension(take)}", date_time=take.created_at.timetuple()[:6]),
+                "w",
+            ) as file:
+                for start in range(0, take.size_bytes, takes.READ_PIECE):
+                    file.write(shelf.store.read(session, take.id, start, takes.READ_PIECE))
 
 
 def export_logs_csv(session: Session, *, actor: Actor) -> str:
@@ -67,6 +85,7 @@ def delete_account(session: Session, *, actor: Actor) -> DeletedAccount:
         .where(or_(col(AuditEvent.actor_id) == user.id, col(AuditEvent.subject_id) == user.id))
         .values(ip=None, request_id=None)
     )
+    takes.erase_with_user(session, user.id)  # the rows cascade below; a file store's files go after the commit
     session.delete(user)  # everything else goes with it: ON DELETE CASCADE / SET NULL
     session.flush()
     audit.record(session, "account_deleted", details={"browser_sessions": len(browser_ids)})

@@ -17,6 +17,7 @@ from services.calendar_days import current_streak, day_start, local_day, week_st
 from services.practice_shapes import LogOut
 from services.recommendations import Recommendation, recommended
 from services.repertoire import RepertoireItem, list_repertoire
+from services.take_feedback import TakeCommentOut, new_feedback_for_me
 from services.teaching import AssignmentOut, CommentOut, my_assignments, recent_comments_for_me
 from services.templates import TemplateOut, list_templates
 from services.users import preferences_of
@@ -47,6 +48,7 @@ class Dashboard(Output):
     )
     assignments: list[AssignmentOut]
     teacher_comments: list[CommentOut]
+    take_feedback: list[TakeCommentOut]
 
 
 def dashboard(session: Session, *, actor: Actor, today: date | None = None, recommend: bool = True) -> Dashboard:
@@ -80,6 +82,7 @@ def dashboard(session: Session, *, actor: Actor, today: date | None = None, reco
         recommended=recommended(session, actor=actor, query={"limit": RECOMMENDED}) if recommend else None,
         assignments=my_assignments(session, actor=actor),
         teacher_comments=recent_comments_for_me(session, actor=actor),
+        take_feedback=new_feedback_for_me(session, actor=actor),
     )
 
 

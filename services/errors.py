@@ -46,3 +46,24 @@ class InvalidInput(ServiceError):
             self.problems.insert(0, FieldProblem(field_name, message))
         summary = "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in self.problems)
         super().__init__(summary or "invalid input")
+
+
+class TooLarge(ServiceError):
+    """More bytes than a limit allows (a take over the size cap, or a musician's quota full)."""
+
+    status_code = 413
+
+
+class NotAudio(ServiceError):
+    """An upload that is not a recording we can keep and play (checked from its bytes)."""
+
+    status_code = 415
+
+
+class OffsetMismatch(Conflict):
+    """A chunk that does not start where the upload stands; ``offset`` says where it does."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.offset = offset
+        self.headers = {"Upload-Offset": str(offset)}

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from core import effects
 from core.models import Instrument, PracticeLog, PracticeSession, SheetMusic, User, utcnow
+from services import takes
 from services.actor import Actor
 from services.errors import Conflict, InvalidInput, NotFound
 from services.log_insert import insert_new
@@ -95,12 +96,14 @@ def update_log(session: Session, *, actor: Actor, log_id: uuid.UUID, data: LogUp
 
 
 def delete_log(session: Session, *, actor: Actor, log_id: uuid.UUID, version: int | None = None) -> None:
-    """Remove a log (it can be restored); deleting a removed log again changes nothing."""
+    """Remove a log (it can be restored, but not its recorded takes: a recording goes with its log,
+    as a musician deleting a log expects); deleting a removed log again changes nothing."""
     row = own_log(session, actor, log_id, for_update=True, include_removed=True)
     if not row.is_active:
         return
     check_version(row, version)
     row.is_active = False
+    takes.erase_with_logs(session, [row.id])
     _bump(row)
     _pieces_changed(session, row)
 

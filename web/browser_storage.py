@@ -69,3 +69,15 @@ async def shared_storage_reachable() -> bool:
     finally:
         await client.aclose()
     return True
+
+
+def browser_session_of(request: Request) -> str | None:
+    """The sign-in (browser session id) this HTTP request's browser holds, from NiceGUI's cookie.
+
+    NiceGUI's middleware has loaded the browser's storage for every request by now; a fetch or an
+    ``<audio>`` element of our own pages carries the same cookie as the page.
+    """
+    browser_id = request.session.get("id") if "session" in request.scope else None
+    stored = app.storage._users.get(browser_id) if browser_id else None
+    value = stored.get("sid") if stored is not None else None
+    return str(value) if value else None

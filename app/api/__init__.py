@@ -6,7 +6,20 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 
-from app.api import admin, analytics, auth, health, practice, progress, sharing, sheet_music, sync, teaching, users
+from app.api import (
+    admin,
+    analytics,
+    auth,
+    health,
+    practice,
+    progress,
+    sharing,
+    sheet_music,
+    sync,
+    takes,
+    teaching,
+    users,
+)
 from app.api.errors import error_body, install_error_handlers
 from app.api.middleware import RequestContextMiddleware
 from core import metrics
@@ -21,6 +34,7 @@ ROUTERS = (
     analytics.router,
     sharing.router,
     teaching.router,
+    takes.router,
     admin.router,
     sync.router,
     users.router,

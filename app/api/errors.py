@@ -15,7 +15,17 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from services.errors import Conflict, FieldProblem, Forbidden, InvalidInput, NotFound, ServiceError, Unauthenticated
+from services.errors import (
+    Conflict,
+    FieldProblem,
+    Forbidden,
+    InvalidInput,
+    NotAudio,
+    NotFound,
+    ServiceError,
+    TooLarge,
+    Unauthenticated,
+)
 from services.validation import problems_from
 
 log = logging.getLogger(__name__)
@@ -26,6 +36,8 @@ STATUS_BY_ERROR: dict[type[ServiceError], int] = {
     Unauthenticated: 401,
     Conflict: 409,
     InvalidInput: 422,
+    TooLarge: 413,
+    NotAudio: 415,
 }
 
 

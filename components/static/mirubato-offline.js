@@ -343,6 +343,8 @@
       } catch (error) {
         return null;
       }
+      // A new log takes the takes recorded for it, and those recorded with no timer running.
+      if (draft.kind === "create" && window.MirubatoTakes) MirubatoTakes.claim(draft.logId, Timer.load().status);
       if (!connected()) {
         notify("Saved on this device. It will sync when you are back online.", "info");
         if (draft.kind === "create" && !draft.fixedId) draft.logId = uuid4(); // another save is another log
@@ -352,6 +354,10 @@
     submitAll(keys) {
       // The timer's review: every block not yet saved, in one go.
       for (const key of keys) if (drafts[key] && !drafts[key].done) Forms.submit(key);
+    },
+    logIdOf(key) {
+      // The log a form will save (takes recorded in the form go with it).
+      return drafts[key] ? drafts[key].logId : null;
     },
     markDone(key) {
       if (drafts[key]) drafts[key].done = true;
@@ -441,6 +447,8 @@
       state.blocks = Timer.merge(state.segments, now).map((block) => ({ ...block, id: uuid4() }));
       // The tempo the metronome reached (and its piece) while a block ran, for the review to offer.
       if (window.MirubatoTools) MirubatoTools.annotate(state.blocks, currentUser());
+      // Takes recorded while a block ran go with that block's log.
+      if (window.MirubatoTakes) MirubatoTakes.attachToBlocks(state.blocks);
       return true;
     },
     merge(segments, now) {
@@ -471,6 +479,7 @@
     },
     queueBlocks(state, details) {
       // Offline review: each block becomes a queued log with the block's own id (saved once, ever).
+      if (window.MirubatoTakes) MirubatoTakes.release((state.blocks || []).map((block) => block.id));
       for (const block of state.blocks || []) {
         const extra = details[block.id] || {};
         Outbox.enqueue({ kind: "create", logId: block.id, origin: "timer", data: {

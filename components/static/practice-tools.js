@@ -930,10 +930,44 @@
       return strip;
     }
 
+    // --- recording: a take is kept on this device, then uploaded with its practice log ---
+    let recorder = null;
+    const recordNote = h("div", { class: "mt-muted", "data-testid": "record-note", role: "status" });
+    const recordHost = h("div", {});
+    const recordView = h("div", { class: "mt-view", "data-testid": "record", hidden: true }, recordHost, recordNote);
+    function paintRecordNote() {
+      if (!window.MirubatoTakes) return;
+      const attach = options.formKey ? "Takes kept here are saved with this log."
+        : "A take recorded while the timer runs goes with that practice; otherwise with the next log you save.";
+      const waiting = MirubatoTakes.waiting;
+      recordNote.textContent = waiting ? `${attach} ${waiting} take${waiting === 1 ? "" : "s"} on this device wait to upload.`
+        : attach;
+    }
+    function startRecorder() {
+      if (recorder || !window.MirubatoRecorder) return;
+      let startedAt = null;
+      recorder = MirubatoRecorder.mount(recordHost, {
+        maxSeconds: options.maxRecordSeconds || 1200,
+        onKeep: async (take) => {
+          const logId = options.formKey && window.MirubatoForms ? MirubatoForms.logIdOf(options.formKey) : null;
+          await MirubatoTakes.keep({ ...take, logId, recordedAt: startedAt || now() });
+          emit("take-kept", { logId, name: take.name });
+        },
+        emit: (name, detail) => {
+          if (name === "recording") startedAt = now();
+          emit(`record-${name}`, detail);
+        },
+      });
+    }
+    window.addEventListener("mirubato:takes", paintRecordNote);
+    cleanups.push(() => window.removeEventListener("mirubato:takes", paintRecordNote));
+    cleanups.push(() => recorder && recorder.destroy());
+    paintRecordNote();
+
     // --- tabs ---
-    const views = { metronome: metronomeView, drone: droneView, tuner: tunerView };
-    const labels = { metronome: "Metronome", drone: "Drone", tuner: "Tuner" };
-    const shown = (options.tabs || ["metronome", "drone", "tuner"]).filter((name) => views[name]);
+    const views = { metronome: metronomeView, drone: droneView, tuner: tunerView, record: recordView };
+    const labels = { metronome: "Metronome", drone: "Drone", tuner: "Tuner", record: "Record" };
+    const shown = (options.tabs || ["metronome", "drone", "tuner", "record"]).filter((name) => views[name]);
     const ids = (window.Mirubato && Mirubato.uuid4()) || String(Math.random()).slice(2);
     const tabButtons = shown.map((name) => h("button", { type: "button", role: "tab", class: "mt-tab",
       id: `mt-tab-${name}-${ids}`, "aria-controls": `mt-panel-${name}-${ids}`, "data-testid": `tools-tab-${name}`,
@@ -949,6 +983,7 @@
         tabButtons[i].setAttribute("aria-selected", String(other === name));
       });
       if (name !== "tuner") stopTuner(); // the microphone is only on while the tuner is shown
+      if (name === "record") startRecorder(); // it asks for the microphone only when Record is pressed
     }
     root.replaceChildren(h("div", { class: "mt-panel" }, timerStrip(),
       h("div", { class: "mt-tabs", role: "tablist" }, tabButtons),

@@ -17,12 +17,14 @@ from typing import Any
 from app.api.deps import optional_actor
 from core.models import Role
 from core.security import SignedLinks
-from services import practice_logs, practice_sessions, repertoire, sharing, teaching, templates
+from services import practice_logs, practice_sessions, repertoire, sharing, take_feedback, takes, teaching, templates
 from services.actor import Actor
 from services.rate_limits import RateLimiter
 from services.sharing import InviteLinks
+from services.takes import TakeShelf
 from tests.api.conftest import TEST_SECRET
 from tests.factories import log_body, new_piece, new_user
+from tests.takes_data import CHUNK, real_take
 
 CSV = "title,instrument,difficulty\nMinuet,piano,2\n"
 ROLES = ["anonymous", "musician B", "teacher, no share", "teacher, revoked", "admin", "teacher of A", "musician A"]
@@ -49,10 +51,11 @@ class Cell:
     allowed: set[str]
     body: Callable[[World, str], Any] | None = None
     query: dict[str, Any] | None = None
+    content: bytes | None = None  # a raw body (an upload chunk) instead of JSON
     refusals: frozenset[int] = frozenset()  # other proper answers to a role outside ``allowed``
 
 
-def build_world(db) -> World:
+def build_world(db, shelf: TakeShelf) -> World:
     admin = new_user(db, role=Role.ADMIN.value)
     a, b = new_user(db, display_name="A"), new_user(db)
     teachers = {
@@ -77,6 +80,20 @@ def build_world(db) -> World:
         given = teaching.assign(
             session, actor=teachers["teacher of A"], student_id=a.id, data={"title": "Etude", "dueDate": "2030-01-01"}
         )
+        # On a log of their own: the log cells delete and restore the other, and takes go with a deleted log.
+        recorded_log = practice_logs.log_practice(session, actor=a, data=log_body(workTitle="Recorded")).log
+        recorded = _take_of(session, a, recorded_log.id, shelf)
+        uploading = uuid.uuid4()
+        takes.begin_upload(
+            session,
+            actor=a,
+            take_id=uploading,
+            shelf=shelf,
+            data={"logId": str(recorded_log.id), "sizeBytes": len(real_take())},
+        )
+        remark = take_feedback.add_comment(
+            session, actor=teachers["teacher of A"], take_id=recorded, data={"atMs": 1000, "body": "Lovely"}
+        )
         sharing.revoke_share(session, actor=a, share_id=shares["teacher, revoked"])
         session.flush()
         world.ids = {
@@ -88,9 +105,23 @@ def build_world(db) -> World:
             "session": str(sitting.id),
             "share": str(shares["teacher of A"]),
             "assignment": str(given.id),
+            "take": str(recorded),
+            "recorded_log": str(recorded_log.id),
+            "upload": str(uploading),
+            "new_take": str(uuid.uuid4()),
+            "take_comment": str(remark.id),
         }
     world.ids["links"] = links  # type: ignore[assignment]
     return world
+
+
+def _take_of(session: Any, actor: Actor, log_id: uuid.UUID, shelf: TakeShelf) -> uuid.UUID:
+    take_id, data = uuid.uuid4(), real_take()
+    takes.begin_upload(
+        session, actor=actor, take_id=take_id, shelf=shelf, data={"logId": str(log_id), "sizeBytes": len(data)}
+    )
+    takes.append_chunk(session, actor=actor, take_id=take_id, offset=0, data=data, shelf=shelf)
+    return take_id
 
 
 def fresh_invitation(world: World, _role: str) -> dict[str, str]:
@@ -112,6 +143,7 @@ def sync_change(kind: str) -> Callable[[World, str], Any]:
 
 def cells() -> list[Cell]:
     own = {"musician A"}
+    heard = {"musician A", "teacher of A"}  # a take: its owner and a teacher while the share is active
     return [
         Cell("GET", "/api/health", EVERYONE),
         Cell("GET", "/api/auth/me", SIGNED_IN),
@@ -186,6 +218,22 @@ def cells() -> list[Cell]:
             body=lambda _w, _r: {"title": "Scales in thirds", "dueDate": "2030-01-01"},
         ),
         Cell("DELETE", "/api/teacher/assignments/{assignment}", {"teacher of A"}),
+        # Takes, before the sharing cells below give other roles shares of their own with A.
+        Cell(
+            "PUT", "/api/takes/{new_take}", own, body=lambda w, _r: {"logId": w.ids["recorded_log"], "sizeBytes": 100}
+        ),
+        Cell("GET", "/api/takes/{upload}/upload", own),
+        Cell("PATCH", "/api/takes/{upload}/upload", own, query={"offset": 0}, content=real_take()[:CHUNK]),
+        Cell("GET", "/api/practice/logs/{recorded_log}/takes", heard),
+        Cell("GET", "/api/takes/{take}", heard),
+        Cell("GET", "/api/takes/{take}/audio", heard),
+        Cell("PATCH", "/api/takes/{take}", own, body=lambda _w, r: {"name": r[:20]}),
+        Cell("GET", "/api/takes/{take}/comments", heard),
+        Cell("POST", "/api/takes/{take}/comments", heard, body=lambda _w, r: {"atMs": 500, "body": r}),
+        Cell("DELETE", "/api/take-comments/{take_comment}", {"teacher of A"}),
+        Cell("GET", "/api/users/me/takes", SIGNED_IN),
+        Cell("GET", "/api/users/me/export.zip", SIGNED_IN),
+        Cell("DELETE", "/api/takes/{take}", own),
         Cell("GET", "/api/admin/users", {"admin"}),
         Cell("PATCH", "/api/admin/users/{B}", {"admin"}, body=lambda _w, _r: {"role": "musician"}),
         Cell("DELETE", "/api/admin/users/{B}/sessions", {"admin"}),
@@ -218,7 +266,7 @@ def outcome(cell: Cell, response: Any) -> bool | None:
 
 
 def test_every_role_against_every_endpoint(client, db):
-    world = build_world(db)
+    world = build_world(db, client.app.state.takes)
     table = cells()
     paths = client.get("/openapi.json").json()["paths"]
     documented = {(method.upper(), path) for path, ops in paths.items() for method in ops if path.startswith("/api/")}
@@ -234,7 +282,10 @@ def test_every_role_against_every_endpoint(client, db):
             client.app.dependency_overrides[optional_actor] = lambda actor=actor: actor  # type: ignore[attr-defined]
             path = _concrete(cell.path, world)
             body = cell.body(world, role) if cell.body else None
-            response = client.request(cell.method, path, json=body, params=cell.query)
+            if cell.content is not None:
+                response = client.request(cell.method, path, content=cell.content, params=cell.query)
+            else:
+                response = client.request(cell.method, path, json=body, params=cell.query)
             total += 1
             allowed = outcome(cell, response)
             expected = role in cell.allowed
@@ -249,7 +300,7 @@ def test_every_role_against_every_endpoint(client, db):
             if role == "anonymous" and not allowed and response.status_code != 401 and "anonymous" not in cell.allowed:
                 strange.append((role, cell.method, path, response.status_code, "anonymous must get 401"))
     print(f"cells {total}, unexpected allow {unexpected_allow}, unexpected deny {unexpected_deny}")
-    assert not strange, strange[:10]
+    assert not strange, "\n".join(map(str, strange[:30]))
 
 
 def _invitation(db, world: World) -> str:
@@ -276,6 +327,11 @@ def _normalised(covered: set[tuple[str, str]]) -> set[tuple[str, str]]:
         "{A}": "{student_id}",
         "{B}": "{user_id}",
         "{assignment}": "{assignment_id}",
+        "{take}": "{take_id}",
+        "{recorded_log}": "{log_id}",
+        "{upload}": "{take_id}",
+        "{new_take}": "{take_id}",
+        "{take_comment}": "{comment_id}",
     }
     result = set()
     for method, path in covered:
