@@ -153,12 +153,15 @@ def _backup(settings: Settings, args: argparse.Namespace) -> int:
     from core.backup import BackupError, backup
 
     try:
-        report = backup(settings.resolved_database_url, Path(args.path).expanduser().resolve())
+        report = backup(
+            settings.resolved_database_url, Path(args.path).expanduser().resolve(), takes_dir=_takes_dir(settings)
+        )
     except BackupError as exc:
         print(f"mirubato: {exc}", file=sys.stderr)
         return 2
     logs = f", {report.practice_logs} practice logs" if report.practice_logs is not None else ""
-    print(f"backup written to {report.path} ({report.bytes} bytes{logs})")
+    files = f"; {report.take_files} recording files in {report.path}.takes" if report.take_files is not None else ""
+    print(f"backup written to {report.path} ({report.bytes} bytes{logs}){files}")
     return 0
 
 
@@ -167,7 +170,9 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
     from core.backup import BackupError, restore
 
     try:
-        report = restore(settings.resolved_database_url, Path(args.path).expanduser().resolve())
+        report = restore(
+            settings.resolved_database_url, Path(args.path).expanduser().resolve(), takes_dir=_takes_dir(settings)
+        )
     except BackupError as exc:
         print(f"mirubato: {exc}", file=sys.stderr)
         return 2
@@ -175,6 +180,15 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
     logs = f" ({report.practice_logs} practice logs)" if report.practice_logs is not None else ""
     print(f"restored {args.path}{logs}; start the app again")
     return 0
+
+
+def _takes_dir(settings: Settings) -> Path | None:
+    """Where recordings are kept as files, when they are (else they are in the database and its backup)."""
+    from services.adapters.take_store import FileStore, store_for
+
+    is_sqlite = settings.resolved_database_url.startswith("sqlite")
+    store = store_for(settings.take_storage, is_sqlite=is_sqlite, data_dir=settings.data_dir)
+    return store.root if isinstance(store, FileStore) else None
 
 
 def _create_admin(settings: Settings, args: argparse.Namespace) -> int:

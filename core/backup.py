@@ -4,6 +4,11 @@ SQLite: the backup API copies the whole file inside one read transaction, so the
 consistent moment even while the app keeps writing (WAL lets writers go on meanwhile); the copy
 is checked with ``PRAGMA integrity_check`` and moved into place atomically. PostgreSQL: the
 server's own ``pg_dump``/``pg_restore`` (custom format), which are consistent by design.
+
+Recorded takes kept as files (the embedded deployment) are copied after the database, into a
+folder beside the backup (``PATH.takes``), and put back by a restore; takes kept in PostgreSQL are
+part of its dump. A take finished while the backup runs may be in the folder but not the database:
+an unused file. Takes never change once finished, so the copy needs no snapshot of its own.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -27,17 +32,55 @@ class BackupReport:
     path: Path
     bytes: int
     practice_logs: int | None
+    take_files: int | None = None
 
 
-def backup(database_url: str, target: Path) -> BackupReport:
+def takes_folder_of(backup_path: Path) -> Path:
+    return backup_path.with_name(backup_path.name + ".takes")
+
+
+def backup(database_url: str, target: Path, *, takes_dir: Path | None = None) -> BackupReport:
+    """``takes_dir``: where takes are kept as files, when they are (they are copied beside the backup)."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        return _backup_sqlite(_sqlite_path(url), target)
+        report = _backup_sqlite(_sqlite_path(url), target)
+        return _with_takes(report, takes_dir, takes_folder_of(target)) if takes_dir else report
     _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", _libpq(database_url)])
-    return BackupReport(path=target, bytes=target.stat().st_size, practice_logs=None)
+    report = BackupReport(path=target, bytes=target.stat().st_size, practice_logs=None)
+    return _with_takes(report, takes_dir, takes_folder_of(target)) if takes_dir else report
 
 
-def restore(database_url: str, source: Path) -> BackupReport:
+def restore(database_url: str, source: Path, *, takes_dir: Path | None = None) -> BackupReport:
+    report = _restore_database(database_url, source)
+    saved = takes_folder_of(source)
+    if takes_dir is None or not saved.is_dir():
+        return report
+    staging = takes_dir.with_name(takes_dir.name + ".restoring")
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(saved, staging)
+    shutil.rmtree(takes_dir, ignore_errors=True)
+    os.replace(staging, takes_dir)
+    return replace(report, take_files=_count_files(takes_dir))
+
+
+def _with_takes(report: BackupReport, takes_dir: Path, folder: Path) -> BackupReport:
+    """Copy the take files beside the backup (a previous copy is replaced whole)."""
+    staging = folder.with_name(folder.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    if takes_dir.is_dir():
+        shutil.copytree(takes_dir, staging)
+    else:
+        staging.mkdir(parents=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(staging, folder)
+    return replace(report, take_files=_count_files(folder))
+
+
+def _count_files(folder: Path) -> int:
+    return sum(1 for path in folder.rglob("*") if path.is_file())
+
+
+def _restore_database(database_url: str, source: Path) -> BackupReport:
     """Put a backup in place of the database. Stop the app first: a running server keeps the old file open."""
     if not source.is_file():
         raise BackupError(f"{source}: no such backup file")

@@ -137,3 +137,31 @@ def test_killing_the_server_during_1000_writes_loses_no_acknowledged_log(tmp_pat
     print(f"SIGKILL during 1000 writes: acknowledged {len(acknowledged)}, stored {len(stored_ids)}, lost {len(lost)}")
     assert len(acknowledged) >= 300
     assert lost == []
+
+
+def test_backup_and_restore_carry_the_recordings_kept_as_files(tmp_path):
+    from services import takes
+    from services.adapters.take_store import FileStore
+    from services.takes import TakeShelf
+    from tests.takes_data import real_take
+
+    live = tmp_path / "live"
+    database = Database(f"sqlite:///{live / 'mirubato.db'}")
+    schema.upgrade(database)
+    shelf = TakeShelf(store=FileStore(live / "takes"))
+    actor, data, take_id = new_user(database), real_take(), uuid.uuid4()
+    with database.transaction() as session:
+        log_id = practice_logs.log_practice(session, actor=actor, data=log_body()).log.id
+        takes.begin_upload(
+            session, actor=actor, take_id=take_id, shelf=shelf, data={"logId": str(log_id), "sizeBytes": len(data)}
+        )
+        takes.append_chunk(session, actor=actor, take_id=take_id, offset=0, data=data, shelf=shelf)
+    database.dispose()
+
+    made = run_cli("backup", str(tmp_path / "copy.db"), MIRUBATO_DATA_DIR=str(live))
+    assert made.returncode == 0, made.stderr
+    assert "1 recording files" in made.stdout
+    restored = tmp_path / "restored"
+    done = run_cli("restore", str(tmp_path / "copy.db"), MIRUBATO_DATA_DIR=str(restored))
+    assert done.returncode == 0, done.stderr
+    assert FileStore(restored / "takes").path(take_id).read_bytes() == data
