@@ -9,28 +9,35 @@ export default {
       <span v-if="short" class="q-ml-xs lt-sm" data-testid="connection-badge-short">{{ short }}</span>
     </span>`,
   data() {
-    return { online: null, waiting: 0, attention: 0, others: 0 };
+    return { online: null, waiting: 0, attention: 0, others: 0, takes: 0 };
   },
   computed: {
     state() {
       if (this.attention) return "attention";
       if (this.online === null) return "connecting";
-      return !this.online ? "offline" : this.waiting ? "syncing" : "online";
+      return !this.online ? "offline" : this.waiting || this.takes ? "syncing" : "online";
     },
     icon() {
       return { attention: "sync_problem", connecting: "cloud_queue", offline: "cloud_off", syncing: "cloud_sync",
         online: "cloud_done" }[this.state];
     },
+    pending() {
+      // Saved logs and recorded takes still on this device, e.g. "2 waiting · 1 take to upload".
+      const parts = [];
+      if (this.waiting) parts.push(`${this.waiting} ${this.online ? "to sync" : "waiting"}`);
+      if (this.takes) parts.push(`${this.takes} take${this.takes === 1 ? "" : "s"} to upload`);
+      return parts.join(" · ");
+    },
     label() {
       if (this.attention) return `${this.attention} need${this.attention === 1 ? "s" : ""} your decision`;
       if (this.online === null) return "Connecting";
-      if (!this.online) return this.waiting ? `Offline · ${this.waiting} waiting` : "Offline";
-      return this.waiting ? `${this.waiting} to sync` : "Online";
+      if (!this.online) return this.pending ? `Offline · ${this.pending}` : "Offline";
+      return this.pending || "Online";
     },
     short() {
       // A phone has room for the count only, and it must not hide it.
       if (this.attention) return `${this.attention} to decide`;
-      if (this.waiting) return `${this.waiting} waiting`;
+      if (this.waiting || this.takes) return `${this.waiting + this.takes} waiting`;
       return "";
     },
     title() {
@@ -48,12 +55,16 @@ export default {
       this.waiting = counts.pending;
       this.attention = counts.attention;
       this.others = counts.others;
+      // Recorded takes wait in IndexedDB (read asynchronously): their count as last read.
+      this.takes = window.MirubatoTakes ? MirubatoTakes.waiting : 0;
     };
     this.timer = setInterval(this.refresh, 500);
     window.addEventListener("online", this.refresh);
     window.addEventListener("offline", this.refresh);
     window.addEventListener("mirubato:outbox", this.refresh);
+    window.addEventListener("mirubato:takes", this.refresh);
     window.addEventListener("storage", this.refresh);
+    if (window.MirubatoTakes) MirubatoTakes.count().then(this.refresh);
     const attach = () => {
       if (!window.socket) return setTimeout(attach, 100);
       window.socket.on("connect", () => {
@@ -78,6 +89,7 @@ export default {
     window.removeEventListener("online", this.refresh);
     window.removeEventListener("offline", this.refresh);
     window.removeEventListener("mirubato:outbox", this.refresh);
+    window.removeEventListener("mirubato:takes", this.refresh);
     window.removeEventListener("storage", this.refresh);
   },
 };

@@ -32,6 +32,12 @@ HEAD = (
     f'<link rel="stylesheet" href="/static/practice-tools.css?v={ASSET_VERSION}">'
     f'<script src="/static/practice-tools.js?v={ASSET_VERSION}"></script>'
     f'<script src="/static/tuner.js?v={ASSET_VERSION}"></script>'
+    # Recording: the recorder, the takes waiting on this device, and the player of kept takes.
+    f'<link rel="stylesheet" href="/static/recorder.css?v={ASSET_VERSION}">'
+    f'<link rel="stylesheet" href="/static/take-player.css?v={ASSET_VERSION}">'
+    f'<script src="/static/recorder.js?v={ASSET_VERSION}"></script>'
+    f'<script src="/static/takes.js?v={ASSET_VERSION}"></script>'
+    f'<script src="/static/take-player.js?v={ASSET_VERSION}"></script>'
     '<script>if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js");</script>'
 )
 

@@ -940,7 +940,7 @@
       const attach = options.formKey ? "Takes kept here are saved with this log."
         : "A take recorded while the timer runs goes with that practice; otherwise with the next log you save.";
       const waiting = MirubatoTakes.waiting;
-      recordNote.textContent = waiting ? `${attach} ${waiting} take${waiting === 1 ? "" : "s"} on this device wait to upload.`
+      recordNote.textContent = waiting ? `${attach} ${waiting === 1 ? "1 take" : `${waiting} takes`} on this device ${waiting === 1 ? "waits" : "wait"} to upload.`
         : attach;
     }
     function startRecorder() {

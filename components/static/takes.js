@@ -41,7 +41,8 @@
     return window.Mirubato ? Mirubato.currentUser() : null;
   }
 
-  function changed() {
+  async function changed() {
+    await Takes.count();
     window.dispatchEvent(new CustomEvent("mirubato:takes"));
   }
 
@@ -55,8 +56,7 @@
     } catch (error) {
       throw new Error("This device's storage is full, so the take could not be kept. Free some space and record again.");
     }
-    await Takes.count();
-    changed();
+    await changed();
     setTimeout(() => Takes.upload(), 0);
     return take.id;
   };
@@ -79,8 +79,7 @@
 
   Takes.remove = async function (id) {
     await drop(id);
-    await Takes.count();
-    changed();
+    await changed();
   };
 
   Takes.claim = async function (logId, timerStatus) {
@@ -180,8 +179,7 @@
       /* offline, or the server is restarting: the next round resumes where the server stands */
     } finally {
       running = false;
-      await Takes.count();
-      changed();
+      await changed();
     }
   };
 
