@@ -52,7 +52,7 @@ async def takes_panel(
         with ui.column().classes("w-full gap-1").mark("take-card"):
             with ui.row().classes("w-full items-center justify-between"):
                 ui.label(take.name).classes("text-subtitle1 text-weight-medium")
-                ui.label(f"{duration(round(take.duration_ms / 1000))} · {take.size_bytes / 1_000_000:.1f} MB").classes(
+                ui.label(f"{duration(round(take.duration_ms / 1000))} · {_size(take.size_bytes)}").classes(
                     "text-grey-7 text-caption"
                 )
             player = TakePlayer(take, comments, can_comment=True)
@@ -111,6 +111,10 @@ def _show_bars(score: dict[str, Any], event: events.GenericEventArguments) -> No
     if column is None:
         return
     highlight_bars(column, first if isinstance(first, int) else None, last if isinstance(last, int) else None)
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} kB"
 
 
 def _comment_js(comment: TakeCommentOut) -> dict[str, Any]:

@@ -73,7 +73,12 @@ def take_feedback_row(comment: TakeCommentOut) -> None:
     where = f"{seconds // 60}:{seconds % 60:02d}"
     if comment.bar_from:
         where += f", bar {comment.bar_from}" if not comment.bar_to else f", bars {comment.bar_from}–{comment.bar_to}"
-    with ui.row().classes("w-full items-start no-wrap gap-3 q-py-xs").mark("take-feedback"):
+    with (
+        ui.row()
+        .classes("w-full items-start no-wrap gap-3 q-py-xs")
+        .props("data-testid=take-feedback")
+        .mark("take-feedback")
+    ):
         ui.icon("graphic_eq", color="secondary")
         with ui.column().classes("gap-0 grow min-w-0"):
             ui.label(comment.body).classes("w-full")

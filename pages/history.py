@@ -130,7 +130,7 @@ class HistoryView:
             ui.label(duration(log.duration_seconds)).classes("text-weight-medium whitespace-nowrap")
             if count := self.take_counts.get(log.id):
                 ui.button(icon="graphic_eq", on_click=lambda: open_takes(self.me, log)).props(
-                    f'flat round dense aria-label="Recordings ({count})"'
+                    f'flat round dense aria-label="Recordings ({count})" data-testid=log-takes'
                 ).mark("log-takes").tooltip(f"Recordings ({count})")
             ui.button(icon="edit", on_click=lambda: ui.navigate.to(f"/log/{log.id}/edit")).props(
                 "flat round dense aria-label=Edit"

@@ -112,7 +112,7 @@ class StudentTeaching:
                         ui.label(f"{when:%d %b} · {what} · {duration(log.duration_seconds)}").classes("grow ellipsis")
                         if count := recorded.get(log.id):
                             ui.button(icon="graphic_eq", on_click=lambda lg=log: open_takes(self.me, lg)).props(
-                                f'flat round dense aria-label="Recordings ({count})"'
+                                f'flat round dense aria-label="Recordings ({count})" data-testid=student-takes'
                             ).mark("student-takes").tooltip(f"Recordings ({count})")
                         ui.button(icon="chat", on_click=lambda lid=log.id: self._comment_dialog(lid)).props(
                             'flat round dense aria-label="Comment"'

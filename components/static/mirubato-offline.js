@@ -343,8 +343,8 @@
       } catch (error) {
         return null;
       }
-      // A new log takes the takes recorded for it, and those recorded with no timer running.
-      if (draft.kind === "create" && window.MirubatoTakes) MirubatoTakes.claim(draft.logId, Timer.load().status);
+      // The saved log takes the takes recorded in its form; a new one also those recorded with no timer running.
+      if (window.MirubatoTakes) MirubatoTakes.claim(draft.logId, draft.kind === "create" ? Timer.load().status : "edit");
       if (!connected()) {
         notify("Saved on this device. It will sync when you are back online.", "info");
         if (draft.kind === "create" && !draft.fixedId) draft.logId = uuid4(); // another save is another log

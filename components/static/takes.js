@@ -85,7 +85,8 @@
   Takes.claim = async function (logId, timerStatus) {
     // A log was saved from a form: its own takes may go, and takes recorded with no timer running
     // join it (a running timer's takes wait for its blocks).
-    const timing = ["running", "paused", "stopped"].includes(timerStatus);
+    // "edit": an existing log was saved; loose takes wait for a new one.
+    const timing = ["running", "paused", "stopped", "edit"].includes(timerStatus);
     for (const take of await Takes.mine()) {
       if (take.logId === logId) await put({ ...take, held: false });
       else if (!take.logId && !timing && take.state !== "failed") await put({ ...take, logId, held: false });

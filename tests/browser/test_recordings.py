@@ -31,6 +31,7 @@ from tests.browser.conftest import (
     Server,
     onboard,
     screenshot,
+    set_theme,
     start_server,
     stop_server,
     wait_for_empty_outbox,
@@ -224,6 +225,7 @@ def test_a_teacher_comments_on_a_moment_and_a_bar_and_loses_the_take_with_the_sh
         teacher.get_by_test_id("student-takes").first.click()
         player = teacher.get_by_test_id("take-player")
         expect(player).to_be_visible()
+        teacher.wait_for_function("document.querySelector('[data-testid=take-player] audio').readyState >= 1")
         teacher.evaluate(
             "() => { const a = document.querySelector('[data-testid=take-player] audio'); a.currentTime = 2; }"
         )
@@ -246,6 +248,10 @@ def test_a_teacher_comments_on_a_moment_and_a_bar_and_loses_the_take_with_the_sh
         student.get_by_test_id("take-marker").first.click()
         student.wait_for_function("document.querySelectorAll('g.measure.mirubato-bar-on').length === 1")
         screenshot(student, "recording-feedback")
+        set_theme(server, "pupil@example.com", "dark")
+        student.reload()
+        student.get_by_test_id("take-marker").first.click()
+        screenshot(student, "recording-feedback-dark")
 
         # The share ends: the teacher's next range request is refused.
         revoke(server, pupil, share_id)
