@@ -119,6 +119,13 @@
     const meter = h("div", { class: "rc-meter", role: "meter", "aria-label": L.level, "aria-valuemin": 0,
       "aria-valuemax": 100, "aria-valuenow": 0, "data-testid": "rec-level" }, bar);
     const playback = h("audio", { controls: true, preload: "metadata", class: "rc-audio", "data-testid": "rec-playback" });
+    // Chromium's MediaRecorder WebM has no duration in its header, so the player shows none and cannot seek:
+    // seeking past the end once makes it read the file through and learn the length.
+    playback.addEventListener("loadedmetadata", () => {
+      if (playback.duration !== Infinity) return;
+      playback.addEventListener("timeupdate", () => { playback.currentTime = 0; }, { once: true });
+      playback.currentTime = 1e101;
+    });
     const nameInput = h("input", { type: "text", maxlength: 100, "data-testid": "rec-name", class: "rc-input",
       autocomplete: "off" });
     nameInput.value = defaultName;

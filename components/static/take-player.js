@@ -1,249 +1,350 @@
-// The player of one recorded take: a waveform drawn from the levels computed once when the take
-// was kept, seeking (the server answers byte ranges), speed with the pitch kept, an A-B loop for
-// the musician's own review, and comments as markers at their moment (with the bars they name).
-// The length comes from the server: MediaRecorder's WebM often reports an infinite duration.
+/*
+ * Mirubato take player: one recorded practice take, with its waveform, seeking, speed (the pitch
+ * kept), an A-B loop for the musician's own review, and comments pinned to a moment and to bars.
+ * A classic script with no dependencies (ES2020): defines window.MirubatoTakePlayer.
+ *
+ *   const player = MirubatoTakePlayer.mount(root, {src, durationMs, peaks, comments, canComment, emit, labels});
+ *   player.setComments(list); player.seek(ms); player.play(); player.pause();
+ *   player.state();   // {currentMs, playing, rate, loopA, loopB}
+ *   player.destroy(); // stops the sound and lets go of the connection that streamed it
+ *
+ * The length comes from the server: MediaRecorder's WebM often reports an infinite duration, so
+ * the <audio> element's own is never used. The server answers byte ranges, so seeking is cheap.
+ * Events (emit): "comment" {atMs, barFrom, barTo, body}, "select-comment" {id, atMs, barFrom, barTo},
+ * "delete-comment" {id}.
+ */
 (function () {
-  const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5];
+  "use strict";
 
-  function h(tag, attrs = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs)) {
+  const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5];
+  const STEP_MS = 5000; // ← and → on the waveform
+  const LABELS = {
+    play: "Play", pause: "Pause", position: "Position in the take", speed: "Speed", setA: "Set A", setB: "Set B",
+    clearLoop: "Clear loop", loop: "Loop", comments: "Comments", comment: "Comment", commentAt: "Comment at",
+    placeholder: "What you hear here", bar: "Bar", barTo: "To bar", bar1: "bar", barsN: "bars",
+    deleteComment: "Delete this comment", writeFirst: "Write what you hear first.",
+    badBars: "Bars are whole numbers from 1, and the second is not before the first.",
+    unplayable: "This recording could not be played.", of: "of",
+  };
+
+  function h(tag, attributes, ...children) {
+    const element = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) {
       if (value === null || value === undefined || value === false) continue;
-      if (key === "text") node.textContent = value;
-      else if (key === "class") node.className = value;
-      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-      else node.setAttribute(key, value === true ? "" : value);
+      if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
+      else if (name === "text") element.textContent = value;
+      else if (name === "class") element.className = value;
+      else element.setAttribute(name, value === true ? "" : value);
     }
-    for (const child of children.flat()) if (child) node.append(child);
-    return node;
+    for (const child of children.flat()) if (child !== null && child !== undefined) element.append(child);
+    return element;
   }
 
+  const clamp = (value, low, high) => Math.min(high, Math.max(low, value));
+
   function clock(ms) {
-    const seconds = Math.max(0, Math.floor(ms / 1000));
+    const seconds = Math.max(0, Math.floor((Number(ms) || 0) / 1000));
     return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
   }
 
-  function bars(comment) {
-    if (!comment.barFrom) return "";
-    return comment.barTo && comment.barTo !== comment.barFrom ? `bars ${comment.barFrom}–${comment.barTo}`
-      : `bar ${comment.barFrom}`;
+  const fine = (ms) => `${clock(ms)}.${Math.floor((Number(ms) || 0) / 100) % 10}`; // a loop's ends: "0:01.5"
+
+  function barsText(comment, L) {
+    const from = Number(comment.barFrom) || 0;
+    const to = Number(comment.barTo) || 0;
+    if (!from) return "";
+    return to && to !== from ? `${L.barsN} ${from}–${to}` : `${L.bar1} ${from}`;
   }
 
-  function mount(root, options) {
-    const emit = options.emit || (() => {});
+  // "" is no bar; a positive whole number is one; anything else (2.5, -1, "e") is an error.
+  function barOf(input) {
+    if (input.validity && input.validity.badInput) return NaN;
+    const text = input.value.trim();
+    if (!text) return null;
+    return /^\d+$/.test(text) && Number(text) >= 1 ? Number(text) : NaN;
+  }
+
+  function mount(root, options = {}) {
+    const L = { ...LABELS, ...(options.labels || {}) };
+    const emit = (name, detail) => {
+      try {
+        (options.emit || (() => {}))(name, detail);
+      } catch (e) {
+        console.error(e);
+      }
+    };
     const total = Math.max(1, Number(options.durationMs) || 1);
-    const peaks = Array.isArray(options.peaks) ? options.peaks : [];
-    let comments = options.comments || [];
+    const peaks = Array.isArray(options.peaks) ? options.peaks.map((v) => clamp(Number(v) || 0, 0, 255)) : [];
+    let comments = [];
+    let selected = null;
     let loopA = null;
     let loopB = null;
-    let selected = null;
     let frame = null;
+    let dragging = false;
+    let size = { width: 0, height: 0 };
 
     const audio = h("audio", { preload: "metadata", src: options.src });
-    audio.preservesPitch = true;
-    audio.mozPreservesPitch = true;
-    audio.webkitPreservesPitch = true;
-    const now = () => Math.min(total, audio.currentTime * 1000);
+    const keepPitch = () => {
+      audio.preservesPitch = true;
+      if ("webkitPreservesPitch" in audio) audio.webkitPreservesPitch = true;
+      if ("mozPreservesPitch" in audio) audio.mozPreservesPitch = true;
+    };
+    keepPitch();
+    const now = () => clamp((audio.currentTime || 0) * 1000, 0, total);
 
-    const play = h("button", { type: "button", class: "tp-play", "data-testid": "take-play", "aria-label": "Play",
-      onclick: () => (audio.paused ? audio.play() : audio.pause()) });
-    const time = h("span", { class: "tp-time", "data-testid": "take-time" });
-    const canvas = h("canvas", { class: "tp-canvas" });
-    const markerLayer = h("div", { class: "tp-markers" });
-    const wave = h("div", { class: "tp-wave", tabindex: 0, role: "slider", "aria-label": "Position in the take",
-      "aria-valuemin": 0, "aria-valuemax": Math.round(total / 1000), "data-testid": "take-wave" }, canvas,
-    markerLayer);
-    const speed = h("select", { class: "tp-select", "data-testid": "take-speed", "aria-label": "Speed",
-      onchange: (e) => {
-        audio.playbackRate = Number(e.target.value);
-        audio.preservesPitch = true;
-      } }, SPEEDS.map((value) => h("option", { value, selected: value === 1, text: `${value}x` })));
-    const setA = h("button", { type: "button", class: "tp-small", "data-testid": "take-set-a", text: "Set A",
-      onclick: () => setLoop(now(), loopB) });
-    const setB = h("button", { type: "button", class: "tp-small", "data-testid": "take-set-b", text: "Set B",
-      onclick: () => setLoop(loopA, now()) });
-    const clear = h("button", { type: "button", class: "tp-small", "data-testid": "take-clear-loop",
-      text: "Clear loop", onclick: () => setLoop(null, null) });
-    const loopText = h("span", { class: "tp-muted", "data-testid": "take-loop" });
-    const list = h("ol", { class: "tp-comments", "aria-label": "Comments" });
+    const playButton = h("button", { type: "button", class: "tp-play", "data-testid": "take-play",
+      onclick: () => toggle() });
+    const time = h("span", { class: "tp-time", "data-testid": "take-time", "aria-live": "off" });
+    const canvas = h("canvas", { class: "tp-canvas", "aria-hidden": "true" });
+    const markers = h("div", { class: "tp-markers" });
+    const wave = h("div", { class: "tp-wave", tabindex: 0, role: "slider", "aria-label": L.position,
+      "aria-valuemin": 0, "aria-valuemax": Math.round(total / 1000), "data-testid": "take-wave" }, canvas, markers);
+    const speed = h("select", { class: "tp-input", "data-testid": "take-speed", onchange: (e) => {
+      audio.playbackRate = audio.defaultPlaybackRate = Number(e.target.value) || 1;
+      keepPitch();
+    } }, SPEEDS.map((value) => h("option", { value, selected: value === 1, text: `${value}x` })));
+    const tool = (text, testid, onclick) => h("button", { type: "button", class: "tp-button", "data-testid": testid,
+      text, onclick });
+    const loopText = h("span", { class: "tp-muted tp-loop", "data-testid": "take-loop" });
+    const clearButton = tool(L.clearLoop, "take-clear-loop", () => setLoop(null, null));
+    const message = h("div", { class: "tp-hint", role: "status", "aria-live": "polite" });
+    const list = h("ol", { class: "tp-comments", "aria-label": L.comments });
 
-    const text = h("input", { type: "text", class: "tp-input", maxlength: 2000, placeholder: "What you hear here",
-      "aria-label": "Comment", "data-testid": "take-comment-text" });
-    const barFrom = h("input", { type: "number", min: 1, class: "tp-input tp-bar", placeholder: "Bar",
-      "aria-label": "Bar", "data-testid": "take-comment-bar" });
-    const barTo = h("input", { type: "number", min: 1, class: "tp-input tp-bar", placeholder: "to",
-      "aria-label": "To bar", "data-testid": "take-comment-bar-to" });
-    const hint = h("div", { class: "tp-hint", role: "status", "aria-live": "polite" });
+    const text = h("input", { type: "text", class: "tp-input tp-text", maxlength: 2000, placeholder: L.placeholder,
+      "aria-label": L.comment, autocomplete: "off", "data-testid": "take-comment-text",
+      onkeydown: (e) => e.key === "Enter" && !e.isComposing && (e.preventDefault(), comment()) });
+    const barField = (label, testid) => h("input", { type: "number", min: 1, step: 1, inputmode: "numeric",
+      class: "tp-input tp-bar", placeholder: label, "aria-label": label, "data-testid": testid });
+    const barFrom = barField(L.bar, "take-comment-bar");
+    const barTo = barField(L.barTo, "take-comment-bar-to");
     const send = h("button", { type: "button", class: "tp-send", "data-testid": "take-comment-send",
-      onclick: comment });
-    const form = options.canComment ? h("div", { class: "tp-form" }, text, barFrom, barTo, send, hint) : null;
+      onclick: () => comment() });
+    const form = options.canComment ? h("div", { class: "tp-form", role: "group", "aria-label": L.comment },
+      text, barFrom, barTo, send) : null;
 
     const panel = h("div", { class: "tp-panel", "data-testid": "take-player" }, audio,
-      h("div", { class: "tp-row" }, play, wave, time),
-      h("div", { class: "tp-row tp-tools" }, h("label", { class: "tp-muted", text: "Speed " }, speed), setA, setB,
-        clear, loopText),
-      form, list);
+      h("div", { class: "tp-head" }, playButton, wave, time),
+      h("div", { class: "tp-tools" },
+        h("label", { class: "tp-speed" }, h("span", { class: "tp-muted", text: L.speed }), speed),
+        h("div", { class: "tp-ab", role: "group", "aria-label": L.loop },
+          tool(L.setA, "take-set-a", () => setLoop(now(), loopB)),
+          tool(L.setB, "take-set-b", () => setLoop(loopA, now())), clearButton),
+        loopText),
+      form, message, list);
     root.replaceChildren(panel);
 
-    function setLoop(a, b) {
-      [loopA, loopB] = a !== null && b !== null && b < a ? [b, a] : [a, b];
-      loopText.textContent = loopA === null && loopB === null ? ""
-        : `Loop ${loopA === null ? "…" : clock(loopA)}–${loopB === null ? "…" : clock(loopB)}`;
-      draw();
+    function toggle() {
+      if (audio.paused) play();
+      else audio.pause();
     }
 
-    function keepLooping() {
-      if (loopA !== null && loopB !== null && now() >= loopB) audio.currentTime = loopA / 1000;
+    function play() {
+      const started = audio.play();
+      if (started && started.catch) started.catch((error) => {
+        if (error && error.name === "NotSupportedError") message.textContent = L.unplayable;
+      });
+      return started;
     }
 
     function seek(ms) {
-      audio.currentTime = Math.max(0, Math.min(total, ms)) / 1000;
+      audio.currentTime = clamp(Number(ms) || 0, 0, total) / 1000;
       paint();
     }
 
+    function setLoop(a, b) {
+      [loopA, loopB] = a !== null && b !== null && b < a ? [b, a] : [a, b];
+      if (loopA !== null && loopB !== null && loopB - loopA < 50) loopB = null; // no loop of nothing
+      loopText.textContent = loopA === null && loopB === null ? ""
+        : `${L.loop} ${fine(loopA ?? 0)}–${loopB === null ? clock(total) : fine(loopB)}`;
+      clearButton.disabled = loopA === null && loopB === null;
+      draw();
+    }
+
+    // While playing, at B go back to A (the start when only B is set). Checked every frame (tight)
+    // and on timeupdate (a background tab has no frames).
+    function keepLooping() {
+      if (loopB === null || audio.paused || now() < loopB) return;
+      audio.currentTime = (loopA ?? 0) / 1000;
+    }
+
     function comment() {
+      const atMs = Math.round(now()); // the moment of the click, whatever plays after
       const body = text.value.trim();
       if (!body) {
-        hint.textContent = "Write what you hear first.";
+        message.textContent = L.writeFirst;
+        text.focus();
         return;
       }
-      const first = barFrom.value ? Math.round(Number(barFrom.value)) : null;
-      const last = barTo.value ? Math.round(Number(barTo.value)) : null;
-      if ((first !== null && first < 1) || (last !== null && (first === null || last < first))) {
-        hint.textContent = "Bars go from the first to the last, starting at 1.";
+      const first = barOf(barFrom);
+      const last = barOf(barTo);
+      if (Number.isNaN(first) || Number.isNaN(last) || (last !== null && (first === null || last < first))) {
+        message.textContent = L.badBars;
         return;
       }
-      hint.textContent = "";
-      emit("comment", { atMs: Math.round(now()), barFrom: first, barTo: last, body });
+      message.textContent = "";
+      emit("comment", { atMs, barFrom: first, barTo: last, body });
       text.value = "";
     }
 
     function choose(item) {
       selected = item.id;
       seek(item.atMs);
-      renderComments();
-      emit("select-comment", { id: item.id, atMs: item.atMs, barFrom: item.barFrom || null, barTo: item.barTo || null });
+      render();
+      emit("select-comment", { id: item.id, atMs: item.atMs, barFrom: item.barFrom ?? null, barTo: item.barTo ?? null });
     }
 
-    function renderComments() {
-      markerLayer.replaceChildren(...comments.map((item) => h("button", { type: "button", class: "tp-marker",
-        style: `left: ${(100 * Math.min(item.atMs, total)) / total}%`, "data-testid": "take-marker",
-        "data-at-ms": item.atMs, title: `${clock(item.atMs)} ${item.body}`,
-        "aria-label": `Comment at ${clock(item.atMs)}`, onclick: (e) => {
-          e.stopPropagation();
+    function render() {
+      markers.replaceChildren(...comments.map((item) => h("button", { type: "button",
+        class: `tp-marker${item.id === selected ? " tp-on" : ""}`, "data-testid": "take-marker",
+        "data-at-ms": item.atMs, style: `left: ${(100 * clamp(item.atMs, 0, total)) / total}%`,
+        title: `${clock(item.atMs)} · ${item.body}`, "aria-label": `${L.commentAt} ${clock(item.atMs)}: ${item.body}`,
+        onclick: (event) => {
+          event.stopPropagation();
           choose(item);
         } })));
-      list.replaceChildren(...comments.map((item) => h("li", { class: `tp-comment${item.id === selected ? " tp-on" : ""}`,
-        "data-testid": "take-comment-row" },
-      h("button", { type: "button", class: "tp-at", text: clock(item.atMs), onclick: () => choose(item) }),
-      h("span", { class: "tp-bars", text: bars(item) }),
-      h("span", { class: "tp-body", text: item.body }),
-      h("span", { class: "tp-muted", text: item.authorName ? `· ${item.authorName}` : "" }),
-      item.mine ? h("button", { type: "button", class: "tp-delete", "aria-label": "Delete this comment", text: "×",
-        onclick: () => emit("delete-comment", { id: item.id }) }) : null)));
+      list.replaceChildren(...comments.map((item) => {
+        const bars = barsText(item, L);
+        const on = item.id === selected;
+        return h("li", { class: `tp-comment${on ? " tp-on" : ""}`, "data-testid": "take-comment-row", "data-id": item.id },
+          h("button", { type: "button", class: "tp-pick", "aria-current": on ? "true" : null, onclick: () => choose(item) },
+            h("span", { class: "tp-at", text: clock(item.atMs) }),
+            bars ? h("span", { class: "tp-bars", text: ` · ${bars}` }) : null,
+            h("span", { class: "tp-body", text: ` · ${item.body}` }),
+            item.authorName ? h("span", { class: "tp-author", text: ` · ${item.authorName}` }) : null),
+          item.mine ? h("button", { type: "button", class: "tp-delete", "aria-label": L.deleteComment,
+            title: L.deleteComment, text: "×", onclick: () => emit("delete-comment", { id: item.id }) }) : null);
+      }));
+    }
+
+    function resize() {
+      const ratio = window.devicePixelRatio || 1;
+      size = { width: wave.clientWidth || 300, height: wave.clientHeight || 64 };
+      canvas.width = Math.round(size.width * ratio);
+      canvas.height = Math.round(size.height * ratio);
+      draw();
     }
 
     function draw() {
-      const ratio = window.devicePixelRatio || 1;
-      const width = wave.clientWidth || 300;
-      const height = wave.clientHeight || 56;
-      canvas.width = Math.round(width * ratio);
-      canvas.height = Math.round(height * ratio);
+      const { width, height } = size;
+      if (!width) return;
       const context = canvas.getContext("2d");
-      context.scale(ratio, ratio);
+      const ratio = canvas.width / width;
+      context.setTransform(ratio, 0, 0, ratio, 0, 0);
       context.clearRect(0, 0, width, height);
       const styles = getComputedStyle(panel);
-      const played = styles.getPropertyValue("--tp-played").trim() || "#5c6bc0";
-      const rest = styles.getPropertyValue("--tp-rest").trim() || "#c5c9d3";
+      const colour = (name, fallback) => styles.getPropertyValue(name).trim() || fallback;
+      const x = (ms) => (clamp(ms, 0, total) / total) * width;
       if (loopA !== null || loopB !== null) {
-        const from = ((loopA ?? 0) / total) * width;
-        const to = ((loopB ?? total) / total) * width;
-        context.fillStyle = styles.getPropertyValue("--tp-loop").trim() || "rgba(255, 193, 7, 0.25)";
-        context.fillRect(from, 0, Math.max(1, to - from), height);
+        context.fillStyle = colour("--tp-loop", "rgba(217, 164, 0, 0.22)");
+        context.fillRect(x(loopA ?? 0), 0, Math.max(2, x(loopB ?? total) - x(loopA ?? 0)), height);
+        context.fillStyle = colour("--tp-loop-edge", "#b07d00");
+        for (const end of [loopA, loopB]) if (end !== null) context.fillRect(clamp(x(end) - 1, 0, width - 2), 0, 2, height);
       }
-      const count = peaks.length || 1;
+      const played = colour("--tp-primary", "#4f46b8");
+      const rest = colour("--tp-rest", "#c9c9d3");
+      const count = Math.max(1, peaks.length);
       const step = width / count;
-      const position = (now() / total) * width;
-      for (let i = 0; i < count; i++) {
-        const level = peaks.length ? peaks[i] / 255 : 0.05;
-        const bar = Math.max(1, level * (height - 4));
-        context.fillStyle = i * step < position ? played : rest;
-        context.fillRect(i * step, (height - bar) / 2, Math.max(1, step - 1), bar);
+      const head = x(now());
+      const middle = height / 2;
+      for (let i = 0; i < count; i += 1) {
+        const level = peaks.length ? peaks[i] / 255 : 0;
+        const bar = Math.max(2, level * (height - 8));
+        context.fillStyle = (i + 0.5) * step <= head ? played : rest;
+        context.fillRect(i * step + step * 0.15, middle - bar / 2, Math.max(1, step * 0.7), bar);
       }
-      context.fillStyle = styles.getPropertyValue("--tp-head").trim() || "#1a237e";
-      context.fillRect(Math.min(width - 2, position), 0, 2, height);
+      context.fillStyle = colour("--tp-head", "#1f1f2e");
+      context.fillRect(clamp(head - 1, 0, width - 2), 0, 2, height);
     }
 
     function paint() {
       const shown = now();
       time.textContent = `${clock(shown)} / ${clock(Math.round(total / 1000) * 1000)}`; // 2.96 s is "0:03"
-      send.textContent = `Comment at ${clock(shown)}`;
+      send.textContent = `${L.commentAt} ${clock(shown)}`;
       wave.setAttribute("aria-valuenow", Math.round(shown / 1000));
-      wave.setAttribute("aria-valuetext", `${clock(shown)} of ${clock(total)}`);
-      play.textContent = audio.paused ? "▶" : "❚❚";
-      play.setAttribute("aria-label", audio.paused ? "Play" : "Pause");
+      wave.setAttribute("aria-valuetext", `${clock(shown)} ${L.of} ${clock(total)}`);
+      playButton.textContent = audio.paused ? "▶" : "❚❚";
+      playButton.setAttribute("aria-label", audio.paused ? L.play : L.pause);
+      panel.dataset.playing = String(!audio.paused);
       draw();
     }
 
     function tick() {
-      keepLooping(); // every frame while playing: a loop's end is kept to within a frame
+      keepLooping();
       paint();
       frame = audio.paused ? null : requestAnimationFrame(tick);
     }
 
     function pointerSeek(event) {
       const box = wave.getBoundingClientRect();
-      seek(((event.clientX - box.left) / box.width) * total);
+      seek(((event.clientX - box.left) / Math.max(1, box.width)) * total);
     }
-    let dragging = false;
     wave.addEventListener("pointerdown", (event) => {
-      if (event.target.closest(".tp-marker")) return; // a marker's own click: captured, it would never arrive
+      if (event.button !== 0 || event.target.closest(".tp-marker")) return; // a marker has its own click
       dragging = true;
       wave.setPointerCapture(event.pointerId);
       pointerSeek(event);
     });
     wave.addEventListener("pointermove", (event) => dragging && pointerSeek(event));
-    wave.addEventListener("pointerup", () => (dragging = false));
+    for (const name of ["pointerup", "pointercancel"]) wave.addEventListener(name, () => (dragging = false));
     wave.addEventListener("keydown", (event) => {
-      if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
+      const moves = { ArrowLeft: -STEP_MS, ArrowRight: STEP_MS, Home: -total, End: total };
+      if (event.target !== wave) return;
+      if (event.key in moves) {
         event.preventDefault();
-        seek(now() + (event.key === "ArrowLeft" ? -5000 : 5000));
-      } else if (event.key === " ") {
+        seek(now() + moves[event.key]);
+      } else if (event.key === " " || event.key === "Spacebar") {
         event.preventDefault();
-        play.click();
+        toggle();
       }
     });
-    audio.addEventListener("play", () => (frame ??= requestAnimationFrame(tick)));
-    audio.addEventListener("pause", paint);
+    audio.addEventListener("play", () => {
+      message.textContent = "";
+      frame ??= requestAnimationFrame(tick);
+    });
     audio.addEventListener("timeupdate", () => {
       keepLooping();
       if (frame === null) paint();
     });
-    audio.addEventListener("ended", paint);
-    audio.addEventListener("seeked", paint);
-    const resized = new ResizeObserver(() => draw());
-    resized.observe(wave);
-    renderComments();
+    audio.addEventListener("ended", () => {
+      if (loopB !== null) {
+        audio.currentTime = (loopA ?? 0) / 1000; // a B at the very end: the loop goes on
+        play();
+      } else paint();
+    });
+    for (const name of ["pause", "seeked", "loadedmetadata"]) audio.addEventListener(name, paint);
+    audio.addEventListener("error", () => {
+      if (audio.getAttribute("src")) message.textContent = L.unplayable;
+    });
+    const observer = new ResizeObserver(resize);
+    observer.observe(wave);
+
+    function setComments(next) {
+      comments = (Array.isArray(next) ? next : []).filter((item) => item && item.id !== undefined)
+        .map((item) => ({ ...item, atMs: clamp(Math.round(Number(item.atMs) || 0), 0, total),
+          body: String(item.body ?? ""), authorName: item.authorName ? String(item.authorName) : "" }))
+        .sort((a, b) => a.atMs - b.atMs);
+      if (!comments.some((item) => item.id === selected)) selected = null;
+      render();
+    }
+    setComments(options.comments);
+    setLoop(null, null);
+    resize();
     paint();
 
     return {
-      setComments(next) {
-        comments = next || [];
-        renderComments();
-      },
-      seek,
-      play: () => audio.play(),
-      pause: () => audio.pause(),
+      setComments, seek, play, pause: () => audio.pause(),
       state: () => ({ currentMs: now(), playing: !audio.paused, rate: audio.playbackRate, loopA, loopB }),
       destroy() {
-        resized.disconnect();
+        observer.disconnect();
         if (frame !== null) cancelAnimationFrame(frame);
+        frame = null;
         audio.pause();
         audio.removeAttribute("src");
         audio.load(); // lets go of the connection that streamed it
+        panel.remove();
       },
     };
   }
 
-  window.MirubatoTakePlayer = { mount };
+  window.MirubatoTakePlayer = { mount, clock };
 })();

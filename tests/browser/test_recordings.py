@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
+from sqlmodel import select
 
 from core.db import Database
 from core.models import Role, User
@@ -147,7 +148,7 @@ def test_a_take_recorded_offline_on_the_timer_reaches_the_server_once_across_a_r
 def promote(server: Server, email: str, role: Role) -> Actor:
     database = Database(f"sqlite:///{server.data_dir / 'mirubato.db'}")
     with database.transaction() as session:
-        user = session.query(User).filter(User.email == email).one()
+        user = session.exec(select(User).where(User.email == email)).one()
         user.role = role.value
         actor = Actor(id=user.id, role=role)
     database.dispose()
