@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import Field
@@ -39,6 +39,7 @@ MAX_CHUNK = 1024 * 1024  # bytes per upload request; the browser sends 256 KiB
 SNIFF_BYTES = 4096
 READ_PIECE = 256 * 1024  # a range is streamed in pieces of this size, each read on its own
 MB = 1_000_000
+ABANDONED_AFTER = timedelta(days=7)  # a device offline for a week still resumes; older uploads are dropped
 NOT_FOUND = "No take with this id."
 
 
@@ -130,6 +131,7 @@ def begin_upload(
         raise NotFound("No practice log with this id: it was deleted, or it has not been synced yet.")
     if take_in.size_bytes > shelf.max_bytes:
         raise TooLarge(f"A take can be at most {_mb(shelf.max_bytes)}; this one is {_mb(take_in.size_bytes)}.")
+    _forget_abandoned(session, actor.id)
     used = _used_bytes(session, actor.id)
     if used + take_in.size_bytes > shelf.quota_bytes:
         raise TooLarge(
@@ -357,6 +359,22 @@ def _may_hear(session: Session, actor: Actor, owner_id: uuid.UUID) -> bool:
     except NotFound:
         return False
     return True
+
+
+def _forget_abandoned(session: Session, user_id: uuid.UUID) -> None:
+    """Uploads left unfinished for days (a device lost, its storage wiped) stop counting against the
+    quota: their rows go now, their bytes after the commit."""
+    cutoff = utcnow() - ABANDONED_AFTER
+    rows = session.exec(
+        select(Take).where(
+            col(Take.user_id) == user_id, col(Take.status) == TakeStatus.UPLOADING.value, col(Take.created_at) < cutoff
+        )
+    ).all()
+    for row in rows:
+        session.delete(row)
+    if rows:
+        session.flush()
+        effects.record(session, effects.TakesErased(tuple(row.id for row in rows)))
 
 
 def _used_bytes(session: Session, user_id: uuid.UUID) -> int:

@@ -5,13 +5,14 @@ gone with their log or account. SQLite keeps the bytes in files, PostgreSQL in t
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from core.db import Database
-from core.models import Take, TakeChunk
+from core.models import Take, TakeChunk, utcnow
 from services import account, practice_logs, sharing, take_feedback, takes
 from services.actor import Actor
 from services.adapters.take_store import FileStore, store_for
@@ -230,3 +231,31 @@ def test_takes_go_with_their_log_and_with_the_account(db, shelf):
     assert count_takes(db) == (0, 0)
     if isinstance(shelf.store, FileStore):
         assert not shelf.store.path(two).exists()
+
+
+def test_an_upload_abandoned_for_a_week_stops_counting_against_the_quota(db, shelf):
+    clara = new_user(db)
+    log_id, stale = new_log(db, clara), uuid.uuid4()
+    with db.transaction() as session:
+        takes.begin_upload(
+            session, actor=clara, take_id=stale, shelf=shelf, data={"logId": str(log_id), "sizeBytes": 390_000}
+        )
+        session.get(Take, stale).created_at = utcnow() - timedelta(days=8)
+    with db.transaction() as session:
+        started = takes.begin_upload(
+            session, actor=clara, take_id=uuid.uuid4(), shelf=shelf, data={"logId": str(log_id), "sizeBytes": 300_000}
+        )
+        assert session.get(Take, stale) is None
+    assert started.received_bytes == 0
+
+
+def test_a_take_for_a_deleted_log_is_refused_so_the_device_drops_it(db, shelf):
+    clara = new_user(db)
+    log_id = new_log(db, clara)
+    with db.transaction() as session:
+        practice_logs.delete_log(session, actor=clara, log_id=log_id)
+    with db.transaction() as session, pytest.raises(NotFound, match="deleted"):
+        takes.begin_upload(
+            session, actor=clara, take_id=uuid.uuid4(), shelf=shelf, data={"logId": str(log_id), "sizeBytes": 10}
+        )
+    assert count_takes(db) == (0, 0)
