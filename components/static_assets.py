@@ -28,6 +28,7 @@ HEAD = (
     '<meta name="theme-color" content="#4f46b8">'
     '<link rel="apple-touch-icon" href="/static/icons/apple-touch-icon.png">'
     f'<script src="/static/mirubato-offline.js?v={ASSET_VERSION}"></script>'
+    f'<script src="/static/dom.js?v={ASSET_VERSION}"></script>'
     # The practice tools run on several pages and in the offline shell: one cached copy for all.
     f'<link rel="stylesheet" href="/static/practice-tools.css?v={ASSET_VERSION}">'
     f'<script src="/static/practice-tools.js?v={ASSET_VERSION}"></script>'

@@ -15,7 +15,7 @@ the next request.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -248,10 +248,7 @@ def rename_take(session: Session, *, actor: Actor, take_id: uuid.UUID, data: Tak
 
 def delete_take(session: Session, *, actor: Actor, take_id: uuid.UUID) -> None:
     """The owner deletes a take (finished or not); its bytes go after the commit."""
-    row = _own(session, actor, take_id)
-    session.delete(row)
-    session.flush()
-    effects.record(session, effects.TakesErased((row.id,)))
+    _erase(session, [_own(session, actor, take_id)])
 
 
 def usage(session: Session, *, actor: Actor, shelf: TakeShelf) -> Usage:
@@ -264,12 +261,7 @@ def erase_with_logs(session: Session, log_ids: Iterable[uuid.UUID]) -> None:
     ids = list(log_ids)
     if not ids:
         return
-    rows = session.exec(select(Take).where(col(Take.log_id).in_(ids))).all()
-    for row in rows:
-        session.delete(row)
-    if rows:
-        session.flush()
-        effects.record(session, effects.TakesErased(tuple(row.id for row in rows)))
+    _erase(session, session.exec(select(Take).where(col(Take.log_id).in_(ids))).all())
 
 
 def erase_with_user(session: Session, user_id: uuid.UUID) -> None:
@@ -326,9 +318,7 @@ def _complete(session: Session, row: Take, shelf: TakeShelf) -> Refusal | None:
 
 def _refuse(session: Session, row: Take, refusal: Refusal) -> Refusal:
     # Nothing of a refused upload is kept: not its row, not its bytes (gone after the commit).
-    session.delete(row)
-    session.flush()
-    effects.record(session, effects.TakesErased((row.id,)))
+    _erase(session, [row])
     return refusal
 
 
@@ -365,11 +355,12 @@ def _forget_abandoned(session: Session, user_id: uuid.UUID) -> None:
     """Uploads left unfinished for days (a device lost, its storage wiped) stop counting against the
     quota: their rows go now, their bytes after the commit."""
     cutoff = utcnow() - ABANDONED_AFTER
-    rows = session.exec(
-        select(Take).where(
-            col(Take.user_id) == user_id, col(Take.status) == TakeStatus.UPLOADING.value, col(Take.created_at) < cutoff
-        )
-    ).all()
+    abandoned = col(Take.status) == TakeStatus.UPLOADING.value, col(Take.created_at) < cutoff
+    _erase(session, session.exec(select(Take).where(col(Take.user_id) == user_id, *abandoned)).all())
+
+
+def _erase(session: Session, rows: Sequence[Take]) -> None:
+    """Delete these takes: their rows (and chunk rows) now, their files once this transaction commits."""
     for row in rows:
         session.delete(row)
     if rows:

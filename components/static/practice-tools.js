@@ -553,19 +553,7 @@
 
   // ---- the panel --------------------------------------------------------------------------
 
-  function h(tag, attributes, ...children) {
-    const element = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes || {})) {
-      if (value === null || value === undefined || value === false) continue;
-      if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
-      else if (name === "text") element.textContent = value;
-      else if (name in element && !name.startsWith("data") && !name.startsWith("aria") && name !== "role") {
-        element[name] = value;
-      } else element.setAttribute(name, value === true ? "" : value);
-    }
-    for (const child of children.flat()) if (child !== null && child !== undefined) element.append(child);
-    return element;
-  }
+  const h = window.MirubatoDom.h; // components/static/dom.js
 
   function select(label, options, value, onchange, testid) {
     const control = h("select", { onchange: (e) => onchange(e.target.value), "data-testid": testid },

@@ -30,18 +30,7 @@
     failed: "The recording could not start", keepFailed: "The take could not be kept",
   };
 
-  function h(tag, attributes, ...children) {
-    const element = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes || {})) {
-      if (value === null || value === undefined || value === false) continue;
-      if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
-      else if (name === "text") element.textContent = value;
-      else if (name === "class") element.className = value;
-      else element.setAttribute(name, value === true ? "" : value);
-    }
-    for (const child of children.flat()) if (child !== null && child !== undefined) element.append(child);
-    return element;
-  }
+  const h = window.MirubatoDom.h; // components/static/dom.js
 
   const clock = (seconds) => {
     const whole = Math.floor(Math.max(0, seconds));

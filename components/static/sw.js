@@ -8,6 +8,7 @@ const SHELL = [
   "/static/mirubato-offline.js?v=__VERSION__",
   "/static/offline-shell.js?v=__VERSION__",
   "/static/offline.css?v=__VERSION__",
+  "/static/dom.js?v=__VERSION__",
   "/static/practice-tools.js?v=__VERSION__",
   "/static/practice-tools.css?v=__VERSION__",
   "/static/tuner.js?v=__VERSION__",

@@ -27,18 +27,7 @@
     unplayable: "This recording could not be played.", of: "of",
   };
 
-  function h(tag, attributes, ...children) {
-    const element = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes || {})) {
-      if (value === null || value === undefined || value === false) continue;
-      if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
-      else if (name === "text") element.textContent = value;
-      else if (name === "class") element.className = value;
-      else element.setAttribute(name, value === true ? "" : value);
-    }
-    for (const child of children.flat()) if (child !== null && child !== undefined) element.append(child);
-    return element;
-  }
+  const h = window.MirubatoDom.h; // components/static/dom.js
 
   const clamp = (value, low, high) => Math.min(high, Math.max(low, value));
 

@@ -34,7 +34,7 @@ PAGE = """<!doctype html>
 <link rel="stylesheet" href="take-player.css">
 <style>body { font-family: Roboto, system-ui, sans-serif; margin: 24px; background: #f5f5f7; }
 body.body--dark { background: #121212; color: #eee; } #root { max-width: 760px; margin: 0 auto; }</style></head>
-<body><div id="root"></div><script src="take-player.js"></script>
+<body><div id="root"></div><script src="dom.js"></script><script src="take-player.js"></script>
 <script>
 window.events = []; window.alerted = false; window.alert = () => { window.alerted = true; };
 window.peaks = Array.from({length: 200}, (_, i) => Math.round(255 * Math.abs(Math.sin(i / 9)) * (0.4 + 0.6 * i / 200)));
@@ -109,7 +109,7 @@ class RangeHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
     folder = tmp_path_factory.mktemp("take-player")
-    for name in ("take-player.js", "take-player.css"):
+    for name in ("dom.js", "take-player.js", "take-player.css"):
         shutil.copy(STATIC / name, folder / name)
     (folder / "index.html").write_text(PAGE)
     write_wav(folder / "take.wav")

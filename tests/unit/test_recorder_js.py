@@ -29,7 +29,7 @@ PAGE = """<!doctype html>
 <link rel="stylesheet" href="recorder.css">
 <style>body { font-family: system-ui, sans-serif; margin: 24px; background: #fafafa; }
 body.body--dark { background: #121212; color: #eee; } #root { max-width: 560px; }</style></head>
-<body><div id="root"></div><script src="recorder.js"></script>
+<body><div id="root"></div><script src="dom.js"></script><script src="recorder.js"></script>
 <script>
 window.kept = []; window.events = []; window.streams = []; window.keepError = null;
 const askFor = navigator.mediaDevices && navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
@@ -61,7 +61,7 @@ mountRecorder();
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
     """The test page, the widget's files and a 440 Hz microphone WAV, served on a free loopback port."""
     folder = tmp_path_factory.mktemp("recorder")
-    for name in ("recorder.js", "recorder.css"):
+    for name in ("dom.js", "recorder.js", "recorder.css"):
         shutil.copy(STATIC / name, folder / name)
     (folder / "index.html").write_text(PAGE)
     wav = audio_files.sine(folder / "a440.wav", 440.0, seconds=5.0, rate=48000)
