@@ -9,7 +9,7 @@ This module imports nothing of ours.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
 
@@ -607,3 +607,181 @@ class TakeComment(SQLModel, table=True):
     bar_to: int | None = None
     body: str = Field(max_length=2000)
     created_at: datetime = _created()
+
+
+class Plan(SQLModel, table=True):
+    """A practice plan: ordered blocks repeating by an RFC 5545 rule, in the musician's local days.
+
+    ``given_by`` is the teacher who gave it (shown under "From your teacher"), or NULL for the
+    musician's own plan. The rule is stored as text (``FREQ=WEEKLY;BYDAY=MO,WE``) and expanded
+    from ``starts_on`` over local dates, so a daylight-saving change can never move a plan's day.
+    """
+
+    __tablename__ = "plans"
+    __table_args__ = (
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_on"),
+        Index("idx_plans_user", "user_id", "is_active"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    given_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    title: str = Field(max_length=100)
+    rrule: str = Field(max_length=200)
+    starts_on: date
+    ends_on: date | None = None
+    at_time: time | None = None  # an optional local time of day, for the calendar feed
+    is_active: bool = Field(default=True, sa_column_kwargs={"server_default": "1"})
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class PlanBlock(SQLModel, table=True):
+    """One block of a plan: an activity, optionally a piece or an exercise, for some minutes."""
+
+    __tablename__ = "plan_blocks"
+    __table_args__ = (
+        CheckConstraint(one_of("activity_type", ActivityType), name="activity_type"),
+        CheckConstraint("minutes BETWEEN 1 AND 240", name="minutes"),
+        CheckConstraint("target_tempo IS NULL OR target_tempo BETWEEN 1 AND 400", name="target_tempo"),
+        UniqueConstraint("plan_id", "position"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    plan_id: uuid.UUID = Field(foreign_key="plans.id", ondelete="CASCADE")
+    position: int
+    activity_type: str = Field(max_length=30)
+    minutes: int
+    sheet_music_id: uuid.UUID | None = Field(default=None, foreign_key="sheet_music.id", ondelete="SET NULL")
+    title: str | None = Field(default=None, max_length=300)
+    composer: str | None = Field(default=None, max_length=200)
+    target_tempo: int | None = None
+    focus_areas: list[str] | None = _json()
+    notes: str | None = Field(default=None, max_length=2000)
+
+
+class GoalKind(StrEnum):
+    WEEKLY_MINUTES = "weekly_minutes"  # minutes a week, all practice
+    INSTRUMENT_MINUTES = "instrument_minutes"  # minutes a week on one instrument
+    PIECE_TEMPO = "piece_tempo"  # reach a tempo on a piece by a date
+    PIECE_MINUTES = "piece_minutes"  # minutes on a piece this month
+    PROGRAMME_MINUTES = "programme_minutes"  # minutes over a group of pieces (a recital programme) by a date
+
+
+class Goal(SQLModel, table=True):
+    """A goal beyond the daily minutes. Its changes are kept in ``goal_revisions``."""
+
+    __tablename__ = "goals"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", GoalKind), name="kind"),
+        CheckConstraint("target BETWEEN 1 AND 100000", name="target"),
+        Index("idx_goals_user", "user_id", "is_active"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    kind: str = Field(max_length=30)
+    title: str | None = Field(default=None, max_length=100)
+    target: int  # minutes, or beats per minute for a tempo goal
+    instrument: str | None = Field(default=None, max_length=20)
+    sheet_music_id: uuid.UUID | None = Field(default=None, foreign_key="sheet_music.id", ondelete="SET NULL")
+    piece_ids: list[str] | None = _json()  # a programme's pieces
+    starts_on: date
+    due_on: date | None = None
+    is_active: bool = Field(default=True, sa_column_kwargs={"server_default": "1"})
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class GoalRevision(SQLModel, table=True):
+    """What a goal was before a change (its history)."""
+
+    __tablename__ = "goal_revisions"
+    __table_args__ = (Index("idx_goal_revisions_goal", "goal_id", "changed_at"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    goal_id: uuid.UUID = Field(foreign_key="goals.id", ondelete="CASCADE")
+    changed_at: datetime = _created()
+    before: dict[str, Any] = _json(nullable=False)
+
+
+class GoalMet(SQLModel, table=True):
+    """An achievement: a goal met for one period (a week, a month, or the goal's whole span)."""
+
+    __tablename__ = "goals_met"
+
+    goal_id: uuid.UUID = Field(foreign_key="goals.id", ondelete="CASCADE", primary_key=True)
+    period_start: date = Field(primary_key=True)
+    met_at: datetime = _created()
+
+
+class ReviewOverride(SQLModel, table=True):
+    """A musician's say over the review queue for one piece: snoozed until a day, or dropped."""
+
+    __tablename__ = "review_overrides"
+
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    sheet_music_id: uuid.UUID = Field(foreign_key="sheet_music.id", ondelete="CASCADE", primary_key=True)
+    snoozed_until: date | None = None
+    dropped: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    updated_at: datetime = _created()
+
+
+class ReminderSetting(SQLModel, table=True):
+    """When to remind a musician to practise: a local time on chosen weekdays, by email and/or push."""
+
+    __tablename__ = "reminder_settings"
+    __table_args__ = (
+        CheckConstraint("weekdays BETWEEN 0 AND 127", name="weekdays"),
+        Index("idx_reminder_settings_enabled", "enabled"),
+    )
+
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    enabled: bool = Field(default=False)
+    at_time: time
+    weekdays: int = 127  # bit 0 Monday ... bit 6 Sunday
+    by_email: bool = True
+    by_push: bool = False
+    updated_at: datetime = _created()
+
+
+class ReminderSent(SQLModel, table=True):
+    """One row per musician and local day a reminder went out: the primary key is what keeps it to
+    one a day when several app processes look at once (the second insert fails)."""
+
+    __tablename__ = "reminders_sent"
+
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    local_day: date = Field(primary_key=True)
+    sent_at: datetime = _created()
+
+
+class PushSubscription(SQLModel, table=True):
+    """A browser's Web Push subscription (the endpoint is a capability URL: kept, never logged)."""
+
+    __tablename__ = "push_subscriptions"
+    __table_args__ = (
+        UniqueConstraint("endpoint_hash"),
+        Index("idx_push_subscriptions_user", "user_id"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    endpoint: str = Field(max_length=2048)
+    endpoint_hash: str = Field(max_length=64)  # unique without indexing 2 KB of text
+    p256dh: str = Field(max_length=200)
+    auth: str = Field(max_length=100)
+    created_at: datetime = _created()
+
+
+class CalendarFeed(SQLModel, table=True):
+    """A private iCalendar feed of a musician's plans; its URL carries this id signed, and a
+    revoked feed answers 404."""
+
+    __tablename__ = "calendar_feeds"
+    __table_args__ = (Index("idx_calendar_feeds_user", "user_id"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    created_at: datetime = _created()
+    revoked_at: datetime | None = None

@@ -27,6 +27,7 @@ from core.effects import before_commit
 from core.fast_times import as_utc, raw_time
 from core.models import PracticeLog, ProgressTracking, User, utcnow
 from services import progress_rules as rules
+from services.goals import goals_may_have_moved
 from services.progress_append import append_log
 from services.progress_rules import ALL_INSTRUMENTS, OVERALL, LogFact
 
@@ -42,6 +43,7 @@ def progress_changed(session: Session, user_id: uuid.UUID, *, appended: Practice
     kept (not its id): it was inserted without the ORM, and reading it back would cost a query.
     """
     before_commit(session, "progress", _update_pending)
+    goals_may_have_moved(session, user_id)
     pending: dict[uuid.UUID, list[PracticeLog | None]] = session.info.setdefault(PENDING_KEY, {})
     pending.setdefault(user_id, []).append(appended)
 

@@ -1,0 +1,77 @@
+"""When a plan repeats: a small, checked form of an RFC 5545 recurrence rule, and its days.
+
+A plan repeats on *local days* (a musician in Berlin practises "on weekdays" whatever UTC says),
+so the rule is expanded by ``dateutil.rrule`` from the plan's first local day at midnight,
+naively, and only the dates are kept: a daylight-saving change cannot shift a day. A time of
+day, when a plan has one, is attached to those dates in the musician's zone afterwards.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from dateutil import rrule
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+Weekday = Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+Frequency = Literal["daily", "weekdays", "weekly"]
+MAX_INTERVAL = 8  # "every 8 weeks" is the longest a practice plan sensibly repeats
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def rule_text(frequency: Frequency, days: list[Weekday] | None = None, interval: int = 1) -> str:
+    """The RRULE for: every day / on weekdays / on chosen days every ``interval`` weeks."""
+    if frequency == "daily":
+        return "FREQ=DAILY" if interval == 1 else f"FREQ=DAILY;INTERVAL={interval}"
+    if frequency == "weekdays":
+        return "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
+    chosen = sorted(set(days or []), key=WEEKDAYS.index)
+    if not chosen:
+        raise ValueError("choose at least one day")
+    by_day = ",".join(chosen)
+    return f"FREQ=WEEKLY;BYDAY={by_day}" if interval == 1 else f"FREQ=WEEKLY;INTERVAL={interval};BYDAY={by_day}"
+
+
+def parts_of(rule: str) -> tuple[Frequency, list[Weekday], int]:
+    """The form's values back from a stored rule (the inverse of :func:`rule_text`)."""
+    fields = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
+    interval = int(fields.get("INTERVAL", "1"))
+    days = [d for d in fields.get("BYDAY", "").split(",") if d in WEEKDAYS]
+    if fields.get("FREQ") == "DAILY":
+        return "daily", [], interval
+    if days == list(WEEKDAYS[:5]) and interval == 1:
+        return "weekdays", days, 1  # type: ignore[return-value]  # checked against WEEKDAYS above
+    return "weekly", days, interval  # type: ignore[return-value]
+
+
+def describe(rule: str) -> str:
+    """A short English description: "Every day", "Weekdays", "Every 2 weeks on Tue, Thu"."""
+    frequency, days, interval = parts_of(rule)
+    if frequency == "daily":
+        return "Every day" if interval == 1 else f"Every {interval} days"
+    if frequency == "weekdays":
+        return "Weekdays"
+    names = ", ".join(_DAY_NAMES[WEEKDAYS.index(d)] for d in days)
+    return f"Every week on {names}" if interval == 1 else f"Every {interval} weeks on {names}"
+
+
+def days_between(rule: str, starts_on: date, first: date, last: date, ends_on: date | None = None) -> list[date]:
+    """The local days in ``first..last`` (inclusive) on which a plan starting ``starts_on`` falls."""
+    last = min(last, ends_on) if ends_on else last
+    if last < first or last < starts_on:
+        return []
+    expanded = rrule.rrulestr(rule, dtstart=datetime.combine(starts_on, datetime.min.time()))
+    found = expanded.between(
+        datetime.combine(first, datetime.min.time()), datetime.combine(last, datetime.min.time()), inc=True
+    )
+    return [moment.date() for moment in found]
+
+
+def falls_on(rule: str, starts_on: date, day: date, ends_on: date | None = None) -> bool:
+    return bool(days_between(rule, starts_on, day, day, ends_on))
+
+
+def next_days(rule: str, starts_on: date, after: date, count: int, ends_on: date | None = None) -> list[date]:
+    """The next ``count`` days from ``after`` (inclusive), looking at most two years ahead."""
+    return days_between(rule, starts_on, after, after + timedelta(days=730), ends_on)[:count]
