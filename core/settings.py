@@ -6,13 +6,20 @@ start with one line naming the variable (see :func:`load_settings`).
 
 from __future__ import annotations
 
+import base64
+import os
 import secrets
+import tempfile
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
 import email_validator
 import platformdirs
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
@@ -21,6 +28,7 @@ from sqlalchemy.exc import ArgumentError
 ENV_PREFIX = "MIRUBATO_"
 MIN_SECRET_LENGTH = 32
 SECRET_FILE_NAME = "secret_key"
+VAPID_KEY_FILE_NAME = "vapid_private.pem"
 SUPPORTED_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
 # email-validator's own list, as shipped, before a setting takes any of it out.
 SPECIAL_USE_MAIL_DOMAINS = tuple(email_validator.SPECIAL_USE_DOMAIN_NAMES)
@@ -28,6 +36,14 @@ SPECIAL_USE_MAIL_DOMAINS = tuple(email_validator.SPECIAL_USE_DOMAIN_NAMES)
 
 class SettingsError(Exception):
     """A setting has a value the application cannot start with."""
+
+
+@dataclass(frozen=True)
+class VapidKeys:
+    """The server's Web Push identity (RFC 8292): browsers bind each subscription to its public key."""
+
+    private_pem: str = field(repr=False)  # PKCS#8 PEM of the P-256 key that signs the VAPID tokens; secret
+    public_key: str  # base64url, unpadded, uncompressed point: the browser's applicationServerKey
 
 
 class Settings(BaseSettings):
@@ -80,6 +96,16 @@ class Settings(BaseSettings):
     take_max_minutes: int = Field(default=20, ge=1, le=180, description="the longest recording a musician can make")
     take_max_mb: int = Field(default=100, ge=1, le=2000, description="the largest single recording accepted, in MB")
     take_quota_mb: int = Field(default=500, ge=1, description="recordings one musician may keep, in MB")
+
+    vapid_private_key: SecretStr | None = Field(
+        default=None,
+        description="the P-256 key that signs Web Push messages (PEM, or base64url of the raw 32 bytes); "
+        "default: one generated once in the data directory",
+    )
+    vapid_subject: str = Field(
+        default="mailto:admin@localhost",
+        description="who push services contact about our messages: a mailto: or https: URL",
+    )
 
     private_mail_domains: str = Field(
         default="",
@@ -135,6 +161,22 @@ class Settings(BaseSettings):
             raise ValueError(f"is too short: use at least {MIN_SECRET_LENGTH} random characters")
         return value
 
+    @field_validator("vapid_private_key")
+    @classmethod
+    def _p256_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        _load_vapid_key(value.get_secret_value())  # a bad key stops the start, not the first reminder
+        return value
+
+    @field_validator("vapid_subject")
+    @classmethod
+    def _contact_url(cls, value: str) -> str:
+        value = value.strip()
+        if not value.startswith(("mailto:", "https:")) or value in {"mailto:", "https:"}:
+            raise ValueError("must be a mailto: or https: URL, e.g. mailto:admin@mirubato.example")
+        return value
+
     @cached_property
     def resolved_database_url(self) -> str:
         """The configured URL, or the embedded SQLite file in the data directory."""
@@ -148,6 +190,21 @@ class Settings(BaseSettings):
         if self.secret_key is not None:
             return self.secret_key.get_secret_value()
         return _stored_secret(self.data_dir / SECRET_FILE_NAME)
+
+    @cached_property
+    def resolved_vapid_keys(self) -> VapidKeys:
+        """The configured VAPID key, or one generated once and kept in the data directory."""
+        if self.vapid_private_key is not None:
+            key = _load_vapid_key(self.vapid_private_key.get_secret_value())
+        else:
+            key = _stored_vapid_key(self.data_dir / VAPID_KEY_FILE_NAME)
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        point = key.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+        return VapidKeys(
+            private_pem=pem.decode("ascii"), public_key=base64.urlsafe_b64encode(point).decode().rstrip("=")
+        )
 
 
 def _stored_secret(path: Path) -> str:
@@ -166,6 +223,53 @@ def _stored_secret(path: Path) -> str:
     except FileExistsError:
         return _stored_secret(path)
     return secret
+
+
+def _load_vapid_key(text: str) -> ec.EllipticCurvePrivateKey:
+    """A P-256 private key from a PEM or from base64url of its 32 raw bytes (what web-push tools print)."""
+    text = text.strip()
+    try:
+        if text.startswith("-----BEGIN"):
+            key = serialization.load_pem_private_key(text.encode("ascii"), password=None)
+        else:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+            if len(raw) != 32:
+                raise ValueError
+            key = ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1())
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        # The message never repeats the value: it is a secret.
+        raise ValueError("is not a P-256 private key (a PEM, or base64url of the raw 32 bytes)") from None
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or not isinstance(key.curve, ec.SECP256R1):
+        raise ValueError("is not a P-256 private key (a PEM, or base64url of the raw 32 bytes)")
+    return key
+
+
+def _stored_vapid_key(path: Path) -> ec.EllipticCurvePrivateKey:
+    if path.exists():
+        try:
+            return _load_vapid_key(path.read_text())
+        except ValueError:
+            # A new key would silently end every subscription, so the choice is left to the operator.
+            raise SettingsError(
+                f"{path}: not a P-256 private key; delete the file to make a new one "
+                "(every browser then has to turn reminders on again)"
+            ) from None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    # Written whole to a private temporary file, then linked into place: the link fails if the file
+    # exists (like O_EXCL, two processes starting at once agree on one key), and no process ever
+    # reads a half-written key. mkstemp creates the file with mode 600.
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".vapid-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(pem)
+        os.link(temporary, path)
+    except FileExistsError:
+        return _stored_vapid_key(path)
+    finally:
+        os.unlink(temporary)
+    return key
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -63,3 +63,51 @@ self.addEventListener("fetch", (event) => {
     )
   );
 });
+
+// Web Push: practice reminders (services/adapters/web_push.py sends them as JSON
+// {title, body, url}). Every push shows a notification: the subscription promised that
+// (userVisibleOnly). One tag, so a new reminder replaces one still unread instead of stacking.
+const REMINDER_TAG = "mirubato-reminder";
+
+// Only a path on this site: a push must not be able to open another site from our notification.
+// Resolving first catches "//host" and "/\host", which browsers read as another origin.
+function samePath(value) {
+  if (typeof value !== "string" || !value.startsWith("/")) return "/";
+  const url = new URL(value, self.location.origin);
+  return url.origin === self.location.origin ? url.pathname + url.search + url.hash : "/";
+}
+
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = (event.data && event.data.json()) || {};
+  } catch (error) {
+    message = {}; // not JSON: still show something, as promised
+  }
+  const text = (value, fallback) => (typeof value === "string" && value ? value : fallback);
+  event.waitUntil(
+    self.registration.showNotification(text(message.title, "Mirubato"), {
+      body: text(message.body, ""),
+      icon: "/static/icons/icon-192.png",
+      tag: REMINDER_TAG,
+      renotify: true, // a replacing reminder still alerts: it is a new day's reminder
+      data: { url: samePath(message.url) },
+    })
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const path = samePath(event.notification.data && event.notification.data.url);
+  const target = new URL(path, self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const ours = windows.filter((client) => new URL(client.url).origin === self.location.origin);
+      // A window already showing the page, else any Mirubato window as it is (navigating it
+      // could lose a form being filled in), else a new one.
+      const open = ours.find((client) => client.url === target) || ours[0];
+      if (open && "focus" in open) return open.focus();
+      return self.clients.openWindow(target);
+    })
+  );
+});
