@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from fastapi import FastAPI
-from nicegui import App, Client, run, ui
+from nicegui import App, Client, background_tasks, run, ui
 from nicegui import app as nicegui_app
 from nicegui.storage import Storage
 
@@ -19,6 +22,7 @@ from app.logging_setup import configure_logging
 from core import metrics, schema
 from core.db import Database
 from core.effects import BrowsersForgotten, InvitationMailed, LogsChanged, SignInLinkRequested
+from core.models import utcnow
 from core.security import AccessTokens, SignedLinks
 from core.settings import Settings
 from pages import install_pages
@@ -27,10 +31,12 @@ from services.adapters.chart_images import find_browser
 from services.adapters.mail import Mailer, SmtpConfig, deliver_share_invite, deliver_sign_in_link
 from services.adapters.redis_windows import RedisWindows
 from services.adapters.take_store import store_for
+from services.adapters.web_push import PushOutcome, PushTarget, send_push
 from services.auth import AuthConfig
 from services.catalogue_seed import seed_if_empty
 from services.progress_tracking import rebuild_progress, users_without_progress
 from services.rate_limits import Limits, RateLimiter
+from services.reminders import Couriers, send_due_reminders
 from services.sharing import InviteLinks
 from services.takes import MB, TakeShelf
 from web import gc_tuning, handler_signatures, nicegui_middleware
@@ -62,6 +68,7 @@ def create_app(settings: Settings, database: Database | None = None) -> App:
     _install_services(nicegui_app, settings)
     nicegui_app.state.takes = take_shelf(settings, database)
     _follow_commits(database, nicegui_app.state.mailer, nicegui_app.state.takes)
+    _remind(nicegui_app, settings, database)
     _secure(nicegui_app, settings)
     _describe_api(nicegui_app)
     install_api(nicegui_app)
@@ -175,6 +182,9 @@ def _install_services(app: FastAPI, settings: Settings) -> None:
     app.state.invite_links = InviteLinks(
         SignedLinks(settings.resolved_secret_key, purpose="share-invite"), base_url=settings.base_url
     )
+    app.state.feed_links = SignedLinks(settings.resolved_secret_key, purpose="calendar-feed")
+    app.state.reminder_links = SignedLinks(settings.resolved_secret_key, purpose="reminders-stop")
+    app.state.vapid_public_key = settings.resolved_vapid_keys.public_key
     app.state.mailer = Mailer(
         SmtpConfig(
             host=settings.smtp_host,
@@ -208,6 +218,28 @@ def _follow_commits(database: Database, mailer: Mailer, shelf: TakeShelf) -> Non
     database.after_commit.on(InvitationMailed, mail_invitation)
     database.after_commit.on(LogsChanged, on_event_loop(refresh_open_pages))
     database.after_commit.on(BrowsersForgotten, on_event_loop(forget_stored_sign_ins))
+
+
+def _remind(app: App, settings: Settings, database: Database) -> None:
+    """The reminder loop: every process looks every minute; the database lets one send each (services.reminders)."""
+    keys = settings.resolved_vapid_keys
+
+    def push(target: PushTarget, payload: Mapping[str, Any]) -> PushOutcome:
+        return send_push(target, payload, keys, settings.vapid_subject)
+
+    couriers = Couriers(app.state.mailer, push, app.state.reminder_links, settings.base_url)
+
+    async def loop() -> None:
+        while True:
+            await asyncio.sleep(settings.reminder_check_seconds)
+            try:
+                await run.io_bound(send_due_reminders, database, utcnow(), couriers)
+            except Exception:  # a database that is down for a minute must not end the loop for good
+                log.exception("the reminder loop failed; it tries again in %d s", settings.reminder_check_seconds)
+
+    if settings.reminders and not getattr(app.state, "reminder_loop_installed", False):
+        app.state.reminder_loop_installed = True
+        app.on_startup(lambda: background_tasks.create(loop(), name="reminders"))
 
 
 def _describe_api(app: FastAPI) -> None:

@@ -97,6 +97,13 @@ class Settings(BaseSettings):
     take_max_mb: int = Field(default=100, ge=1, le=2000, description="the largest single recording accepted, in MB")
     take_quota_mb: int = Field(default=500, ge=1, description="recordings one musician may keep, in MB")
 
+    reminders: bool = Field(
+        default=True,
+        description="send practice reminders from this process (every process may: each is sent once)",
+    )
+    reminder_check_seconds: int = Field(
+        default=60, ge=5, le=3600, description="how often the reminder loop looks for reminders due"
+    )
     vapid_private_key: SecretStr | None = Field(
         default=None,
         description="the P-256 key that signs Web Push messages (PEM, or base64url of the raw 32 bytes); "

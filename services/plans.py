@@ -201,7 +201,7 @@ def _save(session: Session, row: Plan, wanted: PlanIn, owner: Actor) -> PlanOut:
 def _block_row(session: Session, block: BlockIn, position: int) -> PlanBlock:
     piece = session.get(SheetMusic, block.sheet_music_id) if block.sheet_music_id else None
     if block.sheet_music_id and (piece is None or not piece.is_active):
-        raise InvalidInput(f"blocks.{position}.sheetMusicId", "no piece in the catalogue has this id")
+        raise InvalidInput(f"blocks[{position}].sheetMusicId", "no piece in the catalogue has this id")
     return PlanBlock(
         plan_id=uuid.UUID(int=0),
         position=position,

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from email.message import EmailMessage
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import Field
@@ -32,6 +32,7 @@ from core.models import PracticeLog, PushSubscription, ReminderSent, ReminderSet
 from core.security import InvalidToken, SignedLinks
 from services.actor import Actor
 from services.adapters.mail import Mailer, MailUnavailable
+from services.adapters.web_push import PushOutcome, PushTarget
 from services.calendar_days import day_start
 from services.errors import InvalidInput
 from services.recurrence import WEEKDAYS, Weekday
@@ -43,7 +44,6 @@ WINDOW = timedelta(hours=3)  # a reminder later than this after its time (the se
 LINK_LIFETIME = timedelta(days=3650)  # an unsubscribe link must keep working as long as the emails exist
 MAX_DEVICES = 10
 STOP_PATH = "/reminders/stop"
-PushOutcomeName = Literal["delivered", "gone", "failed"]
 
 
 class ReminderIn(Input):
@@ -80,18 +80,11 @@ class PushEndpoint(Input):
 
 
 @dataclass(frozen=True)
-class PushTarget:
-    endpoint: str
-    p256dh: str
-    auth: str
-
-
-@dataclass(frozen=True)
 class Couriers:
     """How reminders travel: the mailer, a push sender (None without VAPID keys), and the links."""
 
     mailer: Mailer | None
-    push: Callable[[PushTarget, Mapping[str, Any]], PushOutcomeName] | None
+    push: Callable[[PushTarget, Mapping[str, Any]], PushOutcome] | None
     links: SignedLinks
     base_url: str
 
@@ -265,8 +258,8 @@ def _push_all(database: Database, reminder: Due, couriers: Couriers) -> bool:
     delivered, gone = False, []
     for subscription_id, target in targets:
         outcome = couriers.push(target, payload)
-        delivered = delivered or outcome == "delivered"
-        if outcome == "gone":
+        delivered = delivered or outcome == PushOutcome.DELIVERED
+        if outcome == PushOutcome.GONE:
             gone.append(subscription_id)
     if gone:  # the browser unsubscribed or the subscription expired: never try it again
         with database.transaction() as session:

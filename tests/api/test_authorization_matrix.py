@@ -17,7 +17,18 @@ from typing import Any
 from app.api.deps import optional_actor
 from core.models import Role
 from core.security import SignedLinks
-from services import practice_logs, practice_sessions, repertoire, sharing, take_feedback, takes, teaching, templates
+from services import (
+    goals,
+    plans,
+    practice_logs,
+    practice_sessions,
+    repertoire,
+    sharing,
+    take_feedback,
+    takes,
+    teaching,
+    templates,
+)
 from services.actor import Actor
 from services.rate_limits import RateLimiter
 from services.sharing import InviteLinks
@@ -35,6 +46,8 @@ EXEMPT = {
     ("POST", "/api/auth/verify"): "takes a sign-in token, not a session; tested in test_auth_api.py",
     ("POST", "/api/auth/refresh"): "takes a refresh token, not a session; tested in test_auth_api.py",
     ("DELETE", "/api/users/me"): "only ever deletes the caller; tested in test_account_api.py",
+    ("GET", "/api/calendar/plans.ics"): "takes a signed feed address, not a session; tested in test_plans_api.py",
+    ("POST", "/api/reminders/stop"): "takes a signed unsubscribe link, not a session; tested in test_plans_api.py",
 }
 
 
@@ -94,6 +107,9 @@ def build_world(db, shelf: TakeShelf) -> World:
         remark = take_feedback.add_comment(
             session, actor=teachers["teacher of A"], take_id=recorded, data={"atMs": 1000, "body": "Lovely"}
         )
+        own_plan = plans.create_plan(session, actor=a, data=PLAN)
+        given_plan = plans.give_plan(session, actor=teachers["teacher of A"], student_id=a.id, data=PLAN)
+        goal = goals.create_goal(session, actor=a, data={"kind": "weekly_minutes", "target": 120})
         sharing.revoke_share(session, actor=a, share_id=shares["teacher, revoked"])
         session.flush()
         world.ids = {
@@ -110,6 +126,9 @@ def build_world(db, shelf: TakeShelf) -> World:
             "upload": str(uploading),
             "new_take": str(uuid.uuid4()),
             "take_comment": str(remark.id),
+            "plan": str(own_plan.id),
+            "given_plan": str(given_plan.id),
+            "goal": str(goal.id),
         }
     world.ids["links"] = links  # type: ignore[assignment]
     return world
@@ -122,6 +141,17 @@ def _take_of(session: Any, actor: Actor, log_id: uuid.UUID, shelf: TakeShelf) ->
     )
     takes.append_chunk(session, actor=actor, take_id=take_id, offset=0, data=data, shelf=shelf)
     return take_id
+
+
+PLAN = {"title": "Scales first", "blocks": [{"activityType": "scales", "minutes": 10}]}
+REMINDER = {"enabled": True, "atTime": "18:00", "days": ["MO", "WE"]}
+
+
+def push_subscription(_world: World, role: str) -> dict[str, Any]:
+    return {
+        "endpoint": f"https://push.example/{role.replace(' ', '-')}",
+        "keys": {"p256dh": "B" * 87, "auth": "A" * 22},
+    }
 
 
 def fresh_invitation(world: World, _role: str) -> dict[str, str]:
@@ -234,6 +264,39 @@ def cells() -> list[Cell]:
         Cell("GET", "/api/users/me/takes", SIGNED_IN),
         Cell("GET", "/api/users/me/export.zip", SIGNED_IN),
         Cell("DELETE", "/api/takes/{take}", own),
+        Cell("GET", "/api/plans", SIGNED_IN),
+        Cell("POST", "/api/plans", SIGNED_IN, body=lambda _w, _r: PLAN),
+        Cell("GET", "/api/plans/{plan}", own),
+        Cell("PUT", "/api/plans/{plan}", own, body=lambda _w, _r: PLAN),
+        Cell("GET", "/api/plans/{given_plan}", {"musician A", "teacher of A"}),
+        # The student may stop a plan a teacher gave but not rewrite it (422 names the reason).
+        Cell("PUT", "/api/plans/{given_plan}", {"teacher of A"}, body=lambda _w, _r: PLAN, refusals=frozenset({422})),
+        Cell("GET", "/api/teacher/students/{A}/plans", {"teacher of A"}),
+        Cell("POST", "/api/teacher/students/{A}/plans", {"teacher of A"}, body=lambda _w, _r: PLAN),
+        Cell("DELETE", "/api/plans/{given_plan}", {"teacher of A"}),
+        Cell("DELETE", "/api/plans/{plan}", own),
+        Cell("GET", "/api/today", SIGNED_IN),
+        Cell("GET", "/api/review-queue", SIGNED_IN),
+        Cell("PATCH", "/api/review-queue/{piece}", own, body=lambda _w, _r: {"snoozeDays": 2}),
+        Cell("GET", "/api/goals", SIGNED_IN),
+        Cell("GET", "/api/goals/met", SIGNED_IN),
+        Cell("POST", "/api/goals", SIGNED_IN, body=lambda _w, _r: {"kind": "weekly_minutes", "target": 60}),
+        Cell("GET", "/api/goals/{goal}", own),
+        Cell("PUT", "/api/goals/{goal}", own, body=lambda _w, _r: {"kind": "weekly_minutes", "target": 90}),
+        Cell("DELETE", "/api/goals/{goal}", own),
+        Cell("GET", "/api/users/me/reminders", SIGNED_IN),
+        Cell("PUT", "/api/users/me/reminders", SIGNED_IN, body=lambda _w, _r: REMINDER),
+        Cell("GET", "/api/push/public-key", EVERYONE),
+        Cell("POST", "/api/users/me/push-subscriptions", SIGNED_IN, body=push_subscription),
+        Cell(
+            "DELETE",
+            "/api/users/me/push-subscriptions",
+            SIGNED_IN,
+            body=lambda w, r: {"endpoint": push_subscription(w, r)["endpoint"]},
+        ),
+        Cell("GET", "/api/users/me/calendar-feed", SIGNED_IN),
+        Cell("POST", "/api/users/me/calendar-feed", SIGNED_IN),
+        Cell("DELETE", "/api/users/me/calendar-feed", SIGNED_IN),
         Cell("GET", "/api/admin/users", {"admin"}),
         Cell("PATCH", "/api/admin/users/{B}", {"admin"}, body=lambda _w, _r: {"role": "musician"}),
         Cell("DELETE", "/api/admin/users/{B}/sessions", {"admin"}),
@@ -328,6 +391,9 @@ def _normalised(covered: set[tuple[str, str]]) -> set[tuple[str, str]]:
         "{B}": "{user_id}",
         "{assignment}": "{assignment_id}",
         "{take}": "{take_id}",
+        "{plan}": "{plan_id}",
+        "{given_plan}": "{plan_id}",
+        "{goal}": "{goal_id}",
         "{recorded_log}": "{log_id}",
         "{upload}": "{take_id}",
         "{new_take}": "{take_id}",

@@ -106,7 +106,7 @@ def test_plans_are_checked_at_the_boundary_and_private(db):
                     "blocks": [{"activityType": "scales", "minutes": 5, "sheetMusicId": str(uuid.uuid4())}],
                 },
             )
-        assert bad_piece.value.problems[0].field == "blocks.0.sheetMusicId"
+        assert bad_piece.value.problems[0].field == "blocks[0].sheetMusicId"
         mine = plans.create_plan(
             session, actor=me, data={"title": "Mine", "blocks": [{"activityType": "scales", "minutes": 5}]}
         )
@@ -118,7 +118,7 @@ def test_plans_are_checked_at_the_boundary_and_private(db):
 
 
 def test_a_teacher_gives_a_sharing_student_a_plan(db):
-    student, teacher, share = sharing_pair(db)
+    student, teacher, _share = sharing_pair(db)
     stranger = new_user(db)
     data = {
         "title": "Before the lesson",
