@@ -19,6 +19,7 @@ from services.users import Role
 NAV = [
     ("Dashboard", "/", "space_dashboard"),
     ("Timer", "/timer", "timer"),
+    ("Plans", "/plans", "event_repeat"),
     ("Metronome and tuner", "/tools", "av_timer"),
     ("New log", "/log/new", "edit_note"),
     ("History", "/history", "history"),

@@ -7,6 +7,32 @@ export default {
     <div class="mirubato-timer column items-center q-gutter-md full-width">
       <div class="mirubato-timer-clock text-weight-light" role="timer" data-testid="timer-clock">{{ clock }}</div>
       <div class="text-subtitle1 text-grey-7" data-testid="timer-status">{{ statusText }}</div>
+      <q-card v-if="state.plan && state.status !== 'stopped'" flat bordered class="full-width q-pa-md"
+        data-testid="plan-runner">
+        <div class="row items-center no-wrap q-gutter-sm">
+          <div class="col">
+            <div class="text-caption text-grey-7">{{ state.plan.title }} · block {{ state.plan.index + 1 }} of
+              {{ state.plan.steps.length }}</div>
+            <div class="text-subtitle1 text-weight-medium" data-testid="plan-step">{{ stepName(state.plan.steps[state.plan.index]) }}</div>
+          </div>
+          <div class="text-h5 mirubato-countdown" :class="{ 'text-negative': stepLeftSeconds <= 10 }"
+            aria-live="off" data-testid="plan-countdown">{{ countdown }}</div>
+        </div>
+        <div class="row q-gutter-sm q-mt-sm">
+          <q-btn outline no-caps icon="skip_next" :label="lastStep ? 'Finish' : 'Next block'" @click="skipStep"
+            data-testid="plan-skip" />
+          <q-btn flat no-caps icon="more_time" label="+2 min" @click="extendStep" data-testid="plan-extend" />
+        </div>
+        <div class="q-mt-sm">
+          <div v-for="(step, i) in state.plan.steps" :key="i" class="row items-center q-gutter-xs text-body2"
+            :class="{ 'text-weight-medium': i === state.plan.index, 'text-grey-6': i < state.plan.index }">
+            <q-icon :name="i < state.plan.index ? 'check_circle' : (i === state.plan.index ? 'play_circle' : 'radio_button_unchecked')"
+              :color="i < state.plan.index ? 'positive' : 'primary'" size="xs" />
+            <span>{{ step.minutes }} min · {{ stepName(step) }}</span>
+          </div>
+        </div>
+        <div class="sr-only" aria-live="polite" data-testid="plan-announce">{{ announcement }}</div>
+      </q-card>
       <q-select v-if="state.status !== 'stopped'" :model-value="state.activity" :options="options" emit-value map-options
         outlined label="Activity" style="min-width: 16rem" @update:model-value="changeActivity"
         data-testid="timer-activity" />
@@ -57,7 +83,7 @@ export default {
   },
   data() {
     return { state: MirubatoTimer.load(this.defaultActivity, this.reminderMinutes), now: Mirubato.now(),
-      offlineReview: false, details: {} };
+      offlineReview: false, details: {}, announcement: "" };
   },
   computed: {
     labels() {
@@ -79,6 +105,16 @@ export default {
     },
     laps() {
       return MirubatoTimer.merge(this.state.segments, this.now);
+    },
+    stepLeftSeconds() {
+      return Math.ceil(MirubatoTimer.stepLeft(this.state, this.now) ?? 0);
+    },
+    countdown() {
+      const left = Math.max(0, this.stepLeftSeconds);
+      return `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+    },
+    lastStep() {
+      return !!this.state.plan && this.state.plan.index + 1 >= this.state.plan.steps.length;
     },
   },
   mounted() {
@@ -120,6 +156,10 @@ export default {
     },
     onTick() {
       this.now = Mirubato.now();
+      if (this.state.plan && this.state.status === "running" && MirubatoTimer.stepLeft(this.state, this.now) <= 0) {
+        this.skipStep();
+        return;
+      }
       const every = (this.state.reminderMinutes || 0) * 60000;
       if (this.state.status !== "running" || !every) return;
       if (this.now - (this.state.lastReminder ?? this.state.segments[0].start) >= every) {
@@ -142,6 +182,58 @@ export default {
         tone.connect(audio.destination);
         tone.start();
         tone.stop(audio.currentTime + 0.25);
+      } catch (error) {
+        /* no sound available */
+      }
+    },
+    startPlan(plan) {
+      // Called by the page with a plan's blocks; a plan already running (a reload) carries on.
+      if (this.state.plan && this.state.plan.id === plan.id && this.state.status !== "idle") return;
+      this.apply((state, now) => MirubatoTimer.startPlan(state, plan, now));
+      if (this.state.status !== "running") return;
+      this.announce(`Plan started: ${this.stepName(plan.steps[0])}, ${plan.steps[0].minutes} minutes`);
+      this.$emit("started", { startedAt: new Date(this.state.segments[0].start).toISOString() });
+    },
+    skipStep() {
+      const moved = MirubatoTimer.nextStep(this.state, Mirubato.now());
+      if (!moved) {
+        this.chime(2);
+        this.announce("Plan finished");
+        this.stop();
+        return;
+      }
+      MirubatoTimer.save(this.state);
+      const step = this.state.plan.steps[this.state.plan.index];
+      this.chime(1);
+      this.announce(`Next: ${this.stepName(step)}, ${step.minutes} minutes`);
+      this.$q.notify({ message: `Next: ${this.stepName(step)} · ${step.minutes} min`, icon: "skip_next",
+        color: "primary", timeout: 5000 });
+    },
+    extendStep() {
+      this.apply((state) => {
+        if (state.plan) state.plan.extra += 120;
+      });
+    },
+    stepName(step) {
+      if (!step) return "";
+      const activity = this.labels[step.activity] || step.activity;
+      return step.title ? `${activity} · ${step.title}` : activity;
+    },
+    announce(text) {
+      this.announcement = text;
+    },
+    chime(times) {
+      // A short two-note chime per block change (the ears know before the eyes look).
+      if (navigator.vibrate) navigator.vibrate(200);
+      try {
+        const audio = new AudioContext();
+        for (let i = 0; i < times * 2; i++) {
+          const tone = audio.createOscillator();
+          tone.frequency.value = i % 2 ? 1175 : 880;
+          tone.connect(audio.destination);
+          tone.start(audio.currentTime + i * 0.18);
+          tone.stop(audio.currentTime + i * 0.18 + 0.15);
+        }
       } catch (error) {
         /* no sound available */
       }

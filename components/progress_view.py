@@ -51,8 +51,11 @@ class ProgressSource:
 
 
 class ProgressView:
-    def __init__(self, source: ProgressSource, *, timezone: str) -> None:
+    def __init__(self, source: ProgressSource, *, timezone: str, quiet: bool = False, streaks: bool = True) -> None:
+        """``quiet``: no levels, XP or achievements; ``streaks``: show streaks (the viewer's preferences)."""
         self.source = source
+        self.quiet = quiet
+        self.streaks = streaks
         self.today = local_day(datetime.now(UTC), timezone)
         self.summary = ui.column().classes("w-full gap-4")
         self.filters = FilterBar(self.today, on_change=self.load_charts)
@@ -66,9 +69,10 @@ class ProgressView:
         streaks = await self.source.streaks()
         self.summary.clear()
         with self.summary:
-            _headline(overview, streaks.longest)
-            _achievements(overview)
-            _instruments(overview)
+            _headline(overview, streaks.longest, quiet=self.quiet, streaks=self.streaks)
+            if not self.quiet:
+                _achievements(overview)
+                _instruments(overview)
         await self.load_charts()
 
     async def load_charts(self) -> None:
@@ -130,9 +134,12 @@ class ProgressView:
             ui.notify("The report was made without charts: this server cannot draw them.", type="warning")
 
 
-def _headline(overview: ProgressOverview, longest: int) -> None:
+def _headline(overview: ProgressOverview, longest: int, *, quiet: bool, streaks: bool) -> None:
     span = max(overview.next_level_xp - overview.level_start_xp, 1)
     with ui.element("div").classes("w-full grid gap-3 grid-cols-2 md:grid-cols-4"):
+        if quiet:
+            _plain_headline(overview, longest, streaks)
+            return
         with figure_card("Level", "military_tech"):
             ui.label(f"{overview.current_level} · {overview.title}").classes("text-h6").mark("level")
             ui.linear_progress((overview.experience_points - overview.level_start_xp) / span, show_value=False).props(
@@ -141,18 +148,24 @@ def _headline(overview: ProgressOverview, longest: int) -> None:
             ui.label(f"{overview.experience_points} XP, next level at {overview.next_level_xp}").classes(
                 "text-caption text-grey-7"
             )
-        with figure_card("Streak", "local_fire_department"):
-            ui.label(_days(overview.consecutive_days)).classes("text-h6").mark("progress-streak")
-            ui.label(f"Longest: {_days(longest)}").classes("text-caption text-grey-7")
-        with figure_card("All practice", "schedule"):
-            ui.label(duration(overview.total_practice_time)).classes("text-h6").mark("total-time")
-            last = overview.last_practice_date
-            ui.label(f"Last on {last:%d %b %Y}" if last else "Nothing logged yet").classes("text-caption text-grey-7")
+        _plain_headline(overview, longest, streaks)
         with figure_card("Achievements", "emoji_events"):
             ui.label(f"{len(overview.achievements)} of {len(ICONS)}").classes("text-h6").mark("achievement-count")
             latest = max(overview.achievements, key=lambda a: a.earned_on or date.min, default=None)
             newest = f"Latest: {latest.title}" if latest else "Log practice to earn the first"
             ui.label(newest).classes("text-caption text-grey-7 ellipsis")
+
+
+def _plain_headline(overview: ProgressOverview, longest: int, streaks: bool) -> None:
+    """Quiet mode: the figures without levels, XP or achievements."""
+    if streaks:
+        with figure_card("Streak", "local_fire_department"):
+            ui.label(_days(overview.consecutive_days)).classes("text-h6").mark("progress-streak")
+            ui.label(f"Longest: {_days(longest)}").classes("text-caption text-grey-7")
+    with figure_card("All practice", "schedule"):
+        ui.label(duration(overview.total_practice_time)).classes("text-h6").mark("total-time")
+        last = overview.last_practice_date
+        ui.label(f"Last on {last:%d %b %Y}" if last else "Nothing logged yet").classes("text-caption text-grey-7")
 
 
 def _achievements(overview: ProgressOverview) -> None:

@@ -83,11 +83,11 @@ def open_timer_review(
 
 
 def _from_the_metronome(block: dict[str, Any]) -> dict[str, Any]:
-    """What the practice tools noted for this block: the tempo reached, the target, the piece.
+    """What the practice tools (or the plan's block) noted: the tempo reached, the target, the piece, the focus.
 
     It comes from the device; the form shows it and the service validates it on save like any value typed.
     """
-    keep = {"tempoPracticed", "targetTempo", "workTitle", "composer", "sheetMusicId"}
+    keep = {"tempoPracticed", "targetTempo", "workTitle", "composer", "sheetMusicId", "focusAreas"}
     return {name: block[name] for name in keep if block.get(name) not in (None, "")}
 
 

@@ -14,6 +14,7 @@ def install_pages() -> None:
         library,
         log,
         piece,
+        plans,
         progress,
         pwa,
         repertoire,

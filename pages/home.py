@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from components.agenda import goal_bars, today_card
 from components.browser_sign_in import Me, act
 from components.figure_card import figure_card
 from components.format import ACTIVITY_LABELS, STATUS_LABELS, clock, day_name, duration, piece_name
@@ -48,6 +49,8 @@ class DashboardView:
             self._greeting()
             self._figures(data)
             self._actions(data)
+            today_card(data.agenda)
+            goal_bars(data.goals, quiet=data.quiet_mode)
             from_your_teacher(data.assignments, data.teacher_comments, data.take_feedback)
             with ui.element("div").classes("w-full grid gap-4 grid-cols-1 md:grid-cols-2"):
                 self._recent(data)
@@ -60,7 +63,8 @@ class DashboardView:
 
     def _figures(self, data: Dashboard) -> None:
         goal = data.daily_goal_minutes * 60
-        with ui.element("div").classes("w-full grid gap-3 grid-cols-1 sm:grid-cols-3"):
+        columns = "sm:grid-cols-3" if data.show_streaks else "sm:grid-cols-2"
+        with ui.element("div").classes(f"w-full grid gap-3 grid-cols-1 {columns}"):
             with figure_card("Today", "today"), ui.row().classes("items-center gap-3 no-wrap"):
                 ui.circular_progress(
                     min(data.today_seconds / goal, 1) if goal else 0, show_value=False, size="42px", color="primary"
@@ -77,6 +81,8 @@ class DashboardView:
                         ui.element("div").classes(
                             "rounded-sm bg-primary" if day.seconds else "rounded-sm bg-grey-4"
                         ).style(f"width:14px;height:{height}px").tooltip(f"{day.day:%a}: {duration(day.seconds)}")
+            if not data.show_streaks:
+                return
             with figure_card("Streak", "local_fire_department"):
                 days = data.current_streak
                 ui.label(f"{days} day{'s' if days != 1 else ''}").classes("text-h6").mark("streak")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from fastapi.responses import RedirectResponse
@@ -13,12 +14,12 @@ from components.page_route import signed_in_page
 from components.practice_timer import PracticeTimer
 from components.practice_tools import PracticeTools
 from components.timer_review import open_timer_review
-from services import practice_sessions
+from services import plans, practice_sessions
 from services.errors import ServiceError
 
 
 @signed_in_page("/timer")
-async def timer_page(me: Me, start: str = "") -> RedirectResponse | None:
+async def timer_page(me: Me, start: str = "", plan: str = "") -> RedirectResponse | None:
     instrument = me.profile.default_instrument
     reviewing = False
 
@@ -58,16 +59,56 @@ async def timer_page(me: Me, start: str = "") -> RedirectResponse | None:
         timer.on("started", on_started)
         timer.on("stopped", lambda event: review(event.args))
 
+    steps = await _plan_steps(plan)
+
     async def resume_where_left() -> None:
         pending = await timer.run_method("pendingStop")
         if pending:
             review(pending)
+        elif steps:
+            timer.run_method("startPlan", steps)
         elif start:
             timer.run_method("startIfIdle")
 
     ui.context.client.on_connect(resume_where_left)
-    ui.add_css(".mirubato-timer-clock { font-size: clamp(3.5rem, 14vw, 6rem); font-variant-numeric: tabular-nums; }")
+    ui.add_css(
+        ".mirubato-timer-clock { font-size: clamp(3.5rem, 14vw, 6rem); font-variant-numeric: tabular-nums; }"
+        ".mirubato-countdown { font-variant-numeric: tabular-nums; }"
+        ".sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); "
+        "white-space: nowrap; }"
+    )
     return None
+
+
+async def _plan_steps(plan: str) -> dict[str, Any] | None:
+    """What the timer needs to run a plan block by block (None: no plan asked for, or not the musician's)."""
+    try:
+        plan_id = uuid.UUID(plan) if plan else None
+    except ValueError:
+        plan_id = None
+    if plan_id is None:
+        return None
+    try:
+        found = await act(plans.get_plan, write=False, plan_id=plan_id)
+    except ServiceError:
+        ui.notify("That plan is no longer there.", type="warning")
+        return None
+    return {
+        "id": str(found.id),
+        "title": found.title,
+        "steps": [
+            {
+                "activity": b.activity_type.value,
+                "minutes": b.minutes,
+                "title": b.title,
+                "composer": b.composer,
+                "sheetMusicId": str(b.sheet_music_id) if b.sheet_music_id else None,
+                "targetTempo": b.target_tempo,
+                "focusAreas": b.focus_areas,
+            }
+            for b in found.blocks
+        ],
+    }
 
 
 def _nothing() -> None:

@@ -14,12 +14,15 @@ from core.fast_times import as_utc, raw_time
 from core.models import PracticeLog, RepertoireStatus, utcnow
 from services.actor import Actor
 from services.calendar_days import current_streak, day_start, local_day, week_start
+from services.goals import GoalProgress, list_goals
 from services.practice_shapes import LogOut
 from services.recommendations import Recommendation, recommended
 from services.repertoire import RepertoireItem, list_repertoire
 from services.take_feedback import TakeCommentOut, new_feedback_for_me
 from services.teaching import AssignmentOut, CommentOut, my_assignments, recent_comments_for_me
 from services.templates import TemplateOut, list_templates
+from services.today import Today
+from services.today import today as agenda_of_day
 from services.users import preferences_of
 from services.validation import Output
 
@@ -49,6 +52,10 @@ class Dashboard(Output):
     assignments: list[AssignmentOut]
     teacher_comments: list[CommentOut]
     take_feedback: list[TakeCommentOut]
+    agenda: Today
+    goals: list[GoalProgress]
+    quiet_mode: bool
+    show_streaks: bool
 
 
 def dashboard(session: Session, *, actor: Actor, today: date | None = None, recommend: bool = True) -> Dashboard:
@@ -83,6 +90,10 @@ def dashboard(session: Session, *, actor: Actor, today: date | None = None, reco
         assignments=my_assignments(session, actor=actor),
         teacher_comments=recent_comments_for_me(session, actor=actor),
         take_feedback=new_feedback_for_me(session, actor=actor),
+        agenda=agenda_of_day(session, actor=actor, day=today),
+        goals=list_goals(session, actor=actor, today=today),
+        quiet_mode=bool(preferences["quietMode"]),
+        show_streaks=bool(preferences["showStreaks"]),
     )
 
 

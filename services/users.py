@@ -27,6 +27,8 @@ DEFAULT_PREFERENCES: dict[str, Any] = {
     "weekStartsOn": "monday",
     "reminderMinutes": 0,
     "dailyGoalMinutes": 30,
+    "quietMode": False,  # hide levels, XP and achievements (some find them childish)
+    "showStreaks": True,
 }
 
 
@@ -77,6 +79,8 @@ class PreferencesUpdate(Input):
     week_starts_on: Literal["monday", "sunday"] | None = None
     reminder_minutes: int | None = Field(default=None, ge=0, le=240, description="0 turns reminders off")
     daily_goal_minutes: int | None = Field(default=None, ge=1, le=720)
+    quiet_mode: bool | None = Field(default=None, description="Hide levels, XP and achievements")
+    show_streaks: bool | None = None
     timezone: TimeZoneName | None = None
 
 

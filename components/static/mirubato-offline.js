@@ -416,7 +416,7 @@
     start(state, now) {
       if (state.status !== "idle") return false;
       state.status = "running";
-      state.segments = [{ activity: state.activity, start: now, end: null }];
+      state.segments = [Timer.segment(state, now)];
       state.lastReminder = now;
       return true;
     },
@@ -428,7 +428,7 @@
     },
     resume(state, now) {
       if (state.status !== "paused") return false;
-      state.segments.push({ activity: state.activity, start: now, end: null });
+      state.segments.push(Timer.segment(state, now));
       state.status = "running";
       return true;
     },
@@ -436,8 +436,41 @@
       state.activity = activity;
       if (state.status === "running") {
         state.segments[state.segments.length - 1].end = now;
-        state.segments.push({ activity, start: now, end: null });
+        state.segments.push(Timer.segment(state, now));
       }
+    },
+    segment(state, now) {
+      // A running stretch of one activity; in a plan, also of one block (two blocks of scales are two logs).
+      const segment = { activity: state.activity, start: now, end: null };
+      if (state.plan) segment.step = state.plan.index;
+      return segment;
+    },
+    startPlan(state, plan, now) {
+      // Run a plan's blocks in order: each block's activity, piece and minutes, counted down.
+      if (state.status !== "idle" || !plan || !plan.steps || !plan.steps.length) return false;
+      state.plan = { id: plan.id, title: plan.title, steps: plan.steps, index: 0, stepStart: 0, extra: 0 };
+      state.activity = plan.steps[0].activity;
+      return Timer.start(state, now);
+    },
+    stepLeft(state, now) {
+      // Seconds left in the plan's current block (pauses do not count down).
+      if (!state.plan) return null;
+      const step = state.plan.steps[state.plan.index];
+      return step.minutes * 60 + state.plan.extra - (Timer.elapsed(state, now) - state.plan.stepStart);
+    },
+    nextStep(state, now) {
+      // Move to the plan's next block; false when the block was the last.
+      const plan = state.plan;
+      if (!plan || plan.index + 1 >= plan.steps.length) return false;
+      plan.index += 1;
+      plan.stepStart = Timer.elapsed(state, now);
+      plan.extra = 0;
+      state.activity = plan.steps[plan.index].activity;
+      if (state.status === "running") {
+        state.segments[state.segments.length - 1].end = now;
+        state.segments.push(Timer.segment(state, now));
+      }
+      return true;
     },
     stop(state, now) {
       if (state.status !== "running" && state.status !== "paused") return false;
@@ -445,6 +478,8 @@
       if (last.end === null) last.end = now;
       state.status = "stopped";
       state.blocks = Timer.merge(state.segments, now).map((block) => ({ ...block, id: uuid4() }));
+      // A plan's block brings its piece, target tempo and focus to the review.
+      if (state.plan) for (const block of state.blocks) Object.assign(block, Timer.fromPlan(state.plan, block.step));
       // The tempo the metronome reached (and its piece) while a block ran, for the review to offer.
       if (window.MirubatoTools) MirubatoTools.annotate(state.blocks, currentUser());
       // Takes recorded while a block ran go with that block's log.
@@ -457,15 +492,23 @@
       for (const s of segments) {
         const end = s.end ?? now;
         const last = blocks[blocks.length - 1];
-        if (last && last.activity === s.activity) {
+        if (last && last.activity === s.activity && last.step === s.step) {
           last.seconds += (end - s.start) / 1000;
           last.end = end;
-        } else blocks.push({ activity: s.activity, start: s.start, end, seconds: (end - s.start) / 1000 });
+        } else blocks.push({ activity: s.activity, step: s.step, start: s.start, end, seconds: (end - s.start) / 1000 });
       }
       return blocks
         .filter((b) => b.seconds >= 1)
         .map((b) => ({ ...b, seconds: Math.round(b.seconds), startTime: new Date(b.start).toISOString(),
           endTime: new Date(b.end).toISOString() }));
+    },
+    fromPlan(plan, index) {
+      const step = plan.steps[index];
+      if (!step) return {};
+      const fields = { workTitle: step.title, composer: step.composer, sheetMusicId: step.sheetMusicId,
+        targetTempo: step.targetTempo, focusAreas: step.focusAreas };
+      return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null && value !== undefined
+        && value !== "" && !(Array.isArray(value) && !value.length)));
     },
     shownMinutes(block) {
       // What the review's minutes field starts with.
@@ -490,6 +533,7 @@
           // The metronome's tempo and piece, when the review did not change the piece.
           ...(block.tempoPracticed ? { tempoPracticed: block.tempoPracticed } : {}),
           ...(block.targetTempo ? { targetTempo: block.targetTempo } : {}),
+          ...(block.focusAreas ? { focusAreas: block.focusAreas } : {}),
           ...(block.workTitle && extra.workTitle === block.workTitle
             ? { composer: block.composer || null, sheetMusicId: block.sheetMusicId || null } : {}),
         } });

@@ -1,0 +1,73 @@
+"""Today's agenda (plan blocks, assignments, reviews, ticked by the day's logs) and goal progress bars."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from services.goals import GoalProgress
+from services.today import Today, TodayItem
+
+
+def today_card(agenda: Today) -> None:
+    """What is due today; nothing at all when there is nothing planned, assigned or due for review."""
+    if not agenda.total:
+        return
+    with ui.card().classes("w-full gap-2").mark("today-card"):
+        with ui.row().classes("w-full items-center no-wrap"):
+            ui.label("Today").classes("text-subtitle1 text-weight-medium grow")
+            ui.label(f"{agenda.done} of {agenda.total} done").classes("text-grey-7").mark("today-done")
+        for plan in agenda.plans:
+            with ui.row().classes("w-full items-center gap-2"):
+                ui.icon("event_repeat", color="primary")
+                title = plan.title + (f" · from {plan.from_teacher}" if plan.from_teacher else "")
+                ui.label(f"{title} · {plan.minutes} min").classes("text-weight-medium grow")
+                ui.label(f"{plan.done}/{plan.total}").classes("text-caption text-grey-7")
+                if plan.done < plan.total:
+                    ui.button(
+                        "Start plan", icon="play_arrow", on_click=lambda p=plan: ui.navigate.to(f"/timer?plan={p.id}")
+                    ).props("unelevated dense no-caps color=primary").mark("start-plan")
+            for block in plan.blocks:
+                _item(block, f"{block.minutes} min")
+        if agenda.assignments:
+            ui.label("From your teacher").classes("text-caption text-grey-7 q-mt-sm")
+            for item in agenda.assignments:
+                _item(item, item.detail or "")
+        if agenda.reviews:
+            ui.label("Due for review").classes("text-caption text-grey-7 q-mt-sm")
+            for item in agenda.reviews:
+                _item(item, item.detail or "")
+
+
+def _item(item: TodayItem, detail: str) -> None:
+    with ui.row().classes("w-full items-center no-wrap gap-3 q-pl-md").mark("today-item"):
+        ui.icon("check_circle" if item.done else "radio_button_unchecked", color="positive" if item.done else "grey-6")
+        with ui.column().classes("gap-0 grow min-w-0"):
+            label = ui.label(item.title).classes("ellipsis w-full")
+            if item.done:
+                label.classes("text-grey-7")
+            if detail:
+                ui.label(detail).classes("text-caption text-grey-7 ellipsis w-full")
+        if item.done:
+            ui.label("Done").classes("text-caption text-positive").mark("today-item-done")
+
+
+def goal_bars(goals: list[GoalProgress], *, quiet: bool = False) -> None:
+    """A progress bar per goal; a goal met shows a trophy unless the musician chose quiet mode."""
+    if not goals:
+        return
+    with ui.card().classes("w-full gap-2").mark("goals-card"):
+        with ui.row().classes("w-full items-center"):
+            ui.label("Goals").classes("text-subtitle1 text-weight-medium grow")
+            ui.link("Edit", "/progress#goals").classes("text-primary")
+        for goal in goals:
+            with ui.column().classes("w-full gap-0").mark("goal"):
+                with ui.row().classes("w-full items-center no-wrap gap-2"):
+                    ui.label(goal.title).classes("grow ellipsis")
+                    if goal.met and not quiet:
+                        ui.icon("emoji_events", color="amber-8").tooltip("Met")
+                    ui.label(f"{goal.value} / {goal.target} {goal.unit}").classes("text-caption whitespace-nowrap")
+                ui.linear_progress(goal.percent / 100, show_value=False).props(
+                    f"rounded size=8px color={'positive' if goal.met else 'primary'}"
+                ).props(f'aria-label="{goal.title}: {goal.percent}%"')
+                if goal.due_on:
+                    ui.label(f"by {goal.due_on:%d %b %Y}").classes("text-caption text-grey-7")

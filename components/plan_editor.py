@@ -1,0 +1,128 @@
+"""The plan editor: title, when it repeats, an optional time, and its blocks (activity, minutes, piece, tempo).
+
+The same dialog makes the musician's own plans and a teacher's plan for a student; the caller
+says what saving means (``save(data)``), and the service checks the data either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from nicegui import ui
+
+from components.feedback import page_dialog
+from components.format import ACTIVITY_LABELS
+from services.errors import ServiceError
+from services.plans import PlanOut
+
+DAYS = {"MO": "Mon", "TU": "Tue", "WE": "Wed", "TH": "Thu", "FR": "Fri", "SA": "Sat", "SU": "Sun"}
+FREQUENCIES = {"daily": "Every day", "weekdays": "Weekdays", "weekly": "On chosen days"}
+Save = Callable[[dict[str, Any]], Awaitable[Any]]
+
+
+def open_plan_editor(plan: PlanOut | None, *, save: Save, on_saved: Callable[[], Awaitable[None]]) -> None:
+    blocks: list[dict[str, Any]] = (
+        [
+            {
+                "activityType": b.activity_type.value,
+                "minutes": b.minutes,
+                "title": b.title or "",
+                "targetTempo": b.target_tempo,
+                "sheetMusicId": str(b.sheet_music_id) if b.sheet_music_id else None,
+            }
+            for b in plan.blocks
+        ]
+        if plan
+        else [{"activityType": "warm_up", "minutes": 5, "title": "", "targetTempo": None, "sheetMusicId": None}]
+    )
+    repeat = dict(plan.repeat) if plan else {"frequency": "daily", "days": [], "interval": 1}
+
+    with (
+        page_dialog().props("maximized-on-mobile") as dialog,
+        ui.card().classes("w-full max-w-2xl gap-3").mark("plan-dialog"),
+    ):
+        ui.label("Change the plan" if plan else "A new plan").classes("text-h6")
+        title = ui.input("Name", value=plan.title if plan else "").classes("w-full").mark("plan-title")
+        with ui.row().classes("w-full items-center gap-3"):
+            frequency = ui.select(FREQUENCIES, value=repeat["frequency"], label="Repeats").classes("min-w-40")
+            interval = ui.select(
+                {1: "every week", 2: "every 2 weeks", 3: "every 3 weeks", 4: "every 4 weeks"},
+                value=repeat.get("interval", 1),
+                label="How often",
+            ).classes("min-w-36")
+            at = ui.input("At (optional, HH:MM)", value=plan.at_time.strftime("%H:%M") if plan and plan.at_time else "")
+        days = ui.row().classes("gap-1").mark("plan-days")
+        chosen: set[str] = set(repeat.get("days") or [])
+        with days:
+            for code, name in DAYS.items():
+                chip = ui.chip(name, selectable=True, selected=code in chosen).props("outline color=primary")
+                chip.on_value_change(lambda e, c=code: chosen.add(c) if e.value else chosen.discard(c))
+        days.bind_visibility_from(frequency, "value", backward=lambda f: f == "weekly")
+        interval.bind_visibility_from(frequency, "value", backward=lambda f: f == "weekly")
+        ui.label("Blocks").classes("text-subtitle2")
+        rows = ui.column().classes("w-full gap-2")
+
+        def draw() -> None:
+            rows.clear()
+            with rows:
+                for index, block in enumerate(blocks):
+                    with ui.row().classes("w-full items-center gap-2 no-wrap").mark("plan-block"):
+                        ui.select(ACTIVITY_LABELS, label="Activity").bind_value(block, "activityType").classes("w-40")
+                        ui.number("Min", min=1, max=240).bind_value(block, "minutes").classes("w-20")
+                        ui.input("Piece or exercise").bind_value(block, "title").classes("grow")
+                        ui.number("BPM", min=1, max=400).bind_value(block, "targetTempo").classes("w-20 gt-xs")
+                        ui.button(icon="close", on_click=lambda i=index: (blocks.pop(i), draw())).props(
+                            "flat round dense"
+                        ).tooltip("Remove the block")
+
+        draw()
+        ui.button(
+            "Add a block",
+            icon="add",
+            on_click=lambda: (
+                blocks.append(
+                    {
+                        "activityType": "repertoire",
+                        "minutes": 10,
+                        "title": "",
+                        "targetTempo": None,
+                        "sheetMusicId": None,
+                    }
+                ),
+                draw(),
+            ),
+        ).props("flat no-caps color=primary").mark("plan-add-block")
+
+        async def submit() -> None:
+            data = {
+                "title": title.value,
+                "repeat": {
+                    "frequency": frequency.value,
+                    "days": sorted(chosen, key=list(DAYS).index),
+                    "interval": int(interval.value or 1) if frequency.value == "weekly" else 1,
+                },
+                "atTime": at.value or None,
+                "blocks": [
+                    {
+                        "activityType": b["activityType"],
+                        "minutes": int(b["minutes"] or 0),
+                        "title": (b["title"] or "").strip() or None,
+                        "targetTempo": int(b["targetTempo"]) if b["targetTempo"] else None,
+                        "sheetMusicId": b["sheetMusicId"] if b["title"] else None,
+                    }
+                    for b in blocks
+                ],
+            }
+            try:
+                await save(data)
+            except ServiceError as error:
+                ui.notify(error.message, type="warning", multi_line=True)
+                return
+            dialog.close()
+            await on_saved()
+
+        with ui.row().classes("w-full justify-end"):
+            ui.button("Cancel", on_click=dialog.close).props("flat")
+            ui.button("Save plan", on_click=submit).props("unelevated color=primary").mark("plan-save")
+    dialog.open()

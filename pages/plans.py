@@ -1,0 +1,94 @@
+"""Plans: the musician's own and those from a teacher, each with its days, blocks and a start button."""
+
+from __future__ import annotations
+
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from components.browser_sign_in import Me, act
+from components.format import ACTIVITY_LABELS
+from components.frame import frame
+from components.page_route import signed_in_page
+from components.plan_editor import open_plan_editor
+from services import plans
+from services.plans import PlanOut
+
+
+@signed_in_page("/plans")
+async def plans_page(me: Me) -> RedirectResponse | None:
+    with frame("Plans", me):
+        view = PlansView()
+        await view.load()
+    return None
+
+
+class PlansView:
+    def __init__(self) -> None:
+        with ui.row().classes("w-full items-center"):
+            ui.label("Plans repeat on the days you choose; Today on the dashboard shows what is due.").classes(
+                "text-grey-7 grow"
+            )
+            ui.button("New plan", icon="add", on_click=lambda: self.edit(None)).props("unelevated color=primary").mark(
+                "plan-new"
+            )
+        self.container = ui.column().classes("w-full gap-3")
+
+    async def load(self) -> None:
+        found = await act(plans.list_plans, write=False)
+        self.container.clear()
+        with self.container:
+            own = [p for p in found if p.given_by is None]
+            given = [p for p in found if p.given_by is not None]
+            if not found:
+                with ui.card().classes("w-full items-center q-pa-lg").mark("no-plans"):
+                    ui.icon("event_repeat", size="lg", color="grey-6")
+                    ui.label("No plans yet. A plan is a few blocks (scales, a piece, sight-reading) on chosen days.")
+            for plan in own:
+                self._card(plan, editable=True)
+            if given:
+                ui.label("From your teacher").classes("text-subtitle1 text-weight-medium q-mt-md")
+                for plan in given:
+                    self._card(plan, editable=False)
+
+    def _card(self, plan: PlanOut, *, editable: bool) -> None:
+        with ui.card().classes("w-full gap-2").mark("plan"):
+            with ui.row().classes("w-full items-center no-wrap gap-2"):
+                with ui.column().classes("gap-0 grow min-w-0"):
+                    ui.label(plan.title).classes("text-subtitle1 text-weight-medium ellipsis w-full")
+                    at = f" at {plan.at_time:%H:%M}" if plan.at_time else ""
+                    teacher = f" · from {plan.given_by_name}" if plan.given_by_name else ""
+                    ui.label(f"{plan.description}{at} · {plan.minutes} min{teacher}").classes(
+                        "text-caption text-grey-7"
+                    )
+                ui.button("Start", icon="play_arrow", on_click=lambda: ui.navigate.to(f"/timer?plan={plan.id}")).props(
+                    "unelevated no-caps color=primary"
+                ).mark("plan-start")
+                if editable:
+                    ui.button(icon="edit", on_click=lambda: self.edit(plan)).props("flat round").tooltip("Change")
+                ui.button(icon="delete", on_click=lambda: self.stop(plan)).props("flat round color=negative").tooltip(
+                    "Stop this plan"
+                )
+            for block in plan.blocks:
+                tempo = f" · {block.target_tempo} BPM" if block.target_tempo else ""
+                piece = f" · {block.title}" if block.title else ""
+                ui.label(f"{block.minutes} min · {ACTIVITY_LABELS.get(block.activity_type, '')}{piece}{tempo}").classes(
+                    "q-pl-md"
+                )
+            if plan.next_days:
+                ui.label("Next: " + ", ".join(f"{d:%a %d %b}" for d in plan.next_days[:3])).classes(
+                    "text-caption text-grey-7"
+                )
+
+    def edit(self, plan: PlanOut | None) -> None:
+        async def save(data: dict) -> None:
+            if plan is None:
+                await act(plans.create_plan, data=data)
+            else:
+                await act(plans.update_plan, plan_id=plan.id, data=data)
+
+        open_plan_editor(plan, save=save, on_saved=self.load)
+
+    async def stop(self, plan: PlanOut) -> None:
+        await act(plans.delete_plan, plan_id=plan.id)
+        ui.notify(f"Stopped “{plan.title}”")
+        await self.load()
