@@ -36,7 +36,7 @@ def open_plan_editor(plan: PlanOut | None, *, save: Save, on_saved: Callable[[],
         if plan
         else [{"activityType": "warm_up", "minutes": 5, "title": "", "targetTempo": None, "sheetMusicId": None}]
     )
-    repeat = dict(plan.repeat) if plan else {"frequency": "daily", "days": [], "interval": 1}
+    repeat: dict[str, Any] = dict(plan.repeat) if plan else {"frequency": "daily", "days": [], "interval": 1}
 
     with (
         page_dialog().props("maximized-on-mobile") as dialog,
@@ -72,27 +72,22 @@ def open_plan_editor(plan: PlanOut | None, *, save: Save, on_saved: Callable[[],
                         ui.number("Min", min=1, max=240).bind_value(block, "minutes").classes("w-20")
                         ui.input("Piece or exercise").bind_value(block, "title").classes("grow")
                         ui.number("BPM", min=1, max=400).bind_value(block, "targetTempo").classes("w-20 gt-xs")
-                        ui.button(icon="close", on_click=lambda i=index: (blocks.pop(i), draw())).props(
-                            "flat round dense"
-                        ).tooltip("Remove the block")
+                        ui.button(icon="close", on_click=lambda i=index: remove(i)).props("flat round dense").tooltip(
+                            "Remove the block"
+                        )
+
+        def remove(index: int) -> None:
+            blocks.pop(index)
+            draw()
+
+        def add() -> None:
+            blocks.append(
+                {"activityType": "repertoire", "minutes": 10, "title": "", "targetTempo": None, "sheetMusicId": None}
+            )
+            draw()
 
         draw()
-        ui.button(
-            "Add a block",
-            icon="add",
-            on_click=lambda: (
-                blocks.append(
-                    {
-                        "activityType": "repertoire",
-                        "minutes": 10,
-                        "title": "",
-                        "targetTempo": None,
-                        "sheetMusicId": None,
-                    }
-                ),
-                draw(),
-            ),
-        ).props("flat no-caps color=primary").mark("plan-add-block")
+        ui.button("Add a block", icon="add", on_click=add).props("flat no-caps color=primary").mark("plan-add-block")
 
         async def submit() -> None:
             data = {

@@ -39,6 +39,7 @@ HEAD = (
     f'<script src="/static/recorder.js?v={ASSET_VERSION}"></script>'
     f'<script src="/static/takes.js?v={ASSET_VERSION}"></script>'
     f'<script src="/static/take-player.js?v={ASSET_VERSION}"></script>'
+    f'<script src="/static/push.js?v={ASSET_VERSION}"></script>'
     '<script>if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js");</script>'
 )
 

@@ -17,6 +17,7 @@ def install_pages() -> None:
         plans,
         progress,
         pwa,
+        reminders_stop,
         repertoire,
         settings,
         sharing,

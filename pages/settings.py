@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 
 from fastapi.responses import RedirectResponse
-from nicegui import ui
+from nicegui import app, ui
 
 from components.browser_sign_in import Me, act, forget_sign_in, sign_out
 from components.feedback import page_dialog, show_error
 from components.frame import frame
 from components.page_route import signed_in_page
-from services import account, users
+from services import account, calendar_feed, reminders, users
+from services.calendar_feed import FeedOut
 from services.errors import InvalidInput, ServiceError
 from services.validation import common_timezones
 
@@ -28,6 +29,8 @@ async def settings_page(me: Me) -> RedirectResponse | None:
     with frame("Settings", me):
         _profile(me)
         _preferences(me)
+        await _reminders()
+        await _calendar()
         _data()
         _account(me)
     return None
@@ -108,6 +111,10 @@ def _preferences(me: Me) -> None:
                 value=prefs["notationSize"],
                 label="Notation size",
             ).props("outlined")
+            quiet = ui.switch("Quiet mode: no levels, XP or achievements", value=bool(prefs.get("quietMode"))).mark(
+                "settings-quiet"
+            )
+            streaks = ui.switch("Show streaks", value=bool(prefs.get("showStreaks", True))).mark("settings-streaks")
 
         async def save() -> None:
             try:
@@ -120,6 +127,8 @@ def _preferences(me: Me) -> None:
                         "reminderMinutes": int(reminder.value or 0),
                         "weekStartsOn": week.value,
                         "notationSize": int(size.value or 100),
+                        "quietMode": bool(quiet.value),
+                        "showStreaks": bool(streaks.value),
                     },
                 )
             except InvalidInput as error:
@@ -129,6 +138,113 @@ def _preferences(me: Me) -> None:
             ui.navigate.reload()  # the theme applies to the whole frame
 
         ui.button("Save preferences", on_click=save).props("unelevated color=primary").mark("settings-save-prefs")
+
+
+DAYS = {"MO": "Mon", "TU": "Tue", "WE": "Wed", "TH": "Thu", "FR": "Fri", "SA": "Sat", "SU": "Sun"}
+
+
+async def _reminders() -> None:
+    current = await act(reminders.get_reminders, write=False)
+    chosen = set(current.days)
+    with ui.card().classes("w-full gap-3").mark("settings-reminders"):
+        ui.label("Practice reminders").classes("text-subtitle1 text-weight-medium")
+        ui.label("Only on days you have not practised yet, at your local time.").classes("text-grey-7")
+        enabled = ui.switch("Remind me", value=current.enabled).mark("reminders-enabled")
+        with ui.row().classes("w-full items-center gap-3"):
+            at = (
+                ui.input("At", value=current.at_time.strftime("%H:%M"))
+                .props("outlined type=time")
+                .mark("reminders-time")
+            )
+            by_email = ui.checkbox("By email", value=current.by_email)
+            by_push = ui.checkbox("On this device (notification)", value=current.by_push).mark("reminders-push")
+        with ui.row().classes("gap-1"):
+            for code, name in DAYS.items():
+                chip = ui.chip(name, selectable=True, selected=code in chosen).props("outline color=primary")
+                chip.on_value_change(lambda e, c=code: chosen.add(c) if e.value else chosen.discard(c))
+        devices = ui.label(_devices(current.push_devices)).classes("text-caption text-grey-7")
+
+        async def save() -> None:
+            if by_push.value:
+                await _subscribe_this_device(devices)
+            try:
+                saved = await act(
+                    reminders.set_reminders,
+                    data={
+                        "enabled": enabled.value,
+                        "atTime": at.value,
+                        "days": sorted(chosen, key=list(DAYS).index),
+                        "byEmail": by_email.value,
+                        "byPush": by_push.value,
+                    },
+                )
+            except InvalidInput as error:
+                ui.notify(error.message, type="negative")
+                return
+            devices.set_text(_devices(saved.push_devices))
+            ui.notify("Reminders saved", type="positive")
+
+        ui.button("Save reminders", on_click=save).props("unelevated color=primary").mark("reminders-save")
+
+
+def _devices(count: int) -> str:
+    return f"Notifications go to {count} device{'s' if count != 1 else ''}." if count else ""
+
+
+async def _subscribe_this_device(devices: ui.label) -> None:
+    """Ask the browser for a push subscription (it asks the musician) and keep it."""
+    key = app.state.vapid_public_key
+    try:
+        subscription = await ui.run_javascript(
+            f"MirubatoPush.supported() ? MirubatoPush.subscribe({json.dumps(key)}) : null", timeout=60
+        )
+    except Exception:  # the musician refused, or the browser has no push service
+        subscription = None
+    if not subscription:
+        ui.notify("This browser did not allow notifications; reminders will come by email.", type="warning")
+        return
+    try:
+        saved = await act(reminders.add_push_subscription, data=subscription)
+    except ServiceError as error:
+        ui.notify(error.message, type="warning")
+        return
+    devices.set_text(_devices(saved.push_devices))
+
+
+async def _calendar() -> None:
+    state = app.state
+    with ui.card().classes("w-full gap-3").mark("settings-calendar"):
+        ui.label("Calendar").classes("text-subtitle1 text-weight-medium")
+        ui.label(
+            "Subscribe to your plans from Google, Apple or any calendar. The address is private: "
+            "anyone who has it sees your plans. Make a new one to stop the old one."
+        ).classes("text-grey-7")
+        box = ui.column().classes("w-full gap-2")
+
+        async def show(feed: FeedOut) -> None:
+            box.clear()
+            with box:
+                if feed.url:
+                    ui.input("Calendar address", value=feed.url).props("outlined readonly").classes("w-full").mark(
+                        "calendar-url"
+                    )
+                with ui.row().classes("gap-2"):
+                    ui.button("New address" if feed.url else "Make an address", on_click=renew).props(
+                        "outline no-caps color=primary"
+                    ).mark("calendar-new")
+                    if feed.url:
+                        ui.button("Turn off", on_click=revoke).props("flat no-caps color=negative")
+
+        async def renew() -> None:
+            await show(await act(calendar_feed.new_feed, links=state.feed_links, base_url=state.settings.base_url))
+
+        async def revoke() -> None:
+            await act(calendar_feed.revoke_feed)
+            await show(FeedOut(url=None, created_at=None))
+
+        await show(
+            await act(calendar_feed.current_feed, write=False, links=state.feed_links, base_url=state.settings.base_url)
+        )
 
 
 def _data() -> None:

@@ -61,7 +61,7 @@ def feed_ics(session: Session, *, token: str, links: SignedLinks) -> bytes:
     user = session.get(User, row.user_id) if row is not None and row.revoked_at is None else None
     if user is None or not user.is_active:
         raise NotFound("No calendar has this address.")
-    return plans_calendar(session, user).to_ical()
+    return bytes(plans_calendar(session, user).to_ical())
 
 
 def plans_calendar(session: Session, user: User) -> Calendar:
@@ -93,8 +93,10 @@ def plans_calendar(session: Session, user: User) -> Calendar:
             event.add("dtend", start + timedelta(minutes=max(minutes, 1)))
         rule = vRecur.from_ical(plan.rrule)
         if plan.ends_on is not None:  # UNTIL takes DTSTART's value type (RFC 5545 3.3.10)
-            last = plan.ends_on if plan.at_time is None else datetime.combine(plan.ends_on, plan.at_time, zone)
-            rule["UNTIL"] = last if plan.at_time is None else last.astimezone(UTC)
+            if plan.at_time is None:
+                rule["UNTIL"] = plan.ends_on
+            else:
+                rule["UNTIL"] = datetime.combine(plan.ends_on, plan.at_time, zone).astimezone(UTC)
         event.add("rrule", rule)
         event.add(
             "description",

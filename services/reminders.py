@@ -312,7 +312,7 @@ def _out(row: ReminderSetting, devices: int) -> ReminderOut:
     return ReminderOut(
         enabled=row.enabled,
         at_time=row.at_time,
-        days=[day for index, day in enumerate(WEEKDAYS) if row.weekdays & (1 << index)],  # type: ignore[misc]
+        days=[day for index, day in enumerate(WEEKDAYS) if row.weekdays & (1 << index)],
         by_email=row.by_email,
         by_push=row.by_push,
         push_devices=devices,

@@ -147,7 +147,7 @@ def review_items(session: Session, *, actor: Actor, today: date, before_today: b
                 sheet_music_id=piece.id,
                 title=piece.title,
                 composer=piece.composer,
-                status=RepertoireStatus(progress.status),
+                status=RepertoireStatus(progress.status or RepertoireStatus.LEARNING.value),
                 interval_days=plan.interval_days,
                 last_practised=plan.last_practised,
                 due_on=plan.due_on,
