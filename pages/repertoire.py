@@ -10,9 +10,10 @@ from components.feedback import show_error
 from components.format import STATUS_LABELS, duration
 from components.frame import frame
 from components.page_route import signed_in_page
-from services import repertoire
+from services import repertoire, review_queue
 from services.errors import InvalidInput, ServiceError
 from services.repertoire import RepertoireItem
+from services.review_queue import ReviewItem
 
 TABS = {"all": "All", **STATUS_LABELS}
 
@@ -20,6 +21,8 @@ TABS = {"all": "All", **STATUS_LABELS}
 @signed_in_page("/repertoire")
 async def repertoire_page(me: Me) -> RedirectResponse | None:
     with frame("Repertoire", me):
+        review = ReviewPanel()
+        await review.load()
         view = RepertoireView()
         with ui.tabs(on_change=lambda e: view.show(e.value)).props("align=left inline-label").classes("w-full") as tabs:
             for key, label in TABS.items():
@@ -28,6 +31,49 @@ async def repertoire_page(me: Me) -> RedirectResponse | None:
         view.list = ui.column().classes("w-full gap-3")
         await view.show("all")
     return None
+
+
+class ReviewPanel:
+    """Pieces due for review or neglected (services/review_queue.py has the rule), to snooze or drop."""
+
+    def __init__(self) -> None:
+        self.container = ui.column().classes("w-full gap-2")
+
+    async def load(self) -> None:
+        queue = await act(review_queue.review_queue, write=False)
+        self.container.clear()
+        shown = queue.due + [i for i in queue.neglected if i not in queue.due]
+        if not shown and not queue.set_aside:
+            return
+        with self.container, ui.card().classes("w-full gap-2").mark("review-queue"):
+            ui.label("Due for review").classes("text-subtitle1 text-weight-medium")
+            if not shown:
+                ui.label("Nothing due today.").classes("text-grey-7")
+            for item in shown:
+                with ui.row().classes("w-full items-center no-wrap gap-2").mark("review-item"):
+                    with ui.column().classes("grow gap-0 min-w-0"):
+                        ui.link(item.title, f"/library/{item.sheet_music_id}").classes("ellipsis text-inherit")
+                        since = (
+                            f"not practised for {item.days_since} days"
+                            if item.days_since is not None
+                            else "not practised yet"
+                        )
+                        ui.label(f"{since} · comes back every {item.interval_days} d").classes(
+                            "text-caption " + ("text-negative" if item.neglected else "text-grey-7")
+                        )
+                    ui.button("Snooze a week", on_click=lambda i=item: self.change(i, {"snoozeDays": 7})).props(
+                        "flat dense no-caps"
+                    )
+                    ui.button("Drop", on_click=lambda i=item: self.change(i, {"dropped": True})).props(
+                        "flat dense no-caps color=negative"
+                    )
+            if queue.set_aside:
+                names = ", ".join(i.title for i in queue.set_aside)
+                ui.label(f"Set aside: {names}").classes("text-caption text-grey-7")
+
+    async def change(self, item: ReviewItem, data: dict[str, object]) -> None:
+        await act(review_queue.change_review, sheet_music_id=item.sheet_music_id, data=data)
+        await self.load()
 
 
 class RepertoireView:

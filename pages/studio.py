@@ -15,12 +15,14 @@ from components.feedback import page_dialog
 from components.format import ACTIVITY_LABELS, FOCUS_AREAS, duration, piece_name
 from components.frame import frame
 from components.page_route import signed_in_page
+from components.plan_editor import open_plan_editor
 from components.progress_view import ProgressSource, ProgressView
 from components.takes_panel import open_takes
 from components.teacher_notes import assignment_row, comment_row
-from services import sharing, studio, takes, teaching
+from services import plans, sharing, studio, takes, teaching
 from services.calendar_days import local_day
 from services.errors import InvalidInput, NotFound
+from services.plans import PlanOut
 from services.studio import StudentWeek
 
 
@@ -91,8 +93,28 @@ class StudentTeaching:
             takes.counts_by_log, write=False, owner_id=self.student, log_ids=[log.id for log in board.recent_logs]
         )
         assignments = await act(teaching.assignments_for_student, write=False, student_id=self.student)
+        given = await act(plans.plans_given_to, write=False, student_id=self.student)
         self.container.clear()
         with self.container:
+            with ui.card().classes("w-full").mark("studio-plans"):
+                with ui.row().classes("w-full items-center"):
+                    ui.label("Plans you gave").classes("text-subtitle1 text-weight-medium grow")
+                    ui.button("Give a plan", icon="add", on_click=lambda: self._plan_dialog(None)).props(
+                        "flat no-caps"
+                    ).mark("give-plan")
+                if not given:
+                    ui.label("No plan yet: blocks on chosen days, shown on their dashboard each day.").classes(
+                        "text-grey-7"
+                    )
+                for plan in given:
+                    with ui.row().classes("w-full items-center no-wrap gap-2"):
+                        ui.label(f"{plan.title} · {plan.description} · {plan.minutes} min").classes("grow ellipsis")
+                        ui.button(icon="edit", on_click=lambda p=plan: self._plan_dialog(p)).props(
+                            'flat round dense aria-label="Change"'
+                        )
+                        ui.button(icon="delete", on_click=lambda p=plan: self._withdraw_plan(p)).props(
+                            'flat round dense color=negative aria-label="Withdraw"'
+                        )
             with ui.card().classes("w-full").mark("studio-assignments"):
                 with ui.row().classes("w-full items-center"):
                     ui.label("Assignments").classes("text-subtitle1 text-weight-medium grow")
@@ -117,6 +139,19 @@ class StudentTeaching:
                         ui.button(icon="chat", on_click=lambda lid=log.id: self._comment_dialog(lid)).props(
                             'flat round dense aria-label="Comment"'
                         ).mark("comment")
+
+    def _plan_dialog(self, plan: PlanOut | None) -> None:
+        async def save(data: dict[str, Any]) -> None:
+            if plan is None:
+                await act(plans.give_plan, student_id=self.student, data=data)
+            else:
+                await act(plans.update_plan, plan_id=plan.id, data=data)
+
+        open_plan_editor(plan, save=save, on_saved=self.load)
+
+    async def _withdraw_plan(self, plan: PlanOut) -> None:
+        await act(plans.delete_plan, plan_id=plan.id)
+        await self.load()
 
     def _assign_dialog(self) -> None:
         with page_dialog() as dialog, ui.card().classes("w-[28rem] max-w-full gap-2"):

@@ -16,6 +16,7 @@ from dateutil import rrule
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 Weekday = Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 Frequency = Literal["daily", "weekdays", "weekly"]
+WEEKDAY_OF: dict[str, Weekday] = {"MO": "MO", "TU": "TU", "WE": "WE", "TH": "TH", "FR": "FR", "SA": "SA", "SU": "SU"}
 MAX_INTERVAL = 8  # "every 8 weeks" is the longest a practice plan sensibly repeats
 _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -37,12 +38,12 @@ def parts_of(rule: str) -> tuple[Frequency, list[Weekday], int]:
     """The form's values back from a stored rule (the inverse of :func:`rule_text`)."""
     fields = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
     interval = int(fields.get("INTERVAL", "1"))
-    days = [d for d in fields.get("BYDAY", "").split(",") if d in WEEKDAYS]
+    days: list[Weekday] = [WEEKDAY_OF[d] for d in fields.get("BYDAY", "").split(",") if d in WEEKDAY_OF]
     if fields.get("FREQ") == "DAILY":
         return "daily", [], interval
     if days == list(WEEKDAYS[:5]) and interval == 1:
-        return "weekdays", days, 1  # type: ignore[return-value]  # checked against WEEKDAYS above
-    return "weekly", days, interval  # type: ignore[return-value]
+        return "weekdays", days, 1
+    return "weekly", days, interval
 
 
 def describe(rule: str) -> str:

@@ -162,7 +162,11 @@ def revoke_feed(session: SessionDep, actor: CurrentActor) -> None:
     calendar_feed.revoke_feed(session, actor=actor)
 
 
-@public.get("/api/calendar/plans.ics", response_class=Response)
+@public.get(
+    "/api/calendar/plans.ics",
+    response_class=Response,
+    responses={404: {"description": "No calendar has this address (forged, mangled or revoked)"}},
+)
 def calendar(request: Request, session: SessionDep, key: Token) -> Response:
     """The calendar behind a private address (404 once revoked)."""
     body = calendar_feed.feed_ics(session, token=key, links=request.app.state.feed_links)
