@@ -88,7 +88,9 @@ def test_a_new_musician_practises_logs_edits_and_builds_a_repertoire(page, serve
     page.get_by_role("button", name="Add to repertoire").click()
     expect(page.get_by_label("In your repertoire")).to_be_visible()
     page.goto(f"{server.url}/repertoire")
-    expect(page.get_by_text("Für Elise (Bagatelle in A minor)")).to_be_visible()
+    # Listed, and due for review at once (learning, never practised: README, "Review queue").
+    expect(page.get_by_role("link", name="Für Elise (Bagatelle in A minor)")).to_have_count(2)
+    expect(page.get_by_text("not practised yet · comes back every 1 d")).to_be_visible()
     screenshot(page, "repertoire")
     page.goto(f"{server.url}/settings")
     screenshot(page, "settings")
