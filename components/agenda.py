@@ -29,7 +29,7 @@ def today_card(agenda: Today) -> None:
             for block in plan.blocks:
                 _item(block, f"{block.minutes} min")
         if agenda.assignments:
-            ui.label("From your teacher").classes("text-caption text-grey-7 q-mt-sm")
+            ui.label("Assignments").classes("text-caption text-grey-7 q-mt-sm")
             for item in agenda.assignments:
                 _item(item, item.detail or "")
         if agenda.reviews:
