@@ -236,7 +236,7 @@ def test_a_teacher_comments_on_a_moment_and_a_bar_and_loses_the_take_with_the_sh
         player.get_by_test_id("take-comment-text").fill("Listen to the left hand here")
         player.get_by_test_id("take-comment-bar").fill("5")
         player.get_by_test_id("take-comment-send").click()
-        expect(player.get_by_test_id("take-marker")).to_have_count(1)
+        expect(player.get_by_test_id("take-marker")).to_have_count(1, timeout=15_000)  # a loaded machine
         marker_at = int(player.get_by_test_id("take-marker").first.get_attribute("data-at-ms") or "0")
         assert 1900 <= marker_at <= 2600
         assert range_request(teacher, take_id) == 206
