@@ -53,7 +53,13 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="session")
 def migrated_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    database = Database(database_url(backend, tmp_path_factory.mktemp(backend), "test"))
+    # Durability is not what these tests check (the crash tests run servers of their own with the
+    # product's settings): without an fsync per commit the suite spends its time on the code.
+    url = database_url(backend, tmp_path_factory.mktemp(backend), "test")
+    if backend == "sqlite":
+        database = Database(url, synchronous="OFF")
+    else:
+        database = Database(url + "?options=-c%20synchronous_commit%3Doff")
     schema.upgrade(database)
     yield database
     database.dispose()

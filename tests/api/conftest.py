@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import anyio.from_thread
 import pytest
 from fastapi.testclient import TestClient
 
@@ -28,6 +30,10 @@ def mail_sink() -> Iterator[MailSink]:
 def make_client(db: Database, tmp_path) -> Iterator[Callable[..., TestClient]]:
     """Build a client for an app configured with the given settings (plus test defaults)."""
     apps = []
+    # One event loop thread for all of a test's requests, as a server has, instead of a new one
+    # per request (TestClient's default outside a ``with`` block): the API tests ran a third faster.
+    portals = contextlib.ExitStack()
+    portal = portals.enter_context(anyio.from_thread.start_blocking_portal())
 
     def build(ip: str = "testclient", **settings: Any) -> TestClient:
         values: dict[str, Any] = {
@@ -41,11 +47,14 @@ def make_client(db: Database, tmp_path) -> Iterator[Callable[..., TestClient]]:
         app = create_app(Settings(**values), database=db)
         apps.append(app)
         # Not entered as a context manager: NiceGUI's start-up hook runs only under ui.run().
-        return TestClient(app, raise_server_exceptions=False, client=(ip, 50000))
+        client = TestClient(app, raise_server_exceptions=False, client=(ip, 50000))
+        client.portal = portal
+        return client
 
     yield build
     for app in apps:
         app.dependency_overrides.clear()
+    portals.close()
 
 
 @pytest.fixture

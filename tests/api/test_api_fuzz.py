@@ -30,6 +30,9 @@ from core.models import Role
 from tests.factories import log_body, new_piece, new_user
 
 EXAMPLES = int(os.environ.get("MIRUBATO_FUZZ_EXAMPLES", "20"))
+# PostgreSQL gets half as many: what differs there (NUL bytes, integer and date ranges, locking) is
+# sent to every operation on both databases by test_no_server_errors.py; this is the random search.
+EXAMPLES_ON = {"sqlite": EXAMPLES, "postgresql": max(1, EXAMPLES // 2)}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -52,12 +55,12 @@ def _first_problem(failure: BaseException) -> str:
     return " / ".join(lines[:3])
 
 
-def run_operation(client, token: str, operation, mode: GenerationMode) -> list[str]:
-    """Send ``EXAMPLES`` generated requests of one mode; return what went wrong (one line each)."""
+def run_operation(client, token: str, operation, mode: GenerationMode, examples: int) -> list[str]:
+    """Send ``examples`` generated requests of one mode; return what went wrong (one line each)."""
     failures: list[str] = []
 
     @settings(
-        max_examples=EXAMPLES,
+        max_examples=examples,
         deadline=None,
         database=None,
         derandomize=True,  # the same requests on every run: a failure found in CI is found again here
@@ -111,9 +114,9 @@ def test_every_operation_answers_as_documented_and_never_with_a_server_error(cli
     started, failures = time.monotonic(), []
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            failures += run_operation(client, admin_token, operation, mode)
+            failures += run_operation(client, admin_token, operation, mode, EXAMPLES_ON[backend])
     print(
-        f"fuzzed {len(operations)} operations x {EXAMPLES} valid and {EXAMPLES} invalid requests on {backend} "
+        f"fuzzed {len(operations)} operations x {EXAMPLES_ON[backend]} valid and as many invalid requests on {backend} "
         f"in {time.monotonic() - started:.0f} s: {len(failures)} failures"
     )
     assert not failures, "\n".join(failures[:40])
