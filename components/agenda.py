@@ -68,6 +68,11 @@ def goal_bars(goals: list[GoalProgress], *, quiet: bool = False) -> None:
                     ui.label(f"{goal.value} / {goal.target} {goal.unit}").classes("text-caption whitespace-nowrap")
                 ui.linear_progress(goal.percent / 100, show_value=False).props(
                     f"rounded size=8px color={'positive' if goal.met else 'primary'}"
-                ).props(f'aria-label="{goal.title}: {goal.percent}%"')
+                ).props(f'aria-label="{_quoted(goal.title)}: {goal.percent}%"')
                 if goal.due_on:
                     ui.label(f"by {goal.due_on:%d %b %Y}").classes("text-caption text-grey-7")
+
+
+def _quoted(text: str) -> str:
+    # A goal's own name goes into a props string: its double quotes would end the attribute.
+    return text.replace('"', "'")
