@@ -11,6 +11,7 @@ from components.browser_sign_in import Me, act, forget_sign_in, sign_out
 from components.feedback import page_dialog, show_error
 from components.frame import frame
 from components.page_route import signed_in_page
+from components.plan_editor import DAYS
 from services import account, calendar_feed, reminders, users
 from services.calendar_feed import FeedOut
 from services.errors import InvalidInput, ServiceError
@@ -138,9 +139,6 @@ def _preferences(me: Me) -> None:
             ui.navigate.reload()  # the theme applies to the whole frame
 
         ui.button("Save preferences", on_click=save).props("unelevated color=primary").mark("settings-save-prefs")
-
-
-DAYS = {"MO": "Mon", "TU": "Tue", "WE": "Wed", "TH": "Thu", "FR": "Fri", "SA": "Sat", "SU": "Sun"}
 
 
 async def _reminders() -> None:
