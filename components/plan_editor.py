@@ -21,6 +21,15 @@ FREQUENCIES = {"daily": "Every day", "weekdays": "Weekdays", "weekly": "On chose
 Save = Callable[[dict[str, Any]], Awaitable[Any]]
 
 
+def weekday_chips(chosen: set[str]) -> ui.row:
+    """Mon..Sun as chips to toggle; ``chosen`` (codes MO..SU) follows the clicks."""
+    with ui.row().classes("gap-1") as row:
+        for code, name in DAYS.items():
+            chip = ui.chip(name, selectable=True, selected=code in chosen).props("outline color=primary")
+            chip.on_value_change(lambda e, c=code: chosen.add(c) if e.value else chosen.discard(c))
+    return row
+
+
 def open_plan_editor(plan: PlanOut | None, *, save: Save, on_saved: Callable[[], Awaitable[None]]) -> None:
     blocks: list[dict[str, Any]] = (
         [
@@ -52,12 +61,8 @@ def open_plan_editor(plan: PlanOut | None, *, save: Save, on_saved: Callable[[],
                 label="How often",
             ).classes("min-w-36")
             at = ui.input("At (optional, HH:MM)", value=plan.at_time.strftime("%H:%M") if plan and plan.at_time else "")
-        days = ui.row().classes("gap-1").mark("plan-days")
         chosen: set[str] = set(repeat.get("days") or [])
-        with days:
-            for code, name in DAYS.items():
-                chip = ui.chip(name, selectable=True, selected=code in chosen).props("outline color=primary")
-                chip.on_value_change(lambda e, c=code: chosen.add(c) if e.value else chosen.discard(c))
+        days = weekday_chips(chosen).mark("plan-days")
         days.bind_visibility_from(frequency, "value", backward=lambda f: f == "weekly")
         interval.bind_visibility_from(frequency, "value", backward=lambda f: f == "weekly")
         ui.label("Blocks").classes("text-subtitle2")

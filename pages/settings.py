@@ -11,7 +11,7 @@ from components.browser_sign_in import Me, act, forget_sign_in, sign_out
 from components.feedback import page_dialog, show_error
 from components.frame import frame
 from components.page_route import signed_in_page
-from components.plan_editor import DAYS
+from components.plan_editor import DAYS, weekday_chips
 from services import account, calendar_feed, reminders, users
 from services.calendar_feed import FeedOut
 from services.errors import InvalidInput, ServiceError
@@ -156,10 +156,7 @@ async def _reminders() -> None:
             )
             by_email = ui.checkbox("By email", value=current.by_email)
             by_push = ui.checkbox("On this device (notification)", value=current.by_push).mark("reminders-push")
-        with ui.row().classes("gap-1"):
-            for code, name in DAYS.items():
-                chip = ui.chip(name, selectable=True, selected=code in chosen).props("outline color=primary")
-                chip.on_value_change(lambda e, c=code: chosen.add(c) if e.value else chosen.discard(c))
+        weekday_chips(chosen)
         devices = ui.label(_devices(current.push_devices)).classes("text-caption text-grey-7")
 
         async def save() -> None:
