@@ -143,7 +143,7 @@ def _preferences(me: Me) -> None:
 
 async def _reminders() -> None:
     current = await act(reminders.get_reminders, write=False)
-    chosen = set(current.days)
+    chosen: set[str] = set(current.days)
     with ui.card().classes("w-full gap-3").mark("settings-reminders"):
         ui.label("Practice reminders").classes("text-subtitle1 text-weight-medium")
         ui.label("Only on days you have not practised yet, at your local time.").classes("text-grey-7")
