@@ -70,6 +70,7 @@ def dashboard(session: Session, *, actor: Actor, today: date | None = None, reco
     week = [
         DayTotal(day=first + timedelta(days=i), seconds=per_day.get(first + timedelta(days=i), 0)) for i in range(7)
     ]
+    assignments = my_assignments(session, actor=actor)
     recent = session.exec(
         select(PracticeLog)
         .where(PracticeLog.user_id == actor.id, col(PracticeLog.is_active).is_(True))
@@ -87,10 +88,10 @@ def dashboard(session: Session, *, actor: Actor, today: date | None = None, reco
         in_progress=list_repertoire(session, actor=actor, status=RepertoireStatus.LEARNING),
         templates=list_templates(session, actor=actor),
         recommended=recommended(session, actor=actor, query={"limit": RECOMMENDED}) if recommend else None,
-        assignments=my_assignments(session, actor=actor),
+        assignments=assignments,
         teacher_comments=recent_comments_for_me(session, actor=actor),
         take_feedback=new_feedback_for_me(session, actor=actor),
-        agenda=agenda_of_day(session, actor=actor, day=today),
+        agenda=agenda_of_day(session, actor=actor, day=today, given=assignments),
         goals=list_goals(session, actor=actor, today=today),
         quiet_mode=bool(preferences["quietMode"]),
         show_streaks=bool(preferences["showStreaks"]),

@@ -22,7 +22,7 @@ from services import review_queue
 from services.actor import Actor
 from services.calendar_days import day_start, local_day
 from services.labels import activity_label
-from services.teaching import my_assignments
+from services.teaching import AssignmentOut, my_assignments
 from services.validation import Output
 
 ItemKind = Literal["plan_block", "assignment", "review"]
@@ -67,8 +67,13 @@ class _Logged:
     title: str
 
 
-def today(session: Session, *, actor: Actor, day: date | None = None) -> Today:
+def today(
+    session: Session, *, actor: Actor, day: date | None = None, given: list[AssignmentOut] | None = None
+) -> Today:
+    """``given``: the actor's open assignments when the caller has read them already (the dashboard)."""
     day = day or local_day(utcnow(), actor.timezone)
+    if given is None:
+        given = my_assignments(session, actor=actor)
     logged = _logs_of_day(session, actor, day)
     plans = [_plan_today(plan, logged) for plan in plans_service.plans_for_day(session, actor=actor, day=day)]
     assignments = [
@@ -82,7 +87,7 @@ def today(session: Session, *, actor: Actor, day: date | None = None) -> Today:
             detail=f"From {a.teacher_name} · due {a.due_date.isoformat()}",
             done=any(_matches(log, a.sheet_music_id, a.title, a.activity_type) for log in logged),
         )
-        for a in my_assignments(session, actor=actor)
+        for a in given
         if a.due_date >= day - timedelta(days=7)  # long-overdue ones stay on the dashboard's list, not here
     ]
     reviews = [
