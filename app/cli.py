@@ -56,6 +56,17 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("path", metavar="PATH")
     admin = _command(commands, "create-admin", "give EMAIL the admin role (creating the account if new)", _create_admin)
     admin.add_argument("email", metavar="EMAIL")
+    translations = commands.add_parser("translations", help="translation catalogues: update, check")
+    translation_commands = translations.add_subparsers(title="translation commands", metavar="COMMAND", required=True)
+    _command(
+        translation_commands, "update", "extract the texts and merge them into every catalogue", _translations_update
+    )
+    _command(
+        translation_commands,
+        "check",
+        "fail on a missing, untranslated or fuzzy entry, or a placeholder that differs",
+        _translations_check,
+    )
     return parser
 
 
@@ -68,6 +79,27 @@ def _command(
     sub = commands.add_parser(name, help=help_text, description=help_text)
     sub.set_defaults(run=run)
     return sub
+
+
+def _translations_update(_settings: Settings, _: argparse.Namespace) -> int:
+    from app.translations import update
+
+    for language, open_entries in update().items():
+        print(f"{language}: {open_entries} to translate")
+    return 0
+
+
+def _translations_check(_settings: Settings, _: argparse.Namespace) -> int:
+    from app.translations import check
+
+    problems = check()
+    for problem in problems[:200]:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} translation problems", file=sys.stderr)
+        return 1
+    print("translations: complete")
+    return 0
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, object]:

@@ -19,6 +19,7 @@ from app import __version__
 from app.api import api_routes, has_middleware, has_route, install_api
 from app.api.openapi import install_openapi
 from app.logging_setup import configure_logging
+from components import language
 from core import metrics, schema
 from core.db import Database
 from core.effects import BrowsersForgotten, InvitationMailed, LogsChanged, SignInLinkRequested
@@ -50,6 +51,7 @@ log = logging.getLogger(__name__)
 def create_app(settings: Settings, database: Database | None = None) -> App:
     """NiceGUI's app with our database, migrations applied, API and pages installed."""
     handler_signatures.install()
+    language.install()
     database = database or Database(
         settings.resolved_database_url,
         synchronous=settings.sqlite_synchronous,

@@ -14,6 +14,8 @@ from typing import Any, TypeVar, cast
 
 from nicegui import app, run, ui
 
+from components import language
+from core import i18n
 from core.request_context import new_request_id, request_id_var
 from services import auth_sessions, users
 from services.actor import Actor
@@ -53,9 +55,11 @@ async def service(fn: Callable[..., T], /, *, write: bool = True, **kwargs: Any)
     """Run ``fn(session, **kwargs)`` in one transaction in a worker thread."""
     database = app.state.database
     event_id = f"ui-{new_request_id()}"  # worker threads do not inherit context variables: pass it on
+    language = i18n.current_language()
 
     def in_transaction() -> T:
         request_id_var.set(event_id)
+        i18n.set_language(language)  # a service's error message in the page's language
         with database.transaction(write=write) as session:
             return fn(session, **kwargs)
 
@@ -82,6 +86,8 @@ async def signed_in() -> Me | None:
     me = await service(open_page)
     if me is None:
         app.storage.user.pop(SESSION_KEY, None)
+    else:
+        language.for_this_page(me.preferences)
     return me
 
 

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from fastapi.responses import RedirectResponse
 from nicegui import app, ui
 
+from components import language
 from components.browser_sign_in import Me, signed_in
 from components.feedback import report_event_error
 
@@ -44,6 +45,7 @@ def page(path: str, **kwargs: Any) -> Callable[[Callable[..., Awaitable[R]]], Ca
         @functools.wraps(build)  # NiceGUI reads the query parameters from the wrapped signature
         async def build_with_error_reports(*args: Any, **kw: Any) -> R:
             ui.context.client.on_exception(report_event_error)
+            language.for_this_page()  # the browser's language; a signed-in musician's choice replaces it
             return await build(*args, **kw)
 
         def register() -> None:

@@ -29,6 +29,7 @@ DEFAULT_PREFERENCES: dict[str, Any] = {
     "dailyGoalMinutes": 30,
     "quietMode": False,  # hide levels, XP and achievements (some find them childish)
     "showStreaks": True,
+    "language": "auto",  # "auto" follows the browser's Accept-Language
 }
 
 
@@ -81,6 +82,7 @@ class PreferencesUpdate(Input):
     daily_goal_minutes: int | None = Field(default=None, ge=1, le=720)
     quiet_mode: bool | None = Field(default=None, description="Hide levels, XP and achievements")
     show_streaks: bool | None = None
+    language: Literal["auto", "en", "es", "fr", "de", "zh-Hans", "zh-Hant", "ja"] | None = None
     timezone: TimeZoneName | None = None
 
 

@@ -7,7 +7,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from core import metrics
+from core import i18n, metrics
 from core.request_context import client_ip_var, new_request_id, request_id_var
 from web.request_stats import RequestStats
 
@@ -29,6 +29,9 @@ class RequestContextMiddleware:
         request_id_var.set(request_id)
         client = scope.get("client")
         client_ip_var.set(client[0] if client else None)
+        headers = dict(scope.get("headers", []))
+        # Error messages (and pages, until a musician's own choice replaces it) in the browser's language.
+        i18n.set_language(i18n.negotiate(headers.get(b"accept-language", b"").decode("latin-1")))
 
         status = 500  # if the app fails before answering
 
