@@ -45,8 +45,8 @@ def extract(root: Path = ROOT) -> Catalog:
     return catalog
 
 
-def po_path(language: str) -> Path:
-    return LOCALES_DIR / LANGUAGES[language] / "LC_MESSAGES" / f"{DOMAIN}.po"
+def po_path(language: str, locales: Path = LOCALES_DIR) -> Path:
+    return locales / LANGUAGES[language] / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
 def translated_languages() -> list[str]:
@@ -86,12 +86,12 @@ class Problem:
         return f"{self.language}: {self.problem}: {self.message!r}"
 
 
-def check(root: Path = ROOT) -> list[Problem]:
+def check(root: Path = ROOT, locales: Path = LOCALES_DIR) -> list[Problem]:
     """What keeps a catalogue from being complete and right (empty when all is well)."""
     wanted = {(message.context, _key(message.id)) for message in extract(root) if message.id}
     problems: list[Problem] = []
     for language in translated_languages():
-        path = po_path(language)
+        path = po_path(language, locales)
         if not path.exists():
             problems.append(Problem(language, str(path), "no catalogue"))
             continue

@@ -5,8 +5,25 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from core.i18n import N_, _, current_language, format_day
 from services.labels import ACTIVITY_LABELS, activity_label  # noqa: F401  (pages read labels from here)
 
+FOCUS_LABELS = {
+    "accuracy": N_("Accuracy"),
+    "rhythm": N_("Rhythm"),
+    "dynamics": N_("Dynamics"),
+    "articulation": N_("Articulation"),
+    "memorization": N_("Memorization"),
+    "tone": N_("Tone"),
+    "phrasing": N_("Phrasing"),
+    "pedalling": N_("Pedalling"),
+    "fingering": N_("Fingering"),
+    "tempo": N_("Tempo"),
+    "intonation": N_("Intonation"),
+    "voicing": N_("Voicing"),
+    "posture": N_("Posture"),
+    "expression": N_("Expression"),
+}
 FOCUS_AREAS = [
     "accuracy",
     "rhythm",
@@ -23,7 +40,21 @@ FOCUS_AREAS = [
     "posture",
     "expression",
 ]
-STATUS_LABELS = {"planned": "Planned", "learning": "Learning", "polished": "Polished", "dropped": "Dropped"}
+STATUS_LABELS = {
+    "planned": N_("Planned"),
+    "learning": N_("Learning"),
+    "polished": N_("Polished"),
+    "dropped": N_("Dropped"),
+}
+
+
+def status_label(status: str) -> str:
+    return _(STATUS_LABELS.get(status, status))
+
+
+def focus_label(area: str) -> str:
+    """A focus area as the musician reads it ("memorization" -> "Memorization")."""
+    return _(FOCUS_LABELS.get(area, area.capitalize()))
 
 
 def duration(seconds: int | None) -> str:
@@ -32,10 +63,10 @@ def duration(seconds: int | None) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes = rest // 60
     if hours:
-        return f"{hours} h {minutes:02d} min"
+        return _("{hours} h {minutes} min", hours=hours, minutes=f"{minutes:02d}")
     if minutes:
-        return f"{minutes} min"
-    return f"{seconds} s"
+        return _("{minutes} min", minutes=minutes)
+    return _("{seconds} s", seconds=seconds)
 
 
 def clock(moment: datetime | None, timezone: str) -> str:
@@ -44,16 +75,18 @@ def clock(moment: datetime | None, timezone: str) -> str:
 
 def day_name(day: date, today: date) -> str:
     if day == today:
-        return "Today"
+        return _("Today")
     if (today - day).days == 1:
-        return "Yesterday"
-    return day.strftime("%A, %d %B %Y")
+        return _("Yesterday")
+    if current_language() == "en":
+        return day.strftime("%A, %d %B %Y")  # the form English pages have always shown
+    return format_day(day, "full")
 
 
-def piece_name(composer: str | None, title: str | None, fallback: str = "No piece") -> str:
+def piece_name(composer: str | None, title: str | None, fallback: str | None = None) -> str:
     if composer and title:
-        return f"{composer}: {title}"
-    return title or composer or fallback
+        return _("{composer}: {title}", composer=composer, title=title)
+    return title or composer or (fallback if fallback is not None else _("No piece"))
 
 
 def shorten(text: str, limit: int) -> str:
