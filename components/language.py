@@ -16,7 +16,7 @@ from weakref import WeakKeyDictionary
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_javascript
-from nicegui import Client, context
+from nicegui import Client, context, ui
 
 from core import i18n
 
@@ -36,8 +36,8 @@ def for_this_page(preferences: dict[str, Any] | None = None) -> str:
     if client is not None:
         _by_client[client] = language
         # Screen readers pick their voice from <html lang>; NiceGUI writes one language for all pages.
-        client.add_head_html(f"<script>document.documentElement.lang={json.dumps(language)}</script>")
-        client.add_head_html(js_head(language))
+        ui.add_head_html(f"<script>document.documentElement.lang={json.dumps(language)}</script>")
+        ui.add_head_html(js_head(language))
     return language
 
 
