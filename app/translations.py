@@ -114,9 +114,9 @@ def _message_problems(message: Message) -> Iterable[str]:
     if not all(targets):
         yield "untranslated"
         return
-    expected = set().union(*(placeholders(source) for source in sources))
+    expected = set().union(*(placeholders(str(source)) for source in sources))
     for target in targets:
-        found = placeholders(target)
+        found = placeholders(str(target))
         # A plural form may leave out {n} (Japanese and Chinese have one form, "one" may say "a").
         if found - expected or (expected - {"n"}) - found:
             yield f"placeholders {sorted(found)} differ from the source's {sorted(expected)}"

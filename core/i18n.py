@@ -88,7 +88,7 @@ def ngettext(singular: str, plural: str, n: int, /, **values: object) -> str:
 
 def pgettext(context: str, message: str, /, **values: object) -> str:
     """A text whose translation depends on where it is used (``context``), e.g. a note name."""
-    translated = translations(current_language()).pgettext(context, message)
+    translated = str(translations(current_language()).pgettext(context, message))
     return translated.format(**values) if values else translated
 
 

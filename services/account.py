@@ -18,6 +18,7 @@ from sqlmodel import Session, SQLModel, col
 from sqlmodel import select as sqlmodel_select
 
 from core import effects
+from core.i18n import _
 from core.models import AuditEvent, LoginToken, PracticeLog, User, utcnow
 from services import audit, takes
 from services.actor import Actor
@@ -113,7 +114,7 @@ def ownership(table: Table, user: User) -> Any:
 def _user(session: Session, actor: Actor) -> User:
     user = session.get(User, actor.id)
     if user is None:
-        raise NotFound("This account does not exist.")
+        raise NotFound(_("This account does not exist."))
     return user
 
 

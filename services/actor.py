@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from core.i18n import _
 from core.models import Role
 from services.errors import Forbidden
 
@@ -21,7 +22,7 @@ class Actor:
         return self.role == Role.ADMIN
 
 
-def require_admin(actor: Actor | None, action: str = "do this") -> None:
-    """Administrators only; anyone else gets 403."""
+def require_admin(actor: Actor | None, message: str | None = None) -> None:
+    """Administrators only; anyone else gets 403 with ``message`` (a translated sentence) or a general one."""
     if actor is None or not actor.is_admin:
-        raise Forbidden(f"Only administrators can {action}.")
+        raise Forbidden(message or _("Only administrators can do this."))

@@ -16,6 +16,7 @@ from pydantic import Field, StringConstraints
 from sqlalchemy import distinct, func, or_
 from sqlmodel import Session, col, select
 
+from core.i18n import _
 from core.models import AuditEvent, PracticeLog, Role, SheetMusic, User, utcnow
 from services import audit, auth_sessions
 from services.actor import Actor, require_admin
@@ -124,9 +125,9 @@ def change_user(
     change = parse(UserChange, data)
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("No user with this id.")
+        raise NotFound(_("No user with this id."))
     if user.id == actor.id and (change.is_active is False or (change.role and change.role != Role.ADMIN)):
-        raise Conflict("You cannot demote or deactivate your own account; ask another admin.")
+        raise Conflict(_("You cannot demote or deactivate your own account; ask another admin."))
     if change.role and change.role.value != user.role:
         audit.record(session, "admin_set_role", actor_id=actor.id, subject_id=user.id,
                      details={"from": user.role, "to": change.role.value})  # fmt: skip

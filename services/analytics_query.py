@@ -17,6 +17,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from core.fast_times import as_utc, raw_time
+from core.i18n import _
 from core.models import ActivityType, Instrument, PracticeLog, SheetMusic, utcnow
 from services.actor import Actor
 from services.calendar_days import day_start, local_day
@@ -62,9 +63,9 @@ def resolve(
     last = q.date_to or today or local_day(utcnow(), actor.timezone)
     first = q.date_from or last - timedelta(days=DEFAULT_DAYS - 1)
     if first > last:
-        raise InvalidInput("from", "must not be after 'to'")
+        raise InvalidInput("from", _("must not be after 'to'"))
     if (last - first).days >= MAX_DAYS:
-        raise InvalidInput("from", "the range can span at most 20 years")
+        raise InvalidInput("from", _("the range can span at most 20 years"))
     return q, DayRange(first, last)
 
 

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from core import effects, models
 from core.fast_times import as_utc
+from core.i18n import N_, _
 from core.models import AuthSession, LoginToken, RefreshToken, User, utcnow
 from core.security import AccessTokens, new_token, token_hash
 from services import audit
@@ -31,7 +32,7 @@ from services.validation import Input, Output, parse
 SessionKind = models.SessionKind  # defined here too: pages name its values, and import nothing of core.models
 
 LINK_PATH = "/auth/verify"
-BAD_LINK = "This sign-in link is invalid, has expired or was already used. Ask for a new one."
+BAD_LINK = N_("This sign-in link is invalid, has expired or was already used. Ask for a new one.")
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def request_sign_in(
     """Make a single-use sign-in link for an address (rate limited per address and per IP)."""
     email = parse(SignInRequest, data).email.strip().lower()
     limits = limiter.limits
-    too_many = "Too many sign-in requests. Please wait a few minutes before asking for another link."
+    too_many = _("Too many sign-in requests. Please wait a few minutes before asking for another link.")
     limiter.hit(f"login-ip:{ip}", limit=limits.login_per_ip, window=FIFTEEN_MINUTES, message=too_many)
     limiter.hit(f"login-address:{email}", limit=limits.login_per_address, window=FIFTEEN_MINUTES, message=too_many)
     limiter.mail_to(email)
@@ -141,7 +142,7 @@ def redeem_sign_in(
         f"verify-ip:{ip}",
         limit=limiter.limits.verify_per_ip,
         window=FIFTEEN_MINUTES,
-        message="Too many sign-in attempts from this address. Please wait a few minutes.",
+        message=_("Too many sign-in attempts from this address. Please wait a few minutes."),
     )
     now = utcnow()
     claimed = session.exec(
@@ -154,12 +155,12 @@ def redeem_sign_in(
         .values(consumed_at=now)
     )
     if claimed.rowcount != 1:
-        raise Unauthenticated(BAD_LINK)
+        raise Unauthenticated(_(BAD_LINK))
     email = session.exec(select(LoginToken.email).where(LoginToken.token_hash == token_hash(token))).one()
     account = find_or_create_account(session, {"email": email})
     user = session.get(User, account.id)
     if user is None or not user.is_active:
-        raise Unauthenticated("This account has been deactivated. Contact your studio's administrator.")
+        raise Unauthenticated(_("This account has been deactivated. Contact your studio's administrator."))
     user.last_login_at = now
     lifetime = config.browser_lifetime if kind == SessionKind.BROWSER else config.refresh_lifetime
     auth_session = AuthSession(
@@ -204,10 +205,10 @@ def rotate_refresh_token(
     )
     row = session.exec(select(RefreshToken).where(RefreshToken.token_hash == presented)).first()
     if row is None:
-        raise Unauthenticated("Unknown refresh token. Sign in again.")
+        raise Unauthenticated(_("Unknown refresh token. Sign in again."))
     if claimed.rowcount != 1:
         if row.used_at is None:
-            raise Unauthenticated("This refresh token has expired. Sign in again.")
+            raise Unauthenticated(_("This refresh token has expired. Sign in again."))
         if now - as_utc(row.used_at) > config.refresh_reuse_grace:
             revoke_session(
                 session, row.session_id, reason="refresh token reused", by=None, action="refresh_token_reuse"
@@ -215,7 +216,7 @@ def rotate_refresh_token(
             return ReuseDetected(session_id=row.session_id)
     auth_session = session.get(AuthSession, row.session_id)
     if auth_session is None or not is_live(auth_session, now):
-        raise Unauthenticated("This sign-in has ended. Sign in again.")
+        raise Unauthenticated(_("This sign-in has ended. Sign in again."))
     auth_session.last_seen_at = now
     return _token_pair(session, user_id=auth_session.user_id, session_id=auth_session.id, tokens=tokens, config=config)
 

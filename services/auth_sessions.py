@@ -9,6 +9,7 @@ from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from core.i18n import _
 from core.models import AuthSession, Role, User, utcnow
 from core.security import AccessTokens, InvalidToken
 from services import audit
@@ -31,10 +32,10 @@ def actor_for_access_token(session: Session, *, token: str, tokens: AccessTokens
     try:
         claims = tokens.verify(token, now=utcnow())
     except InvalidToken:
-        raise Unauthenticated("The access token is invalid or has expired; refresh it or sign in again.") from None
+        raise Unauthenticated(_("The access token is invalid or has expired; refresh it or sign in again.")) from None
     actor = _live_actor(session, claims.session_id)
     if actor is None or actor.id != claims.user_id:
-        raise Unauthenticated("This sign-in has ended. Sign in again.")
+        raise Unauthenticated(_("This sign-in has ended. Sign in again."))
     return actor
 
 
@@ -78,9 +79,9 @@ def sign_out_everywhere(session: Session, *, actor: Actor) -> int:
 def revoke_user_sessions(session: Session, *, actor: Actor, user_id: uuid.UUID) -> int:
     """An administrator ends every sign-in of a user."""
     if not actor.is_admin:
-        raise Forbidden("Only administrators can end other people's sessions.")
+        raise Forbidden(_("Only administrators can end other people's sessions."))
     if session.get(User, user_id) is None:
-        raise NotFound("No user with this id.")
+        raise NotFound(_("No user with this id."))
     return _revoke_all(
         session, user_id, by=actor.id, reason="revoked by an administrator", action="admin_revoke_sessions"
     )

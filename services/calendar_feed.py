@@ -16,6 +16,7 @@ from icalendar import Calendar, Event, vRecur
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from core.i18n import _
 from core.models import CalendarFeed, User, utcnow
 from core.security import InvalidToken, SignedLinks
 from services import plans, recurrence
@@ -56,11 +57,11 @@ def feed_ics(session: Session, *, token: str, links: SignedLinks) -> bytes:
     try:
         feed_id = uuid.UUID(links.read(token, max_age=LINK_LIFETIME))
     except (InvalidToken, ValueError):
-        raise NotFound("No calendar has this address.") from None
+        raise NotFound(_("No calendar has this address.")) from None
     row = session.get(CalendarFeed, feed_id)
     user = session.get(User, row.user_id) if row is not None and row.revoked_at is None else None
     if user is None or not user.is_active:
-        raise NotFound("No calendar has this address.")
+        raise NotFound(_("No calendar has this address."))
     return bytes(plans_calendar(session, user).to_ical())
 
 
@@ -69,7 +70,7 @@ def plans_calendar(session: Session, user: User) -> Calendar:
     calendar.add("prodid", "-//Mirubato//Practice plans//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", "Mirubato practice")
+    calendar.add("x-wr-calname", _("Mirubato practice"))
     calendar.add("x-wr-timezone", user.timezone)
     zone = ZoneInfo(user.timezone)
     for plan in plans.active_plan_rows(session, user.id):
@@ -98,16 +99,20 @@ def plans_calendar(session: Session, user: User) -> Calendar:
             else:
                 rule["UNTIL"] = datetime.combine(plan.ends_on, plan.at_time, zone).astimezone(UTC)
         event.add("rrule", rule)
-        event.add(
-            "description",
-            "\n".join(
-                f"{b.minutes} min · {activity_label(b.activity_type)}" + (f" · {b.title}" if b.title else "")
-                for b in blocks
-            ),
-        )
+        event.add("description", "\n".join(_block_line(b.minutes, b.activity_type, b.title) for b in blocks))
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar
+
+
+def _block_line(minutes: int, activity: str, title: str | None) -> str:
+    """One block of a plan in the event's description: "20 min · Scales · C major"."""
+    if title:
+        # Translators: one block of a practice plan in a calendar event; {title} is the piece or exercise.
+        return _(
+            "{minutes} min · {activity} · {title}", minutes=minutes, activity=activity_label(activity), title=title
+        )
+    return _("{minutes} min · {activity}", minutes=minutes, activity=activity_label(activity))
 
 
 def _active(session: Session, user_id: uuid.UUID) -> CalendarFeed | None:

@@ -14,6 +14,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from core.composer_names import plain
+from core.i18n import _
 from core.models import CatalogueInstrument, Instrument, SheetMusic, SourceType, utcnow
 from services.actor import Actor, require_admin
 from services.errors import InvalidInput, NotFound
@@ -113,7 +114,7 @@ class CatalogueQuery(Input):
     @model_validator(mode="after")
     def _range_in_order(self) -> CatalogueQuery:
         if self.difficulty_min and self.difficulty_max and self.difficulty_min > self.difficulty_max:
-            raise ValueError("difficultyMin must not be greater than difficultyMax")
+            raise ValueError(_("difficultyMin must not be greater than difficultyMax"))
         return self
 
 
@@ -156,7 +157,7 @@ def list_pieces(
     """Pieces matching every filter given, one page at a time, with the total count."""
     q = parse(CatalogueQuery, query)
     if q.include_inactive:
-        require_admin(actor, "change the catalogue")
+        require_admin(actor, _("Only administrators can change the catalogue."))
     conditions = _conditions(q)
     total = session.exec(select(func.count()).select_from(SheetMusic).where(*conditions)).one()
     # The summary's columns only, as plain rows: ORM instances of a wide table cost more than the query.
@@ -213,7 +214,7 @@ def get_piece(session: Session, *, actor: Actor | None, piece_id: uuid.UUID) -> 
     """One piece with its notation data; hidden pieces exist only for admins."""
     row = session.get(SheetMusic, piece_id)
     if row is None or (not row.is_active and not (actor and actor.is_admin)):
-        raise NotFound("No piece with this id in the catalogue.")
+        raise NotFound(_("No piece with this id in the catalogue."))
     return _detail(row)
 
 
@@ -222,16 +223,16 @@ def random_piece(session: Session, *, query: CatalogueQuery | Mapping[str, Any])
     q = parse(CatalogueQuery, query).model_copy(update={"include_inactive": False})
     row = session.exec(select(SheetMusic).where(*_conditions(q)).order_by(func.random()).limit(1)).first()
     if row is None:
-        raise NotFound("No piece in the catalogue matches these criteria.")
+        raise NotFound(_("No piece in the catalogue matches these criteria."))
     return _detail(row)
 
 
 def create_piece(session: Session, *, actor: Actor, data: PieceIn | Mapping[str, Any]) -> PieceOut:
     """Add a piece to the catalogue (admins only)."""
-    require_admin(actor, "change the catalogue")
+    require_admin(actor, _("Only administrators can change the catalogue."))
     piece = parse(PieceIn, data)
     if piece.id is not None and session.get(SheetMusic, piece.id) is not None:
-        raise InvalidInput("id", "a piece with this id already exists")
+        raise InvalidInput("id", _("a piece with this id already exists"))
     row = SheetMusic(**_column_values(piece.model_dump(exclude={"id"})))
     if piece.id is not None:
         row.id = piece.id
@@ -244,11 +245,11 @@ def update_piece(
     session: Session, *, actor: Actor, piece_id: uuid.UUID, data: PieceUpdate | Mapping[str, Any]
 ) -> PieceOut:
     """Replace a piece's fields with the ones given (admins only)."""
-    require_admin(actor, "change the catalogue")
+    require_admin(actor, _("Only administrators can change the catalogue."))
     piece = parse(PieceUpdate, data)
     row = session.get(SheetMusic, piece_id)
     if row is None:
-        raise NotFound("No piece with this id in the catalogue.")
+        raise NotFound(_("No piece with this id in the catalogue."))
     for name, value in _column_values(piece.model_dump()).items():
         setattr(row, name, value)
     row.updated_at = utcnow()
@@ -259,10 +260,10 @@ def update_piece(
 
 def edit_piece(session: Session, *, actor: Actor, piece_id: uuid.UUID, changes: Mapping[str, Any]) -> PieceOut:
     """Change some fields of a piece (admins only); the others keep their values."""
-    require_admin(actor, "change the catalogue")
+    require_admin(actor, _("Only administrators can change the catalogue."))
     row = session.get(SheetMusic, piece_id)
     if row is None:
-        raise NotFound("No piece with this id in the catalogue.")
+        raise NotFound(_("No piece with this id in the catalogue."))
     state = {name: getattr(row, name) for name in PieceUpdate.model_fields}
     return update_piece(session, actor=actor, piece_id=piece_id, data={**state, **changes})
 

@@ -17,6 +17,7 @@ from defusedxml import ElementTree
 from pydantic import Field
 from sqlmodel import Session
 
+from core.i18n import _
 from core.models import SheetMusic, SourceType
 from services import audit
 from services.actor import Actor, require_admin
@@ -77,7 +78,7 @@ class ImportReport(Output):
 
 def import_catalogue(session: Session, *, actor: Actor, data: ImportIn | Mapping[str, Any]) -> ImportReport:
     """Preview (dry run) or import a CSV or MusicXML file; bad rows are reported, never imported."""
-    require_admin(actor, "import into the catalogue")
+    require_admin(actor, _("Only administrators can import into the catalogue."))
     request = parse(ImportIn, data)
     parsed = _csv_rows(request.content) if request.format == "csv" else [(1, _musicxml_piece(request.content))]
     rows, problems, good = [], [], []
@@ -121,19 +122,26 @@ def _csv_rows(text: str) -> list[tuple[int, dict[str, Any]]]:
     try:
         return _read_rows(reader)
     except csv.Error as error:
-        raise InvalidInput("content", f"line {reader.line_num} is not valid CSV ({error})") from None
+        # Translators: {error} is the CSV reader's own explanation, in English.
+        message = _("line {line} is not valid CSV ({error})", line=reader.line_num, error=error)
+        raise InvalidInput("content", message) from None
 
 
 def _read_rows(reader: csv.DictReader[str]) -> list[tuple[int, dict[str, Any]]]:
     header = {name.strip() for name in reader.fieldnames or []}
     if missing := REQUIRED_COLUMNS - header:
-        raise InvalidInput("content", f"the CSV needs the columns {', '.join(sorted(missing))} (first line)")
+        columns = ", ".join(sorted(missing))
+        # Translators: {columns} lists column names as the file must spell them (title, instrument).
+        raise InvalidInput("content", _("the CSV needs the columns {columns} (first line)", columns=columns))
     if unknown := header - set(CSV_COLUMNS):
-        raise InvalidInput("content", f"unknown columns: {', '.join(sorted(unknown))}; known: {', '.join(CSV_COLUMNS)}")
+        unknown_names, known_names = ", ".join(sorted(unknown)), ", ".join(CSV_COLUMNS)
+        # Translators: both lists hold column names as files spell them (composer, title, ...).
+        message = _("unknown columns: {unknown}; known: {known}", unknown=unknown_names, known=known_names)
+        raise InvalidInput("content", message)
     rows = []
     for line, row in enumerate(reader, start=2):
         if line - 1 > MAX_ROWS:
-            raise InvalidInput("content", f"at most {MAX_ROWS} rows per file")
+            raise InvalidInput("content", _("at most {count} rows per file", count=MAX_ROWS))
         values = {key.strip(): (value or "").strip() for key, value in row.items() if key}
         rows.append((line, _piece_fields(values)))
     return rows
@@ -168,9 +176,11 @@ def _musicxml_piece(text: str) -> dict[str, Any]:
     try:
         root = ElementTree.fromstring(text.encode("utf-8"))
     except Exception as exc:  # defusedxml raises its own errors for entity tricks, ElementTree for bad XML
-        raise InvalidInput("content", f"is not a readable MusicXML file ({exc.__class__.__name__})") from None
+        # Translators: {error} is the name of the XML parser's error (ParseError, ...).
+        message = _("is not a readable MusicXML file ({error})", error=exc.__class__.__name__)
+        raise InvalidInput("content", message) from None
     if root.tag not in ("score-partwise", "score-timewise"):
-        raise InvalidInput("content", "is not MusicXML (no score-partwise or score-timewise root)")
+        raise InvalidInput("content", _("is not MusicXML (no score-partwise or score-timewise root)"))
     title = root.findtext("work/work-title") or root.findtext("movement-title") or ""
     composer = next((c.text for c in root.iter("creator") if c.get("type") == "composer" and c.text), None)
     part_name = (root.findtext("part-list/score-part/part-name") or "").lower()
@@ -194,7 +204,7 @@ def musicxml_from_mxl(data: bytes) -> str:
             path = next(e.get("full-path") for e in container.iter() if e.tag.endswith("rootfile"))
             return archive.read(path).decode("utf-8")
     except (zipfile.BadZipFile, KeyError, StopIteration, UnicodeDecodeError):
-        raise InvalidInput("content", "is not a compressed MusicXML (.mxl) file") from None
+        raise InvalidInput("content", _("is not a compressed MusicXML (.mxl) file")) from None
 
 
 def _instrument(part_name: str) -> str:

@@ -15,8 +15,9 @@ from datetime import date, datetime, timedelta
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.i18n import DEFAULT_LANGUAGE, _, current_language, format_day, ngettext, weekday_name
 from services.analytics import DaySummary, Improvement, PracticeTime, RepertoireAnalysis, TempoProgress
-from services.labels import activity_label
+from services.labels import activity_label, instrument_label
 from services.progress import Share
 
 ACCENT = "#5c6bc0"
@@ -33,7 +34,7 @@ def practice_time_figure(data: PracticeTime, *, paper: bool = False) -> go.Figur
     figure.add_bar(
         x=periods,
         y=[p.seconds / per for p in data.series],
-        name="Minutes",
+        name=_("Minutes"),
         marker_color=ACCENT,
         hovertemplate=f"%{{x}}: %{{y:.1f}} {unit}<extra></extra>",
         width=[STEP[data.granularity].total_seconds() * 1000 * 0.8] * len(periods),  # a bar spans its period
@@ -41,13 +42,15 @@ def practice_time_figure(data: PracticeTime, *, paper: bool = False) -> go.Figur
     figure.add_scatter(
         x=periods,
         y=[p.moving_average / per for p in data.series],
-        name="Moving average",
+        name=_("Moving average"),
         mode="lines",
         line={"color": SECOND, "width": 3},
-        hovertemplate=f"average %{{y:.1f}} {unit}<extra></extra>",
+        # Translators: a chart's hover text; {value} is the number, {unit} "minutes" or "hours".
+        hovertemplate=_("average {value} {unit}", value="%{y:.1f}", unit=unit) + "<extra></extra>",
     )
     _calendar_axis(figure, periods, data.granularity)
-    return _styled(figure, f"Practice per {data.granularity}", paper=paper, y_title=unit)
+    titles = {"day": _("Practice per day"), "week": _("Practice per week"), "month": _("Practice per month")}
+    return _styled(figure, titles[data.granularity], paper=paper, y_title=unit)
 
 
 def calendar_figure(days: Sequence[DaySummary], last_day: date, *, paper: bool = False) -> go.Figure:
@@ -56,18 +59,22 @@ def calendar_figure(days: Sequence[DaySummary], last_day: date, *, paper: bool =
     first = last_day - timedelta(days=364)
     first -= timedelta(days=first.weekday())  # start the grid on a Monday
     weeks = (last_day - first).days // 7 + 1
-    z: list[list[float | None]] = [[None] * weeks for _ in range(7)]
-    text: list[list[str]] = [[""] * weeks for _ in range(7)]
+    z: list[list[float | None]] = [[None] * weeks for _row in range(7)]
+    text: list[list[str]] = [[""] * weeks for _row in range(7)]
+    english = current_language() == DEFAULT_LANGUAGE
     for offset in range((last_day - first).days + 1):
         day = first + timedelta(days=offset)
         week, weekday = divmod(offset, 7)
         z[weekday][week] = minutes.get(day, 0)
-        text[weekday][week] = f"{day:%a %d %b %Y}: {minutes.get(day, 0):.0f} min"
+        # The form English charts have always shown; other languages write the day their own way.
+        day_text = f"{day:%a %d %b %Y}" if english else format_day(day, "full")
+        spent = f"{minutes.get(day, 0):.0f}"
+        text[weekday][week] = _("{day}: {minutes} min", day=day_text, minutes=spent)
     figure = go.Figure(
         go.Heatmap(
             z=z,
             x=[first + timedelta(weeks=w) for w in range(weeks)],
-            y=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+            y=[weekday_name(first + timedelta(days=i), "abbreviated") for i in range(7)],
             text=text,
             hovertemplate="%{text}<extra></extra>",
             colorscale=HEAT,
@@ -78,13 +85,13 @@ def calendar_figure(days: Sequence[DaySummary], last_day: date, *, paper: bool =
     )
     figure.update_yaxes(autorange="reversed", showgrid=False)
     figure.update_xaxes(showgrid=False, tickformat="%b", dtick="M1")
-    return _styled(figure, "The last twelve months", paper=paper, legend=False)
+    return _styled(figure, _("The last twelve months"), paper=paper, legend=False)
 
 
 def shares_figure(shares: Sequence[Share], title: str, *, activities: bool = False, paper: bool = False) -> go.Figure:
     """Time per activity or instrument as horizontal bars, the largest on top."""
-    labels = [activity_label(s.name) if activities else s.name.capitalize() for s in shares]
-    counts = [f"{s.logs} logs" for s in shares]
+    labels = [activity_label(s.name) if activities else instrument_label(s.name) for s in shares]
+    counts = [ngettext("{n} log", "{n} logs", s.logs) for s in shares]
     return _ranking(title, labels, [s.seconds for s in shares], counts, ACCENT, paper=paper)
 
 
@@ -100,29 +107,33 @@ def comparison_figure(data: PracticeTime, *, paper: bool = False) -> go.Figure:
     labels = [activity_label(n) for n in names]
     figure = go.Figure()
     hover = f"%{{y}}: %{{x:.1f}} {unit}<extra>%{{fullData.name}}</extra>"
-    figure.add_bar(y=labels, x=[now.get(n, 0) for n in names], name="This period", marker_color=ACCENT,
+    figure.add_bar(y=labels, x=[now.get(n, 0) for n in names], name=_("This period"), marker_color=ACCENT,
                    orientation="h", hovertemplate=hover)  # fmt: skip
-    figure.add_bar(y=labels, x=[before.get(n, 0) for n in names], name="Period before",
+    figure.add_bar(y=labels, x=[before.get(n, 0) for n in names], name=_("Period before"),
                    marker_color="rgba(128,128,128,0.55)", orientation="h", hovertemplate=hover)  # fmt: skip
     figure.update_layout(barmode="group", legend_traceorder="reversed")
     figure.update_yaxes(tickvals=labels, ticktext=[_wrapped(label) for label in labels])
     return _styled(
-        figure, "This period against the one before", paper=paper, x_title=unit, height=_bar_height(len(labels) * 1.4)
+        figure,
+        _("This period against the one before"),
+        paper=paper,
+        x_title=unit,
+        height=_bar_height(len(labels) * 1.4),
     )
 
 
 def top_pieces_figure(data: RepertoireAnalysis, *, paper: bool = False) -> go.Figure:
     pieces = data.top_pieces
     labels = [_piece_label(p.title, p.composer) for p in pieces]
-    counts = [f"{p.logs} logs" for p in pieces]
-    return _ranking("Top pieces", labels, [p.seconds for p in pieces], counts, ACCENT, paper=paper)
+    counts = [ngettext("{n} log", "{n} logs", p.logs) for p in pieces]
+    return _ranking(_("Top pieces"), labels, [p.seconds for p in pieces], counts, ACCENT, paper=paper)
 
 
 def top_composers_figure(data: RepertoireAnalysis, *, paper: bool = False) -> go.Figure:
     composers = data.top_composers
-    counts = [f"{c.pieces} pieces" for c in composers]
+    counts = [ngettext("{n} piece", "{n} pieces", c.pieces) for c in composers]
     return _ranking(
-        "Top composers", [c.name for c in composers], [c.seconds for c in composers], counts, SECOND, paper=paper
+        _("Top composers"), [c.name for c in composers], [c.seconds for c in composers], counts, SECOND, paper=paper
     )
 
 
@@ -168,36 +179,40 @@ def tempo_figure(pieces: Sequence[TempoProgress], *, paper: bool = False) -> go.
                 # One day alone: a short stroke centred on it, not a line from the day before.
                 x=[days[0], days[-1]] if len(days) > 1 else [_moment(days[0]) - HALF_DAY, _moment(days[0]) + HALF_DAY],
                 y=[piece.target_tempo] * 2,
-                name=f"target {piece.target_tempo}",
+                name=_("target {tempo}", tempo=piece.target_tempo),
                 mode="lines",
                 line={"color": color, "dash": "dash", "width": 1.5},
                 legendgroup=name,
                 showlegend=False,
-                hovertemplate=f"{name}: target {piece.target_tempo} BPM<extra></extra>",
+                # Translators: a chart's hover text; {piece} is a piece's short name, {tempo} beats per minute.
+                hovertemplate=_("{piece}: target {tempo} BPM", piece=name, tempo=piece.target_tempo)
+                + "<extra></extra>",
             )
     _calendar_axis(figure, [p.day for piece in pieces for p in piece.points])
-    return _styled(figure, "Tempo against target", paper=paper, y_title="BPM")
+    return _styled(figure, _("Tempo against target"), paper=paper, y_title=_("BPM"))
 
 
 def trends_figure(data: Improvement, *, paper: bool = False) -> go.Figure:
     """Accuracy (left axis, %) and self-rating (right axis, 1-10): daily points and moving averages."""
     figure = make_subplots(specs=[[{"secondary_y": True}]])
-    for name, points, color, right in (("Accuracy", data.accuracy, ACCENT, False),
-                                       ("Self-rating", data.self_rating, SECOND, True)):  # fmt: skip
+    for name, points, color, right in ((_("Accuracy"), data.accuracy, ACCENT, False),
+                                       (_("Self-rating"), data.self_rating, SECOND, True)):  # fmt: skip
         days = [p.day for p in points]
         dots = {"color": color, "opacity": 0.45}
         figure.add_scatter(
             x=days, y=[p.value for p in points], mode="markers", name=name, marker=dots, secondary_y=right
         )
         average = {"color": color, "width": 3}
+        # Translators: a chart's legend entry; {name} is "Accuracy" or "Self-rating".
+        average_name = _("{name}, average", name=name)
         figure.add_scatter(
-            x=days, y=[p.moving_average for p in points], mode="lines", name=f"{name}, average", line=average,
+            x=days, y=[p.moving_average for p in points], mode="lines", name=average_name, line=average,
             secondary_y=right,
         )  # fmt: skip
-    figure.update_yaxes(title_text="accuracy %", range=[0, 105], secondary_y=False)
-    figure.update_yaxes(title_text="self-rating", range=[0, 10.5], secondary_y=True, showgrid=False)
+    figure.update_yaxes(title_text=_("accuracy %"), range=[0, 105], secondary_y=False)
+    figure.update_yaxes(title_text=_("self-rating"), range=[0, 10.5], secondary_y=True, showgrid=False)
     _calendar_axis(figure, [p.day for p in [*data.accuracy, *data.self_rating]])
-    return _styled(figure, "Accuracy and self-rating", paper=paper)
+    return _styled(figure, _("Accuracy and self-rating"), paper=paper)
 
 
 STEP = {"day": timedelta(days=1), "week": timedelta(weeks=1), "month": timedelta(days=30)}
@@ -235,7 +250,7 @@ def _plotly_time(moment: datetime) -> str:
 
 def time_unit(seconds: Sequence[int]) -> tuple[str, int]:
     """Hours when the largest value is 10 hours or more (easier to read than 4,000 minutes), else minutes."""
-    return ("hours", 3600) if max(seconds, default=0) >= 10 * 3600 else ("minutes", 60)
+    return (_("hours"), 3600) if max(seconds, default=0) >= 10 * 3600 else (_("minutes"), 60)
 
 
 def _styled(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.i18n import _
+
 
 class ServiceError(Exception):
     """Something the caller asked for cannot be done; ``message`` is written for a user."""
@@ -45,7 +47,7 @@ class InvalidInput(ServiceError):
         if field_name is not None and message is not None:
             self.problems.insert(0, FieldProblem(field_name, message))
         summary = "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in self.problems)
-        super().__init__(summary or "invalid input")
+        super().__init__(summary or _("invalid input"))
 
 
 class TooLarge(ServiceError):

@@ -19,6 +19,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.effects import before_commit
+from core.i18n import _, ngettext, pgettext
 from core.models import Goal, GoalKind, GoalMet, GoalRevision, Instrument, PracticeLog, SheetMusic, User, utcnow
 from services.actor import Actor
 from services.calendar_days import day_start, local_day, week_start
@@ -83,7 +84,7 @@ def create_goal(session: Session, *, actor: Actor, data: GoalIn | Mapping[str, A
         select(func.count()).select_from(Goal).where(Goal.user_id == actor.id, col(Goal.is_active).is_(True))
     ).one()
     if count >= MAX_GOALS:
-        raise InvalidInput("kind", f"you have {MAX_GOALS} goals already; remove one first")
+        raise InvalidInput("kind", _("you have {count} goals already; remove one first", count=MAX_GOALS))
     row = Goal(user_id=actor.id, starts_on=local_day(utcnow(), actor.timezone), **_values(wanted))
     session.add(row)
     session.flush()
@@ -203,7 +204,7 @@ def _progress(session: Session, actor: Actor, goal: Goal, today: date, week_begi
         kind=kind,
         title=_title(session, goal),
         target=goal.target,
-        unit="BPM" if kind in TEMPO_KINDS else "min",
+        unit=_("BPM") if kind in TEMPO_KINDS else _("min"),
         value=int(value),
         percent=min(100, int(value) * 100 // goal.target),
         period_start=first,
@@ -222,14 +223,32 @@ def _title(session: Session, goal: Goal) -> str:
         return goal.title
     kind = GoalKind(goal.kind)
     piece = session.get(SheetMusic, goal.sheet_music_id) if goal.sheet_music_id else None
-    name = piece.title if piece else "a piece"
-    return {
-        GoalKind.WEEKLY_MINUTES: f"{goal.target} minutes a week",
-        GoalKind.INSTRUMENT_MINUTES: f"{goal.target} minutes a week of {goal.instrument}",
-        GoalKind.PIECE_TEMPO: f"{name} at {goal.target} BPM",
-        GoalKind.PIECE_MINUTES: f"{goal.target} minutes of {name} this month",
-        GoalKind.PROGRAMME_MINUTES: f"{goal.target} minutes on the programme",
-    }[kind]
+    name = piece.title if piece else _("a piece")
+    target = goal.target
+    if kind == GoalKind.WEEKLY_MINUTES:
+        return ngettext("{n} minute a week", "{n} minutes a week", target)
+    if kind == GoalKind.INSTRUMENT_MINUTES:
+        instrument = _instrument(goal.instrument)
+        # Translators: {instrument} is the instrument's name as it reads inside a sentence ("guitar").
+        return ngettext(
+            "{n} minute a week of {instrument}", "{n} minutes a week of {instrument}", target, instrument=instrument
+        )
+    if kind == GoalKind.PIECE_TEMPO:
+        # Translators: {piece} is the title of a piece.
+        return _("{piece} at {target} BPM", piece=name, target=target)
+    if kind == GoalKind.PIECE_MINUTES:
+        # Translators: {piece} is the title of a piece.
+        return ngettext("{n} minute of {piece} this month", "{n} minutes of {piece} this month", target, piece=name)
+    return ngettext("{n} minute on the programme", "{n} minutes on the programme", target)
+
+
+def _instrument(name: str | None) -> str:
+    """An instrument's name inside a sentence ("120 minutes a week of guitar")."""
+    if name == Instrument.PIANO:
+        return pgettext("instrument inside a sentence", "piano")
+    if name == Instrument.GUITAR:
+        return pgettext("instrument inside a sentence", "guitar")
+    return str(name)
 
 
 # --- the pieces --------------------------------------------------------------------------------
@@ -238,22 +257,22 @@ def _title(session: Session, goal: Goal) -> str:
 def _checked(session: Session, wanted: GoalIn) -> GoalIn:
     kind = wanted.kind
     if kind == GoalKind.INSTRUMENT_MINUTES and wanted.instrument is None:
-        raise InvalidInput("instrument", "is required for a goal on one instrument")
+        raise InvalidInput("instrument", _("is required for a goal on one instrument"))
     if kind in PIECE_KINDS:
         piece = session.get(SheetMusic, wanted.sheet_music_id) if wanted.sheet_music_id else None
         if piece is None or not piece.is_active:
-            raise InvalidInput("sheetMusicId", "name a piece of the catalogue for this goal")
+            raise InvalidInput("sheetMusicId", _("name a piece of the catalogue for this goal"))
     if kind == GoalKind.PROGRAMME_MINUTES:
         ids = list(dict.fromkeys(wanted.piece_ids or []))
         found = session.exec(
             select(func.count()).select_from(SheetMusic).where(col(SheetMusic.id).in_(ids), col(SheetMusic.is_active))
         ).one()
         if not ids or found != len(ids):
-            raise InvalidInput("pieceIds", "name one or more pieces of the catalogue for the programme")
+            raise InvalidInput("pieceIds", _("name one or more pieces of the catalogue for the programme"))
     if kind in DATED_KINDS and wanted.due_on is None:
-        raise InvalidInput("dueOn", "is required: by when?")
+        raise InvalidInput("dueOn", _("is required: by when?"))
     if kind in TEMPO_KINDS and wanted.target > 400:
-        raise InvalidInput("target", "a tempo is at most 400 BPM")
+        raise InvalidInput("target", _("a tempo is at most 400 BPM"))
     return wanted
 
 
@@ -294,7 +313,7 @@ def _week_begins(session: Session, user_id: uuid.UUID) -> str:
 def _own(session: Session, actor: Actor, goal_id: uuid.UUID) -> Goal:
     row = session.get(Goal, goal_id)
     if row is None or row.user_id != actor.id or not row.is_active:
-        raise NotFound("No goal of yours has this id.")
+        raise NotFound(_("No goal of yours has this id."))
     return row
 
 

@@ -9,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from app.api.deps import BODY_LIMIT, CurrentActor, DatabaseDep, SessionDep, client_ip
+from core.i18n import _
 from core.models import SessionKind
 from services import auth, auth_sessions, users
 from services.auth import RefreshRequest, SignInRequest, TokenPair, TokenRedemption
@@ -41,7 +42,11 @@ async def login(body: SignInRequest, request: Request, database: DatabaseDep) ->
     # committed (core.effects), so it works by the time it arrives.
     async with database.write_turns.turn():
         link = await run_in_threadpool(request_link)
-    return Accepted(detail=f"If this address can sign in, a link is on its way. It works for {link.minutes} minutes.")
+    return Accepted(
+        detail=_(
+            "If this address can sign in, a link is on its way. It works for {minutes} minutes.", minutes=link.minutes
+        )
+    )
 
 
 @router.post("/verify", responses={401: {"description": "The link is unknown, expired or used"}})
@@ -73,7 +78,7 @@ async def refresh(body: RefreshRequest, request: Request, database: DatabaseDep)
         outcome = await run_in_threadpool(rotate)
     if isinstance(outcome, auth.ReuseDetected):
         # Raised after the commit, so the revocation of the family stands.
-        raise Unauthenticated("This refresh token was already used; the sign-in has been ended for safety.")
+        raise Unauthenticated(_("This refresh token was already used; the sign-in has been ended for safety."))
     return outcome
 
 

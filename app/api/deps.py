@@ -11,6 +11,7 @@ from fastapi.concurrency import contextmanager_in_threadpool, run_in_threadpool
 from sqlmodel import Session
 
 from core.db import Database
+from core.i18n import _
 from services.actor import Actor
 from services.auth_sessions import actor_for_access_token
 from services.errors import Unauthenticated
@@ -55,9 +56,9 @@ def optional_actor(request: Request, session: SessionDep) -> Actor | None:
     header = request.headers.get("authorization")
     if not header:
         return None
-    scheme, _, token = header.partition(" ")
+    scheme, _space, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("Send the access token as 'Authorization: Bearer <token>'.")
+        raise Unauthenticated(_("Send the access token as 'Authorization: Bearer <token>'."))
     return actor_for_access_token(session, token=token.strip(), tokens=request.app.state.access_tokens)
 
 
@@ -67,7 +68,7 @@ def optional_actor(request: Request, session: SessionDep) -> Actor | None:
 async def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
     """The signed-in user; 401 without one."""
     if actor is None:
-        raise Unauthenticated("Sign in to use this endpoint.")
+        raise Unauthenticated(_("Sign in to use this endpoint."))
     return actor
 
 

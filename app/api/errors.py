@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from core.i18n import N_, _
 from services.errors import (
     Conflict,
     FieldProblem,
@@ -39,6 +40,23 @@ STATUS_BY_ERROR: dict[type[ServiceError], int] = {
     TooLarge: 413,
     NotAudio: 415,
 }
+# The texts Starlette and FastAPI refuse a request with themselves (HTTP reason phrases and a few
+# of their own): marked here so that the answer comes in the caller's language too.
+FRAMEWORK_DETAILS = frozenset(
+    {
+        N_("Not Found"),
+        N_("Method Not Allowed"),
+        N_("Content Too Large"),
+        N_("Request Entity Too Large"),
+        N_("Unauthorized"),
+        N_("Not authenticated"),
+        N_("Forbidden"),
+        N_("Bad Request"),
+        N_("Unsupported Media Type"),
+        N_("Too Many Requests"),
+        N_("There was an error parsing the body"),
+    }
+)
 
 
 def error_body(detail: str, problems: list[FieldProblem] | None = None) -> dict[str, Any]:
@@ -52,7 +70,7 @@ def status_for(error: ServiceError) -> int:
     return getattr(error, "status_code", 400)
 
 
-async def _service_error(_: Request, error: Exception) -> JSONResponse:
+async def _service_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ServiceError)
     status = status_for(error)
     problems = error.problems if isinstance(error, InvalidInput) else None
@@ -62,31 +80,31 @@ async def _service_error(_: Request, error: Exception) -> JSONResponse:
     return JSONResponse(error_body(error.message, problems), status_code=status, headers=headers)
 
 
-async def _request_invalid(_: Request, error: Exception) -> JSONResponse:
+async def _request_invalid(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     errors = list(error.errors())
     if any(e.get("type") == "json_invalid" for e in errors):
-        return JSONResponse(error_body("The request body is not valid JSON."), status_code=400)
+        return JSONResponse(error_body(_("The request body is not valid JSON.")), status_code=400)
     problems = problems_from(errors, skip_prefix=("body", "query", "path"))
     summary = "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in problems)
     return JSONResponse(error_body(summary, problems), status_code=422)
 
 
-async def _integrity(_: Request, error: Exception) -> JSONResponse:
+async def _integrity(_request: Request, error: Exception) -> JSONResponse:
     log.warning("integrity error reached the API: %s", str(error).splitlines()[0])
-    return JSONResponse(error_body("This conflicts with data that already exists."), status_code=409)
+    return JSONResponse(error_body(_("This conflicts with data that already exists.")), status_code=409)
 
 
-async def _unstorable(_: Request, error: Exception) -> JSONResponse:
+async def _unstorable(_request: Request, error: Exception) -> JSONResponse:
     # The boundary's checks should have refused the value; say so in the log to close the gap.
     log.error("a value the database cannot store reached it: %s", str(error).splitlines()[0])
-    return JSONResponse(error_body("One of the values cannot be stored."), status_code=422)
+    return JSONResponse(error_body(_("One of the values cannot be stored.")), status_code=422)
 
 
-async def _database_busy(_: Request, error: Exception) -> JSONResponse:
+async def _database_busy(_request: Request, error: Exception) -> JSONResponse:
     log.error("database unavailable: %s", str(error).splitlines()[0])
     return JSONResponse(
-        error_body("The database is busy; try again in a moment."), status_code=503, headers={"Retry-After": "1"}
+        error_body(_("The database is busy; try again in a moment.")), status_code=503, headers={"Retry-After": "1"}
     )
 
 
@@ -95,7 +113,12 @@ async def _http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
     if not request.url.path.startswith("/api/"):
         return await http_exception_handler(request, error)
-    return JSONResponse(error_body(str(error.detail)), status_code=error.status_code, headers=error.headers)
+    detail = str(error.detail)
+    return JSONResponse(
+        error_body(_(detail) if detail in FRAMEWORK_DETAILS else detail),
+        status_code=error.status_code,
+        headers=error.headers,
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

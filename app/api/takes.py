@@ -26,6 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from app.api.deps import READ_METHODS, SessionDep, optional_actor, run_limited
 from app.api.errors import error_body
 from core.db import Database
+from core.i18n import _
 from services import account, auth_sessions, take_feedback, takes
 from services.actor import Actor
 from services.errors import Unauthenticated
@@ -45,10 +46,10 @@ def takes_actor(
     actor = bearer
     if actor is None:
         if request.method not in READ_METHODS and request.headers.get(BROWSER_HEADER) != "1":
-            raise Unauthenticated("Sign in to use this endpoint.")
+            raise Unauthenticated(_("Sign in to use this endpoint."))
         actor = auth_sessions.actor_for_browser_session(session, session_id=browser_session_of(request))
     if actor is None:
-        raise Unauthenticated("Sign in to use this endpoint.")
+        raise Unauthenticated(_("Sign in to use this endpoint."))
     return actor
 
 
