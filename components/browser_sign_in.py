@@ -16,6 +16,7 @@ from nicegui import app, run, ui
 
 from components import language
 from core import i18n
+from core.i18n import _
 from core.request_context import new_request_id, request_id_var
 from services import auth_sessions, users
 from services.actor import Actor
@@ -32,7 +33,7 @@ class ServerFault(ServiceError):
     """A service call failed for a reason of ours, not the user's; its transaction was rolled back."""
 
     def __init__(self) -> None:
-        super().__init__("Something went wrong on our side, and nothing was changed. Please try again in a moment.")
+        super().__init__(_("Something went wrong on our side, and nothing was changed. Please try again in a moment."))
 
 
 class SignedOut(Exception):
@@ -106,7 +107,7 @@ async def event_actor() -> Actor:
     """For UI events: who is still signed in here; otherwise off to the sign-in page (SignedOut)."""
     actor = await browser_actor()
     if actor is None:
-        ui.notify("You have been signed out. Please sign in again.", type="warning")
+        ui.notify(_("You have been signed out. Please sign in again."), type="warning")
         ui.navigate.to("/login")
         raise SignedOut
     return actor

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from core.i18n import _
 from services.errors import Conflict, NotFound, ServiceError
 
 
 def show_error(error: ServiceError) -> None:
     if isinstance(error, Conflict | NotFound):
-        ui.notify(error.message, type="warning", multi_line=True, close_button="OK")
+        ui.notify(error.message, type="warning", multi_line=True, close_button=_("OK"))
     else:
         ui.notify(error.message, type="negative", multi_line=True)
 

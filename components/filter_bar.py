@@ -9,15 +9,16 @@ from typing import Any
 from nicegui import ui
 
 from components.format import ACTIVITY_LABELS
+from core.i18n import N_, _
 
 RANGES = {
-    "7": "Last 7 days",
-    "30": "Last 30 days",
-    "90": "Last 90 days",
-    "365": "Last 12 months",
-    "year": "This year",
-    "all": "All time",
-    "custom": "Choose dates…",
+    "7": N_("Last 7 days"),
+    "30": N_("Last 30 days"),
+    "90": N_("Last 90 days"),
+    "365": N_("Last 12 months"),
+    "year": N_("This year"),
+    "all": N_("All time"),
+    "custom": N_("Choose dates…"),
 }
 ALL_TIME_FROM = date(2000, 1, 1)
 
@@ -57,22 +58,29 @@ class FilterBar:
     def _build(self) -> None:
         with ui.card().classes("w-full q-pa-sm").mark("filter-bar"):
             with ui.row().classes("w-full items-center gap-2"):
-                ui.select(RANGES, value=self.range, on_change=self._range_changed).props(
-                    'dense outlined options-dense aria-label="Period"'
+                ranges = {key: _(label) for key, label in RANGES.items()}
+                period = _("Period")
+                ui.select(ranges, value=self.range, on_change=self._range_changed).props(
+                    f'dense outlined options-dense aria-label="{period}"'
                 ).classes("min-w-[150px]").mark("filter-range")
                 self.custom = ui.row().classes("items-center gap-1")
                 with self.custom:
-                    self._date_input("From", "custom_from")
-                    self._date_input("To", "custom_to")
+                    self._date_input(_("From"), "custom_from")
+                    self._date_input(_("To"), "custom_to")
                 self.custom.set_visibility(False)
-                ui.toggle({"day": "Days", "week": "Weeks", "month": "Months"}, value=self.granularity).props(
+                ui.toggle({"day": _("Days"), "week": _("Weeks"), "month": _("Months")}, value=self.granularity).props(
                     "dense no-caps unelevated"
                 ).on_value_change(lambda e: self._set("granularity", e.value)).mark("filter-granularity")
-                ui.select({None: "Both instruments", "piano": "Piano", "guitar": "Guitar"}, value=None).props(
-                    'dense outlined options-dense aria-label="Instrument"'
+                instruments = {None: _("Both instruments"), "piano": _("Piano"), "guitar": _("Guitar")}
+                instrument = _("Instrument")
+                ui.select(instruments, value=None).props(
+                    f'dense outlined options-dense aria-label="{instrument}"'
                 ).on_value_change(lambda e: self._set("instrument", e.value)).mark("filter-instrument")
                 ui.select(
-                    {str(k): v for k, v in ACTIVITY_LABELS.items()}, multiple=True, value=[], label="All activities"
+                    {str(k): _(v) for k, v in ACTIVITY_LABELS.items()},
+                    multiple=True,
+                    value=[],
+                    label=_("All activities"),
                 ).props("dense outlined options-dense use-chips clearable").classes("min-w-[180px]").on_value_change(
                     lambda e: self._set("activities", list(e.value or []))
                 ).mark("filter-activity")
@@ -89,7 +97,7 @@ class FilterBar:
         try:
             await self._set(name, date.fromisoformat(value))
         except (TypeError, ValueError):
-            ui.notify("Please enter a full date.", type="warning")
+            ui.notify(_("Please enter a full date."), type="warning")
 
     async def _set(self, name: str, value: Any) -> None:
         setattr(self, name, value)

@@ -14,39 +14,41 @@ from components.connection_badge import ConnectionBadge
 from components.feedback import page_dialog
 from components.outbox_sync import install_page_sync
 from components.static_assets import HEAD, page_identity
+from core.i18n import N_, _, pgettext
 from services.users import Role
 
+# Labels are marked (N_) here and translated where shown: the language is not known at import.
 NAV = [
-    ("Dashboard", "/", "space_dashboard"),
-    ("Timer", "/timer", "timer"),
-    ("Plans", "/plans", "event_repeat"),
-    ("Metronome and tuner", "/tools", "av_timer"),
-    ("New log", "/log/new", "edit_note"),
-    ("History", "/history", "history"),
-    ("Library", "/library", "library_music"),
-    ("Repertoire", "/repertoire", "queue_music"),
-    ("Progress", "/progress", "insights"),
-    ("Share with a teacher", "/sharing", "share"),
-    ("Settings", "/settings", "settings"),
+    (N_("Dashboard"), "/", "space_dashboard"),
+    (N_("Timer"), "/timer", "timer"),
+    (N_("Plans"), "/plans", "event_repeat"),
+    (N_("Metronome and tuner"), "/tools", "av_timer"),
+    (N_("New log"), "/log/new", "edit_note"),
+    (N_("History"), "/history", "history"),
+    (N_("Library"), "/library", "library_music"),
+    (N_("Repertoire"), "/repertoire", "queue_music"),
+    (N_("Progress"), "/progress", "insights"),
+    (N_("Share with a teacher"), "/sharing", "share"),
+    (N_("Settings"), "/settings", "settings"),
 ]
-STUDIO = ("Studio", "/studio", "groups")  # for teachers (and admins), above Settings
-ADMIN = ("Admin", "/admin", "admin_panel_settings")  # for admins, above Settings
-PHONE_NAV = ["Dashboard", "Timer", "History", "Library", "Progress"]
+STUDIO = (N_("Studio"), "/studio", "groups")  # for teachers (and admins), above Settings
+ADMIN = (N_("Admin"), "/admin", "admin_panel_settings")  # for admins, above Settings
+PHONE_NAV = ["Dashboard", "Timer", "History", "Library", "Progress"]  # NAV's English labels, as keys
 SHORTCUTS = {
-    "t": ("/timer", "Practice timer"),
-    "n": ("/log/new", "New log"),
-    "/": ("/library", "Search the library"),
-    "h": ("/history", "History"),
-    "d": ("/", "Dashboard"),
-    "r": ("/repertoire", "Repertoire"),
-    "p": ("/progress", "Progress"),
+    "t": ("/timer", N_("Practice timer")),
+    "n": ("/log/new", N_("New log")),
+    "/": ("/library", N_("Search the library")),
+    "h": ("/history", N_("History")),
+    "d": ("/", N_("Dashboard")),
+    "r": ("/repertoire", N_("Repertoire")),
+    "p": ("/progress", N_("Progress")),
 }
 PAGE_KEYS = [
-    ("space", "Start, pause or resume the timer (timer page); start or stop the metronome (tools page)"),
-    ("m", "Start or stop the metronome (timer and tools pages)"),
-    ("← →", "Metronome tempo 1 slower or faster"),
-    ("↓ ↑", "Metronome tempo 5 slower or faster"),
-    ("b", "Tap the tempo"),
+    ("space", N_("Start, pause or resume the timer (timer page); start or stop the metronome (tools page)")),
+    ("m", N_("Start or stop the metronome (timer and tools pages)")),
+    ("← →", N_("Metronome tempo 1 slower or faster")),
+    ("↓ ↑", N_("Metronome tempo 5 slower or faster")),
+    ("b", N_("Tap the tempo")),
 ]
 THEMES = {"dark": True, "light": False, "auto": None}
 
@@ -74,6 +76,7 @@ def frame(title: str, me: Me, *, shortcuts: Mapping[str, Callable[[], object]] |
 
 
 def _header(me: Me) -> None:
+    account_menu = _("Account menu")
     with ui.header().classes("items-center q-px-md q-py-xs bg-primary"):
         with ui.link(target="/").classes("row items-center no-wrap text-white no-underline gap-1"):
             ui.icon("music_note", size="sm")
@@ -82,15 +85,15 @@ def _header(me: Me) -> None:
         ConnectionBadge().classes("text-white q-mr-sm").mark("connection")
         with (
             ui.button(icon="account_circle")
-            .props('flat round color=white aria-label="Account menu"')
+            .props(f'flat round color=white aria-label="{account_menu}"')
             .mark("user-menu"),
             ui.menu(),
         ):
             ui.menu_item(me.profile.display_name or me.profile.email).props("disable")
-            ui.menu_item("Settings", on_click=lambda: ui.navigate.to("/settings"))
-            ui.menu_item("Keyboard shortcuts", on_click=_shortcut_help)
+            ui.menu_item(_("Settings"), on_click=lambda: ui.navigate.to("/settings"))
+            ui.menu_item(_("Keyboard shortcuts"), on_click=_shortcut_help)
             ui.separator()
-            ui.menu_item("Sign out", on_click=lambda: _sign_out(me)).mark("sign-out")
+            ui.menu_item(_("Sign out"), on_click=lambda: _sign_out(me)).mark("sign-out")
 
 
 def _nav(me: Me) -> list[tuple[str, str, str]]:
@@ -103,10 +106,12 @@ def _drawer(me: Me) -> None:
     # value=None: open beside the page on wide screens, absent on phones (they get the bottom bar).
     with ui.left_drawer(value=None, bordered=True).props("width=220 breakpoint=1023").classes("q-pa-sm"):
         links = "".join(
-            _link(target, icon, label, "mirubato-nav row items-center no-wrap gap-3 q-pa-sm rounded")
+            _link(target, icon, _(label), "mirubato-nav row items-center no-wrap gap-3 q-pa-sm rounded")
             for label, target, icon in _nav(me)
         )
-        ui.html(links, sanitize=False, tag="nav").classes("nicegui-column").props('aria-label="Main"')
+        # Translators: how screen readers name the main navigation (the list of the app's pages).
+        main = pgettext("navigation", "Main")
+        ui.html(links, sanitize=False, tag="nav").classes("nicegui-column").props(f'aria-label="{main}"')
 
 
 def _phone_nav() -> None:
@@ -114,11 +119,12 @@ def _phone_nav() -> None:
     # NiceGUI's cascade layers, which beats any !important of ours, so the bar stayed white in dark mode.
     with ui.footer().classes("lt-md mirubato-phone-nav q-pa-none"):
         links = "".join(
-            _link(target, icon, label, "column items-center q-py-xs no-underline", "text-caption")
+            _link(target, icon, _(label), "column items-center q-py-xs no-underline", "text-caption")
             for label, target, icon in [item for item in NAV if item[0] in PHONE_NAV]
         )
+        main = pgettext("navigation", "Main")
         ui.html(links, sanitize=False, tag="nav").classes("nicegui-row w-full justify-around no-wrap").props(
-            'aria-label="Main"'
+            f'aria-label="{main}"'
         )
 
 
@@ -152,16 +158,18 @@ def _keyboard(extra: Mapping[str, Callable[[], object]]) -> None:
 
 def _shortcut_help() -> None:
     with page_dialog() as dialog, ui.card():
-        ui.label("Keyboard shortcuts").classes("text-h6")
-        for key, (_, label) in SHORTCUTS.items():
+        ui.label(_("Keyboard shortcuts")).classes("text-h6")
+        for key, (_target, label) in SHORTCUTS.items():
             with ui.row().classes("items-center gap-3"):
                 ui.badge(key).props("outline")
-                ui.label(label)
+                ui.label(_(label))
         for key, label in PAGE_KEYS:
             with ui.row().classes("items-center gap-3"):
-                ui.badge(key).props("outline")
-                ui.label(label)
-        ui.button("Close", on_click=dialog.close).props("flat")
+                # Translators: the space bar, on a key cap in the list of keyboard shortcuts.
+                name = pgettext("keyboard key", "space") if key == "space" else key
+                ui.badge(name).props("outline")
+                ui.label(_(label))
+        ui.button(_("Close"), on_click=dialog.close).props("flat")
 
 
 async def _sign_out(me: Me) -> None:

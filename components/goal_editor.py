@@ -9,18 +9,19 @@ from nicegui import ui
 
 from components.browser_sign_in import act
 from components.feedback import page_dialog
+from core.i18n import N_, _, ngettext
 from services import goals, repertoire
 from services.errors import ServiceError
 from services.goals import GoalDetail, GoalProgress
 
 KINDS = {
-    "weekly_minutes": "Minutes a week",
-    "instrument_minutes": "Minutes a week on one instrument",
-    "piece_tempo": "A piece at a tempo, by a date",
-    "piece_minutes": "Minutes on a piece this month",
-    "programme_minutes": "Minutes on a programme of pieces, by a date",
+    "weekly_minutes": N_("Minutes a week"),
+    "instrument_minutes": N_("Minutes a week on one instrument"),
+    "piece_tempo": N_("A piece at a tempo, by a date"),
+    "piece_minutes": N_("Minutes on a piece this month"),
+    "programme_minutes": N_("Minutes on a programme of pieces, by a date"),
 }
-INSTRUMENTS = {"piano": "Piano", "guitar": "Guitar"}
+INSTRUMENTS = {"piano": N_("Piano"), "guitar": N_("Guitar")}
 
 
 class GoalsSection:
@@ -34,20 +35,20 @@ class GoalsSection:
         self.container.clear()
         with self.container, ui.card().classes("w-full gap-2").mark("goals-section"):
             with ui.row().classes("w-full items-center"):
-                ui.label("Goals").classes("text-subtitle1 text-weight-medium grow")
-                ui.button("Add a goal", icon="add", on_click=lambda: self.edit(None)).props(
+                ui.label(_("Goals")).classes("text-subtitle1 text-weight-medium grow")
+                ui.button(_("Add a goal"), icon="add", on_click=lambda: self.edit(None)).props(
                     "outline no-caps color=primary"
                 ).mark("goal-add")
             if not mine:
-                ui.label("Weekly minutes, a tempo by a date, a recital programme: set a goal to see it here.").classes(
-                    "text-grey-7"
-                )
+                ui.label(
+                    _("Weekly minutes, a tempo by a date, a recital programme: set a goal to see it here.")
+                ).classes("text-grey-7")
             for goal in mine:
                 self._row(goal)
             if met:
-                ui.label("Goals met: " + ", ".join(f"{m.title} ({m.period_start:%d %b})" for m in met)).classes(
-                    "text-caption text-grey-7"
-                ).mark("goals-met")
+                # Translators: {goals} is a list of goals, each with the day it was met: "Practise (12 Mar), ...".
+                names = _("Goals met: {goals}", goals=", ".join(f"{m.title} ({m.period_start:%d %b})" for m in met))
+                ui.label(names).classes("text-caption text-grey-7").mark("goals-met")
 
     def _row(self, goal: GoalProgress) -> None:
         with ui.row().classes("w-full items-center no-wrap gap-3").mark("goal"):
@@ -56,12 +57,20 @@ class GoalsSection:
                 ui.linear_progress(goal.percent / 100, show_value=False).props(
                     f"rounded size=8px color={'positive' if goal.met else 'primary'}"
                 )
-                period = f" · by {goal.due_on:%d %b %Y}" if goal.due_on else ""
-                ui.label(f"{goal.value} of {goal.target} {goal.unit}{period}").classes("text-caption text-grey-7")
-            ui.button(icon="edit", on_click=lambda g=goal: self.edit(g)).props("flat round dense").tooltip("Change")
+                figures = {"value": goal.value, "target": goal.target, "unit": goal.unit}
+                if goal.due_on:
+                    # Translators: {unit} is "min" or "BPM"; {date} the day the goal is due.
+                    progress = _(
+                        "{value} of {target} {unit} · by {date}", date=goal.due_on.strftime("%d %b %Y"), **figures
+                    )
+                else:
+                    # Translators: {unit} is "min" or "BPM".
+                    progress = _("{value} of {target} {unit}", **figures)
+                ui.label(progress).classes("text-caption text-grey-7")
+            ui.button(icon="edit", on_click=lambda g=goal: self.edit(g)).props("flat round dense").tooltip(_("Change"))
             ui.button(icon="delete", on_click=lambda g=goal: self.remove(g)).props(
                 "flat round dense color=negative"
-            ).tooltip("Remove")
+            ).tooltip(_("Remove"))
 
     async def remove(self, goal: GoalProgress) -> None:
         await act(goals.delete_goal, goal_id=goal.id)
@@ -78,33 +87,35 @@ async def _goal_dialog(
     goal: GoalDetail | None, pieces: dict[str, str], *, on_saved: Callable[[], Awaitable[None]]
 ) -> None:
     with page_dialog() as dialog, ui.card().classes("w-full max-w-lg gap-3").mark("goal-dialog"):
-        ui.label("Change the goal" if goal else "A new goal").classes("text-h6")
-        kind = ui.select(KINDS, value=goal.kind.value if goal else "weekly_minutes", label="Kind").classes("w-full")
-        target = ui.number("Target (minutes, or BPM for a tempo)", value=goal.target if goal else 150, min=1).classes(
-            "w-full"
-        )
-        title = ui.input("Name (optional)", value=(goal.title if goal else "") or "").classes("w-full")
-        instrument = ui.select(INSTRUMENTS, value=goal.instrument if goal else "piano", label="Instrument").classes(
+        ui.label(_("Change the goal") if goal else _("A new goal")).classes("text-h6")
+        kinds = {key: _(label) for key, label in KINDS.items()}
+        kind = ui.select(kinds, value=goal.kind.value if goal else "weekly_minutes", label=_("Kind")).classes("w-full")
+        target = ui.number(
+            _("Target (minutes, or BPM for a tempo)"), value=goal.target if goal else 150, min=1
+        ).classes("w-full")
+        title = ui.input(_("Name (optional)"), value=(goal.title if goal else "") or "").classes("w-full")
+        instruments = {key: _(label) for key, label in INSTRUMENTS.items()}
+        instrument = ui.select(instruments, value=goal.instrument if goal else "piano", label=_("Instrument")).classes(
             "w-full"
         )
         piece = ui.select(
             pieces,
             value=str(goal.sheet_music_id) if goal and goal.sheet_music_id else None,
-            label="Piece",
+            label=_("Piece"),
             with_input=True,
         ).classes("w-full")
         programme = (
             ui.select(
                 pieces,
                 value=[str(p) for p in goal.piece_ids] if goal else [],
-                label="Programme",
+                label=_("Programme"),
                 multiple=True,
                 with_input=True,
             )
             .props("use-chips")
             .classes("w-full")
         )
-        due = ui.input("By (YYYY-MM-DD)", value=goal.due_on.isoformat() if goal and goal.due_on else "").classes(
+        due = ui.input(_("By (YYYY-MM-DD)"), value=goal.due_on.isoformat() if goal and goal.due_on else "").classes(
             "w-full"
         )
         instrument.bind_visibility_from(kind, "value", backward=lambda k: k == "instrument_minutes")
@@ -112,9 +123,12 @@ async def _goal_dialog(
         programme.bind_visibility_from(kind, "value", backward=lambda k: k == "programme_minutes")
         due.bind_visibility_from(kind, "value", backward=lambda k: k in ("piece_tempo", "programme_minutes"))
         if goal and goal.history:
-            with ui.expansion(f"History ({len(goal.history)} changes)").classes("w-full").mark("goal-history"):
+            # Translators: the heading of a goal's list of changes (the English says "changes" for 1 too).
+            changes = ngettext("History ({n} changes)", "History ({n} changes)", len(goal.history))
+            with ui.expansion(changes).classes("w-full").mark("goal-history"):
                 for change in goal.history:
-                    ui.label(f"{change.changed_at:%d %b %Y}: target was {change.before.get('target')}").classes(
+                    when = f"{change.changed_at:%d %b %Y}"
+                    ui.label(_("{date}: target was {target}", date=when, target=change.before.get("target"))).classes(
                         "text-caption"
                     )
 
@@ -140,6 +154,6 @@ async def _goal_dialog(
             await on_saved()
 
         with ui.row().classes("w-full justify-end"):
-            ui.button("Cancel", on_click=dialog.close).props("flat")
-            ui.button("Save", on_click=save).props("unelevated color=primary").mark("goal-save")
+            ui.button(_("Cancel"), on_click=dialog.close).props("flat")
+            ui.button(_("Save"), on_click=save).props("unelevated color=primary").mark("goal-save")
     dialog.open()

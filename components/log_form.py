@@ -25,13 +25,14 @@ from components.offline_fields import Select, Toggle
 from components.outbox_sync import page_sync
 from components.practice_tools import PracticeTools
 from components.rating_field import RatingField
+from core.i18n import N_, _, pgettext
 from services import catalogue, suggestions
 from services.errors import FieldProblem, InvalidInput
 from services.sync import ChangeResult
 
 Answer = Callable[[ChangeResult], Awaitable[None] | None]
 FIELD_OF_ERROR = {"startTime": "start", "endTime": "minutes", "durationSeconds": "minutes"}
-INSTRUMENTS = {"piano": "Piano", "guitar": "Guitar"}
+INSTRUMENTS = {"piano": N_("Piano"), "guitar": N_("Guitar")}  # translated where shown
 
 
 class LogForm(ui.column):
@@ -64,23 +65,34 @@ class LogForm(ui.column):
             with ui.row().classes("w-full gap-3 items-start"):
                 self._add(
                     "activityType",
-                    Select(ACTIVITY_LABELS, value=values["activityType"], label="Activity")
+                    Select(
+                        {key: _(label) for key, label in ACTIVITY_LABELS.items()},
+                        value=values["activityType"],
+                        label=_("Activity"),
+                    )
                     .props("outlined")
                     .classes("min-w-[12rem] grow"),
                 )
-                self._add("instrument", Toggle(INSTRUMENTS, value=values["instrument"]))
+                self._add("instrument", Toggle(instrument_names(), value=values["instrument"]))
             with ui.row().classes("w-full gap-3"):
                 self._add(
-                    "day", ui.input("Date", value=start.date().isoformat()).props("outlined type=date").classes("grow")
+                    "day",
+                    ui.input(_("Date"), value=start.date().isoformat()).props("outlined type=date").classes("grow"),
                 )
                 self._add(
                     "start",
-                    ui.input("Start", value=start.strftime("%H:%M")).props("outlined type=time").classes("grow"),
+                    ui.input(pgettext("time of day", "Start"), value=start.strftime("%H:%M"))
+                    .props("outlined type=time")
+                    .classes("grow"),
                 )
                 self._add(
                     "minutes",
                     ui.number(
-                        "Minutes", value=round((values.get("durationSeconds") or 1800) / 60, 1), min=1, max=1440, step=1
+                        _("Minutes"),
+                        value=round((values.get("durationSeconds") or 1800) / 60, 1),
+                        min=1,
+                        max=1440,
+                        step=1,
                     )
                     .props("outlined")
                     .classes("grow"),
@@ -92,7 +104,7 @@ class LogForm(ui.column):
                 self._practice_fields(values)
             self._add(
                 "practiceNotes",
-                ui.textarea("Notes", value=values.get("practiceNotes") or "")
+                ui.textarea(_("Notes"), value=values.get("practiceNotes") or "")
                 .props("outlined autogrow maxlength=10000")
                 .classes("w-full"),
             )
@@ -100,9 +112,9 @@ class LogForm(ui.column):
         if (sync := page_sync()) is not None:
             sync.listen(self.key, self._answered)
 
-    def save_button(self, label: str = "Save", **props: Any) -> ui.button:
+    def save_button(self, label: str = N_("Save"), **props: Any) -> ui.button:
         """A button that saves through the outbox: it works offline and never saves twice."""
-        button = ui.button(label, icon=props.pop("icon", "check")).props("unelevated color=primary")
+        button = ui.button(_(label), icon=props.pop("icon", "check")).props("unelevated color=primary")
         button.on("click", js_handler=f"() => MirubatoForms.submit({json.dumps(self.key)})")
         return button
 
@@ -193,7 +205,7 @@ class LogForm(ui.column):
                 value=piece_id,
                 with_input=True,
                 clearable=True,
-                label="Piece from the library (type to search)",
+                label=_("Piece from the library (type to search)"),
             )
             .props("outlined use-input input-debounce=250 hide-selected fill-input")
             .classes("w-full")
@@ -203,19 +215,19 @@ class LogForm(ui.column):
         with ui.row().classes("w-full gap-3"):
             composer = self._add(
                 "composer",
-                ui.input("Composer", value=values.get("composer") or "", autocomplete=[])
+                ui.input(_("Composer"), value=values.get("composer") or "", autocomplete=[])
                 .props("outlined maxlength=200")
                 .classes("grow"),
             )
             title = self._add(
                 "workTitle",
-                ui.input("Title", value=values.get("workTitle") or "", autocomplete=[])
+                ui.input(_("Title"), value=values.get("workTitle") or "", autocomplete=[])
                 .props("outlined maxlength=300")
                 .classes("grow"),
             )
         self._add(
             "movementSection",
-            ui.input("Movement or section", value=values.get("movementSection") or "")
+            ui.input(_("Movement or section"), value=values.get("movementSection") or "")
             .props("outlined maxlength=200")
             .classes("w-full"),
         )
@@ -224,29 +236,30 @@ class LogForm(ui.column):
 
     def _rating(self, values: dict[str, Any]) -> None:
         with ui.column().classes("w-full gap-0"):
-            ui.label("How did it go? (1 = struggled, 10 = excellent)").classes("text-caption text-grey-7")
+            ui.label(_("How did it go? (1 = struggled, 10 = excellent)")).classes("text-caption text-grey-7")
             # Empty until chosen: a rating nobody gave must not feed the rating trend.
-            self._add("selfRating", RatingField(values.get("selfRating"), label="Self-rating"))
+            self._add("selfRating", RatingField(values.get("selfRating"), label=N_("Self-rating")))
 
     def _practice_fields(self, values: dict[str, Any]) -> None:
         with ui.row().classes("w-full gap-3"):
             self._add(
                 "tempoPracticed",
-                ui.number("Tempo practised (BPM)", value=values.get("tempoPracticed"), min=1, max=400)
+                ui.number(_("Tempo practised (BPM)"), value=values.get("tempoPracticed"), min=1, max=400)
                 .props("outlined")
                 .classes("grow"),
             )
             self._add(
                 "targetTempo",
-                ui.number("Target tempo (BPM)", value=values.get("targetTempo"), min=1, max=400)
+                ui.number(_("Target tempo (BPM)"), value=values.get("targetTempo"), min=1, max=400)
                 .props("outlined")
                 .classes("grow"),
             )
             if self.me is not None:
-                ui.button("Metronome", icon="av_timer", on_click=self._open_metronome).props(
+                ui.button(_("Metronome"), icon="av_timer", on_click=self._open_metronome).props(
                     "outline color=primary data-testid=log-metronome"
                 ).classes("self-center")
-                ui.button("Record", icon="mic", on_click=self._open_recorder).props(
+                # Translators: a button that opens the recorder (to record audio), not a noun.
+                ui.button(_("Record"), icon="mic", on_click=self._open_recorder).props(
                     "outline color=primary data-testid=log-record"
                 ).classes("self-center")
         focus_values = list(values.get("focusAreas") or [])
@@ -257,33 +270,35 @@ class LogForm(ui.column):
                 value=focus_values,
                 multiple=True,
                 new_value_mode="add-unique",
-                label="Focus areas",
+                label=_("Focus areas"),
             )
             .props("outlined use-chips use-input")
             .classes("w-full"),
         )
         self._rating(values)
-        with ui.expansion("Accuracy and recording", icon="tune").classes("w-full"):
+        with ui.expansion(_("Accuracy and recording"), icon="tune").classes("w-full"):
             with ui.row().classes("w-full gap-3"):
                 self._add(
                     "accuracyPercentage",
-                    ui.number("Accuracy %", value=values.get("accuracyPercentage"), min=0, max=100)
+                    ui.number(_("Accuracy %"), value=values.get("accuracyPercentage"), min=0, max=100)
                     .props("outlined")
                     .classes("grow"),
                 )
                 self._add(
                     "notesPlayed",
-                    ui.number("Notes played", value=values.get("notesPlayed"), min=0).props("outlined").classes("grow"),
+                    ui.number(_("Notes played"), value=values.get("notesPlayed"), min=0)
+                    .props("outlined")
+                    .classes("grow"),
                 )
                 self._add(
                     "notesCorrect",
-                    ui.number("Notes correct", value=values.get("notesCorrect"), min=0)
+                    ui.number(_("Notes correct"), value=values.get("notesCorrect"), min=0)
                     .props("outlined")
                     .classes("grow"),
                 )
             self._add(
                 "audioRecordingUrl",
-                ui.input("Recording link (https://...)", value=values.get("audioRecordingUrl") or "")
+                ui.input(_("Recording link (https://...)"), value=values.get("audioRecordingUrl") or "")
                 .props("outlined")
                 .classes("w-full"),
             )
@@ -304,7 +319,7 @@ class LogForm(ui.column):
                 on_practised=self._practised,
             )
             with ui.row().classes("w-full justify-end"):
-                ui.button("Done", on_click=dialog.close).props("flat")
+                ui.button(_("Done"), on_click=dialog.close).props("flat")
         dialog.on("hide", dialog.delete)  # its metronome stops with it
 
     def _open_recorder(self) -> None:
@@ -313,7 +328,7 @@ class LogForm(ui.column):
         with page_dialog() as dialog, ui.card().classes("w-full max-w-xl"):
             PracticeTools(self.me, tabs=("record",), form_key=self.key)
             with ui.row().classes("w-full justify-end"):
-                ui.button("Done", on_click=dialog.close).props("flat")
+                ui.button(_("Done"), on_click=dialog.close).props("flat")
         dialog.on("hide", dialog.delete)  # the microphone is released with it
 
     def _practised(self, practice: dict[str, Any]) -> None:
@@ -360,6 +375,11 @@ class LogForm(ui.column):
             self.widgets["workTitle"].set_autocomplete(
                 await act(suggestions.titles, write=False, text=text, composer=self.widgets["composer"].value or None)
             )
+
+
+def instrument_names() -> dict[str, str]:
+    """The instruments as the musician reads them (INSTRUMENTS, translated)."""
+    return {key: _(label) for key, label in INSTRUMENTS.items()}
 
 
 def _script_safe(script: str) -> str:

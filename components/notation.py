@@ -7,6 +7,7 @@ from typing import Any
 
 from nicegui import run, ui
 
+from core.i18n import _
 from services.adapters.notation import NotationError, render_svg
 
 # Bars are verovio's ``g.measure`` groups in document order over all pages: bar N is the Nth.
@@ -26,13 +27,13 @@ HIGHLIGHT = """
 async def show_notation(notation_data: dict[str, Any] | None, *, size_percent: int = 100) -> ui.column | None:
     """The notation's pages in a column (marked ``notation`` for tests), or a line saying why there is none."""
     if not notation_data:
-        ui.label("No notation for this piece yet.").classes("text-grey-7")
+        ui.label(_("No notation for this piece yet.")).classes("text-grey-7")
         return None
     scale = round(60 * size_percent / 100)
     try:
         pages = await run.cpu_bound(render_svg, notation_data["data"], scale)
     except NotationError:
-        ui.label("The notation of this piece could not be read.").classes("text-negative")
+        ui.label(_("The notation of this piece could not be read.")).classes("text-negative")
         return None
     with ui.column().classes("w-full gap-0 mirubato-score") as column:
         for svg in pages or ():  # None: the server is shutting down

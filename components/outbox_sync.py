@@ -9,6 +9,7 @@ from nicegui import app, events, ui
 
 from components.browser_sign_in import SignedOut, event_actor, service
 from core import metrics
+from core.i18n import ngettext
 from services import sync
 from services.rate_limits import RateLimited
 from services.sync import ChangeResult
@@ -52,9 +53,14 @@ class OutboxSync(ui.element, component="outbox_sync.js"):
             elif answer.status != "applied":
                 unheard += 1  # queued on a page that is gone (e.g. reloaded after a long outage)
         if unheard:
+            # Translators: the English says "change(s)" for any number; use the plural forms of your language.
+            message = ngettext(
+                "{n} change(s) you saved offline need your decision. Tap the sync status at the top to review them.",
+                "{n} change(s) you saved offline need your decision. Tap the sync status at the top to review them.",
+                unheard,
+            )
             ui.notify(
-                f"{unheard} change(s) you saved offline need your decision. Tap the sync status at the top "
-                "to review them.",
+                message,
                 type="warning",
                 multi_line=True,
                 timeout=10000,

@@ -13,11 +13,21 @@ from nicegui import ui
 
 from components.feedback import page_dialog
 from components.format import ACTIVITY_LABELS
+from core.i18n import N_, _, ngettext, pgettext
 from services.errors import ServiceError
 from services.plans import PlanOut
 
-DAYS = {"MO": "Mon", "TU": "Tue", "WE": "Wed", "TH": "Thu", "FR": "Fri", "SA": "Sat", "SU": "Sun"}
-FREQUENCIES = {"daily": "Every day", "weekdays": "Weekdays", "weekly": "On chosen days"}
+# Labels are translated where shown (N_: the language is not known at import).
+DAYS = {
+    "MO": N_("Mon"),
+    "TU": N_("Tue"),
+    "WE": N_("Wed"),
+    "TH": N_("Thu"),
+    "FR": N_("Fri"),
+    "SA": N_("Sat"),
+    "SU": N_("Sun"),
+}
+FREQUENCIES = {"daily": N_("Every day"), "weekdays": N_("Weekdays"), "weekly": N_("On chosen days")}
 Save = Callable[[dict[str, Any]], Awaitable[Any]]
 
 
@@ -25,7 +35,7 @@ def weekday_chips(chosen: set[str]) -> ui.row:
     """Mon..Sun as chips to toggle; ``chosen`` (codes MO..SU) follows the clicks."""
     with ui.row().classes("gap-1") as row:
         for code, name in DAYS.items():
-            chip = ui.chip(name, selectable=True, selected=code in chosen).props("outline color=primary")
+            chip = ui.chip(_(name), selectable=True, selected=code in chosen).props("outline color=primary")
             chip.on_value_change(lambda e, c=code: chosen.add(c) if e.value else chosen.discard(c))
     return row
 
@@ -51,34 +61,43 @@ def open_plan_editor(plan: PlanOut | None, *, save: Save, on_saved: Callable[[],
         page_dialog().props("maximized-on-mobile") as dialog,
         ui.card().classes("w-full max-w-2xl gap-3").mark("plan-dialog"),
     ):
-        ui.label("Change the plan" if plan else "A new plan").classes("text-h6")
-        title = ui.input("Name", value=plan.title if plan else "").classes("w-full").mark("plan-title")
+        ui.label(_("Change the plan") if plan else _("A new plan")).classes("text-h6")
+        title = ui.input(_("Name"), value=plan.title if plan else "").classes("w-full").mark("plan-title")
         with ui.row().classes("w-full items-center gap-3"):
-            frequency = ui.select(FREQUENCIES, value=repeat["frequency"], label="Repeats").classes("min-w-40")
+            frequencies = {key: _(label) for key, label in FREQUENCIES.items()}
+            frequency = ui.select(frequencies, value=repeat["frequency"], label=_("Repeats")).classes("min-w-40")
+            # Translators: how often a weekly plan repeats, for 2, 3 and 4 weeks (1 is "every week").
+            weeks = {n: ngettext("every {n} week", "every {n} weeks", n) for n in (2, 3, 4)}
             interval = ui.select(
-                {1: "every week", 2: "every 2 weeks", 3: "every 3 weeks", 4: "every 4 weeks"},
+                {1: _("every week"), **weeks},
                 value=repeat.get("interval", 1),
-                label="How often",
+                label=_("How often"),
             ).classes("min-w-36")
-            at = ui.input("At (optional, HH:MM)", value=plan.at_time.strftime("%H:%M") if plan and plan.at_time else "")
+            at = ui.input(
+                _("At (optional, HH:MM)"), value=plan.at_time.strftime("%H:%M") if plan and plan.at_time else ""
+            )
         chosen: set[str] = set(repeat.get("days") or [])
         days = weekday_chips(chosen).mark("plan-days")
         days.bind_visibility_from(frequency, "value", backward=lambda f: f == "weekly")
         interval.bind_visibility_from(frequency, "value", backward=lambda f: f == "weekly")
-        ui.label("Blocks").classes("text-subtitle2")
+        ui.label(_("Blocks")).classes("text-subtitle2")
         rows = ui.column().classes("w-full gap-2")
+
+        activities = {key: _(label) for key, label in ACTIVITY_LABELS.items()}
 
         def draw() -> None:
             rows.clear()
             with rows:
                 for index, block in enumerate(blocks):
                     with ui.row().classes("w-full items-center gap-2 no-wrap").mark("plan-block"):
-                        ui.select(ACTIVITY_LABELS, label="Activity").bind_value(block, "activityType").classes("w-40")
-                        ui.number("Min", min=1, max=240).bind_value(block, "minutes").classes("w-20")
-                        ui.input("Piece or exercise").bind_value(block, "title").classes("grow")
-                        ui.number("BPM", min=1, max=400).bind_value(block, "targetTempo").classes("w-20 gt-xs")
+                        ui.select(activities, label=_("Activity")).bind_value(block, "activityType").classes("w-40")
+                        ui.number(pgettext("minutes, short", "Min"), min=1, max=240).bind_value(
+                            block, "minutes"
+                        ).classes("w-20")
+                        ui.input(_("Piece or exercise")).bind_value(block, "title").classes("grow")
+                        ui.number(_("BPM"), min=1, max=400).bind_value(block, "targetTempo").classes("w-20 gt-xs")
                         ui.button(icon="close", on_click=lambda i=index: remove(i)).props("flat round dense").tooltip(
-                            "Remove the block"
+                            _("Remove the block")
                         )
 
         def remove(index: int) -> None:
@@ -92,7 +111,7 @@ def open_plan_editor(plan: PlanOut | None, *, save: Save, on_saved: Callable[[],
             draw()
 
         draw()
-        ui.button("Add a block", icon="add", on_click=add).props("flat no-caps color=primary").mark("plan-add-block")
+        ui.button(_("Add a block"), icon="add", on_click=add).props("flat no-caps color=primary").mark("plan-add-block")
 
         async def submit() -> None:
             data = {
@@ -123,6 +142,6 @@ def open_plan_editor(plan: PlanOut | None, *, save: Save, on_saved: Callable[[],
             await on_saved()
 
         with ui.row().classes("w-full justify-end"):
-            ui.button("Cancel", on_click=dialog.close).props("flat")
-            ui.button("Save plan", on_click=submit).props("unelevated color=primary").mark("plan-save")
+            ui.button(_("Cancel"), on_click=dialog.close).props("flat")
+            ui.button(_("Save plan"), on_click=submit).props("unelevated color=primary").mark("plan-save")
     dialog.open()

@@ -17,10 +17,12 @@ from components.browser_sign_in import act
 from components.figure_card import figure_card
 from components.filter_bar import FilterBar
 from components.format import duration
+from core.i18n import N_, _, ngettext
 from services import charts, log_export, report_pdf
 from services.analytics import AnalyticsPage
 from services.calendar_days import local_day
 from services.errors import ServiceError
+from services.labels import instrument_label
 from services.progress import ProgressOverview, Streaks
 from services.progress_rules import ACHIEVEMENTS
 
@@ -38,6 +40,13 @@ ICONS = {
     "both_instruments": "piano",
 }
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
+# services.progress_rules.SKILL_AREAS' codes as they read (translated where shown).
+SKILL_LABELS = {
+    "sight_reading": N_("Sight reading"),
+    "technique": N_("Technique"),
+    "repertoire": N_("Repertoire"),
+    "musicianship": N_("Musicianship"),
+}
 
 
 @dataclass(frozen=True)
@@ -87,14 +96,14 @@ class ProgressView:
 
     def _export_buttons(self) -> None:
         with self.exports:
-            ui.label("Export this selection:").classes("text-grey-7")
+            ui.label(_("Export this selection:")).classes("text-grey-7")
             ui.button("CSV", icon="table_view", on_click=lambda: self._download("csv")).props("outline no-caps").mark(
                 "export-csv"
             )
             ui.button("JSON", icon="data_object", on_click=lambda: self._download("json")).props(
                 "outline no-caps"
             ).mark("export-json")
-            ui.button("PDF report", icon="picture_as_pdf", on_click=self._report).props(
+            ui.button(_("PDF report"), icon="picture_as_pdf", on_click=self._report).props(
                 "unelevated no-caps color=primary"
             ).mark("export-pdf")
 
@@ -106,9 +115,9 @@ class ProgressView:
         ui.download.content(content, f"mirubato-logs-{first}-{last}.{kind}", media)
 
     async def _report(self) -> None:
-        state: dict[str, Any] = {"fraction": 0.0, "text": "Waiting for its turn"}
+        state: dict[str, Any] = {"fraction": 0.0, "text": _("Waiting for its turn")}
         with ui.dialog().props("persistent") as dialog, ui.card().classes("w-80").mark("report-progress"):
-            ui.label("Making your PDF report").classes("text-subtitle1")
+            ui.label(_("Making your PDF report")).classes("text-subtitle1")
             bar = ui.linear_progress(value=0, show_value=False).props("rounded size=10px")
             step = ui.label(state["text"]).classes("text-caption text-grey-7")
         dialog.open()
@@ -131,7 +140,7 @@ class ProgressView:
             dialog.close()
         ui.download.content(report.content, report.filename, "application/pdf")
         if not report.charts:
-            ui.notify("The report was made without charts: this server cannot draw them.", type="warning")
+            ui.notify(_("The report was made without charts: this server cannot draw them."), type="warning")
 
 
 def _headline(overview: ProgressOverview, longest: int, *, quiet: bool, streaks: bool) -> None:
@@ -140,32 +149,35 @@ def _headline(overview: ProgressOverview, longest: int, *, quiet: bool, streaks:
         if quiet:
             _plain_headline(overview, longest, streaks)
             return
-        with figure_card("Level", "military_tech"):
+        with figure_card(_("Level"), "military_tech"):
             ui.label(f"{overview.current_level} · {overview.title}").classes("text-h6").mark("level")
             ui.linear_progress((overview.experience_points - overview.level_start_xp) / span, show_value=False).props(
                 "rounded size=8px"
             )
-            ui.label(f"{overview.experience_points} XP, next level at {overview.next_level_xp}").classes(
-                "text-caption text-grey-7"
-            )
+            xp = _("{xp} XP, next level at {next_xp}", xp=overview.experience_points, next_xp=overview.next_level_xp)
+            ui.label(xp).classes("text-caption text-grey-7")
         _plain_headline(overview, longest, streaks)
-        with figure_card("Achievements", "emoji_events"):
-            ui.label(f"{len(overview.achievements)} of {len(ICONS)}").classes("text-h6").mark("achievement-count")
+        with figure_card(_("Achievements"), "emoji_events"):
+            ui.label(_("{earned} of {total}", earned=len(overview.achievements), total=len(ICONS))).classes(
+                "text-h6"
+            ).mark("achievement-count")
             latest = max(overview.achievements, key=lambda a: a.earned_on or date.min, default=None)
-            newest = f"Latest: {latest.title}" if latest else "Log practice to earn the first"
+            newest = _("Latest: {title}", title=latest.title) if latest else _("Log practice to earn the first")
             ui.label(newest).classes("text-caption text-grey-7 ellipsis")
 
 
 def _plain_headline(overview: ProgressOverview, longest: int, streaks: bool) -> None:
     """Quiet mode: the figures without levels, XP or achievements."""
     if streaks:
-        with figure_card("Streak", "local_fire_department"):
+        with figure_card(_("Streak"), "local_fire_department"):
             ui.label(_days(overview.consecutive_days)).classes("text-h6").mark("progress-streak")
-            ui.label(f"Longest: {_days(longest)}").classes("text-caption text-grey-7")
-    with figure_card("All practice", "schedule"):
+            ui.label(_("Longest: {days}", days=_days(longest))).classes("text-caption text-grey-7")
+    with figure_card(_("All practice"), "schedule"):
         ui.label(duration(overview.total_practice_time)).classes("text-h6").mark("total-time")
         last = overview.last_practice_date
-        ui.label(f"Last on {last:%d %b %Y}" if last else "Nothing logged yet").classes("text-caption text-grey-7")
+        ui.label(_("Last on {date}", date=last.strftime("%d %b %Y")) if last else _("Nothing logged yet")).classes(
+            "text-caption text-grey-7"
+        )
 
 
 def _achievements(overview: ProgressOverview) -> None:
@@ -173,12 +185,17 @@ def _achievements(overview: ProgressOverview) -> None:
     with ui.row().classes("w-full gap-2"):
         for achievement in ACHIEVEMENTS:
             got = earned.get(achievement.key)
-            chip = ui.chip(achievement.title, icon=ICONS.get(achievement.key, "star")).props(
+            chip = ui.chip(_(achievement.title), icon=ICONS.get(achievement.key, "star")).props(
                 "color=amber-7 text-color=white" if got else "outline color=grey-6"
             )
             chip.mark("achievement-earned" if got else "achievement-locked")
-            when = f" · earned {got.earned_on:%d %b %Y}" if got and got.earned_on else " · not yet"
-            chip.tooltip(achievement.description + when)
+            description = _(achievement.description)
+            if got and got.earned_on:
+                earned_on = f"{got.earned_on:%d %b %Y}"
+                # Translators: an achievement's description, then the day it was earned.
+                chip.tooltip(_("{description} · earned {date}", description=description, date=earned_on))
+            else:
+                chip.tooltip(_("{description} · not yet", description=description))
 
 
 def _instruments(overview: ProgressOverview) -> None:
@@ -188,17 +205,20 @@ def _instruments(overview: ProgressOverview) -> None:
         for instrument in overview.instruments:
             with ui.card().classes("w-full gap-2").mark("instrument-progress"):
                 overall = instrument.overall
-                ui.label(f"{instrument.instrument.capitalize()} · level {overall.level} ({overall.title})").classes(
-                    "text-subtitle1 text-weight-medium"
+                name = instrument_label(instrument.instrument)
+                # Translators: e.g. "Piano · level 4 (Beginner)"; {title} is the level's title.
+                heading = _(
+                    "{instrument} · level {level} ({title})", instrument=name, level=overall.level, title=overall.title
                 )
+                ui.label(heading).classes("text-subtitle1 text-weight-medium")
                 for skill in instrument.skills:
                     span = max(skill.next_level_xp - skill.level_start_xp, 1)
                     with ui.row().classes("w-full items-center no-wrap gap-3"):
-                        ui.label(skill.skill_area.replace("_", " ").capitalize()).classes("w-32")
+                        ui.label(_skill_label(skill.skill_area)).classes("w-32")
                         ui.linear_progress(
                             (skill.experience_points - skill.level_start_xp) / span, show_value=False
                         ).props("rounded size=8px").classes("grow")
-                        ui.label(f"level {skill.level}").classes("text-caption whitespace-nowrap")
+                        ui.label(_("level {level}", level=skill.level)).classes("text-caption whitespace-nowrap")
 
 
 def _charts(data: AnalyticsPage) -> None:
@@ -206,15 +226,17 @@ def _charts(data: AnalyticsPage) -> None:
     if not time.logs and not time.previous.logs:
         with ui.card().classes("w-full items-center q-pa-lg").mark("no-data"):
             ui.icon("insights", size="lg", color="grey-6")
-            ui.label("No practice in this selection yet. Widen the period or log some practice.").classes("text-grey-7")
+            ui.label(_("No practice in this selection yet. Widen the period or log some practice.")).classes(
+                "text-grey-7"
+            )
         _plot(charts.calendar_figure(data.year, time.date_to), "chart-calendar")
         return
     _comparison_line(data)
     _plot(charts.practice_time_figure(time), "chart-practice-time")
     _plot(charts.calendar_figure(data.year, time.date_to), "chart-calendar")
     with ui.element("div").classes("w-full grid gap-4 grid-cols-1 md:grid-cols-2"):
-        _plot(charts.shares_figure(time.by_activity, "Time by activity", activities=True), "chart-activity")
-        _plot(charts.shares_figure(time.by_instrument, "Time by instrument"), "chart-instrument")
+        _plot(charts.shares_figure(time.by_activity, _("Time by activity"), activities=True), "chart-activity")
+        _plot(charts.shares_figure(time.by_instrument, _("Time by instrument")), "chart-instrument")
         _plot(charts.top_pieces_figure(data.repertoire), "chart-pieces")
         _plot(charts.top_composers_figure(data.repertoire), "chart-composers")
     _plot(charts.comparison_figure(time), "chart-comparison")
@@ -227,13 +249,20 @@ def _charts(data: AnalyticsPage) -> None:
 def _comparison_line(data: AnalyticsPage) -> None:
     time, before = data.time, data.time.previous
     change = before.change_percent
-    trend = "no practice in the period before" if change is None else f"{change:+.0f} % against the period before"
+    if change is None:
+        trend = _("no practice in the period before")
+    else:
+        # Translators: {change} is a signed percentage figure, e.g. "+12" or "-5".
+        trend = _("{change} % against the period before", change=format(change, "+.0f"))
     with ui.row().classes("w-full items-baseline gap-2").mark("period-summary"):
         ui.label(duration(time.total_seconds)).classes("text-h6")
         span = f"{time.date_from:%d %b} – {time.date_to:%d %b %Y}"
-        ui.label(f"in {_count(time.logs, 'log')} on {_count(time.practice_days, 'day')} ({span}), {trend}").classes(
-            "text-grey-7"
+        logs = ngettext("{n} log", "{n} logs", time.logs)
+        # Translators: e.g. "in 12 logs on 9 days (1 Mar – 30 Mar 2027), +12 % against the period before".
+        summary = _(
+            "in {logs} on {days} ({span}), {trend}", logs=logs, days=_days(time.practice_days), span=span, trend=trend
         )
+        ui.label(summary).classes("text-grey-7")
 
 
 def _plot(figure: go.Figure, mark: str) -> None:
@@ -242,8 +271,9 @@ def _plot(figure: go.Figure, mark: str) -> None:
 
 
 def _days(count: int) -> str:
-    return _count(count, "day")
+    return ngettext("{n} day", "{n} days", count)
 
 
-def _count(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def _skill_label(area: str) -> str:
+    label = SKILL_LABELS.get(area)
+    return _(label) if label else area.replace("_", " ").capitalize()

@@ -12,8 +12,9 @@ from typing import Any
 from nicegui import ui
 
 from components.format import ACTIVITY_LABELS, duration
-from components.log_form import INSTRUMENTS
+from components.log_form import instrument_names
 from components.outbox_sync import page_sync
+from core.i18n import _
 from services.sync import ChangeResult
 
 ORIGIN = "quick-log"  # NOTE: the outbox origin quick_log.js gives its changes
@@ -22,8 +23,8 @@ ORIGIN = "quick-log"  # NOTE: the outbox origin quick_log.js gives its changes
 class QuickLog(ui.element, component="quick_log.js"):
     def __init__(self, *, instrument: str) -> None:
         super().__init__()
-        self._props["activities"] = {str(k): v for k, v in ACTIVITY_LABELS.items()}
-        self._props["instruments"] = dict(INSTRUMENTS)
+        self._props["activities"] = {str(k): _(v) for k, v in ACTIVITY_LABELS.items()}
+        self._props["instruments"] = instrument_names()
         self._props["instrument"] = instrument
         if (sync := page_sync()) is not None:
             sync.listen(ORIGIN, _answered)
@@ -39,11 +40,13 @@ class QuickLog(ui.element, component="quick_log.js"):
 def _answered(answer: ChangeResult) -> None:
     """The server's answer to a quick log (the page refreshes by itself when a log was saved)."""
     if answer.status == "applied" and answer.log is not None and not answer.repeated:
-        label = ACTIVITY_LABELS.get(answer.log.activity_type, answer.log.activity_type)
-        ui.notify(f"Logged {duration(answer.log.duration_seconds)} of {label}", type="positive")
+        label = _(ACTIVITY_LABELS.get(answer.log.activity_type, answer.log.activity_type))
+        # Translators: e.g. "Logged 25 min of Scales".
+        logged = _("Logged {duration} of {activity}", duration=duration(answer.log.duration_seconds), activity=label)
+        ui.notify(logged, type="positive")
     elif answer.status == "rejected":
         ui.notify(
-            f"The quick log was not saved: {answer.message or 'check it on the sync page'}",
+            _("The quick log was not saved: {reason}", reason=answer.message or _("check it on the sync page")),
             type="negative",
             multi_line=True,
         )

@@ -16,6 +16,7 @@ from components.browser_sign_in import Me, act
 from components.feedback import page_dialog
 from components.format import duration
 from components.notation import highlight_bars, show_notation
+from core.i18n import N_, _
 from services import catalogue, take_feedback, takes
 from services.errors import InvalidInput, ServiceError
 from services.take_feedback import TakeCommentOut
@@ -44,7 +45,7 @@ async def takes_panel(
     """Every take of the log, in the current container; returns how many there are."""
     listed = found if found is not None else await act(takes.takes_of_log, write=False, log_id=log_id)
     if not listed:
-        ui.label("No recordings with this log.").classes("text-grey-7").mark("no-takes")
+        ui.label(_("No recordings with this log.")).classes("text-grey-7").mark("no-takes")
         return 0
     score: dict[str, Any] = {}
     for take in listed:
@@ -62,19 +63,21 @@ async def takes_panel(
     if sheet_music_id is not None:
         piece = await act(catalogue.get_piece, write=False, piece_id=sheet_music_id)
         if piece.notation_data:
-            with ui.expansion("Score", icon="library_music", value=True).classes("w-full").mark("take-score"):
+            with ui.expansion(_("Score"), icon="library_music", value=True).classes("w-full").mark("take-score"):
                 score["column"] = await show_notation(
                     piece.notation_data, size_percent=int(me.preferences.get("notationSize") or 100)
                 )
     return len(listed)
 
 
-async def open_takes(me: Me, log: Any, *, title: str = "Recordings") -> None:
-    """A dialog with the takes of ``log`` (a LogOut, the owner's or a sharing student's)."""
+async def open_takes(me: Me, log: Any, *, title: str = N_("Recordings")) -> None:
+    """A dialog with the takes of ``log`` (a LogOut, the owner's or a sharing student's); ``title`` is
+    a marked text (N_), translated here."""
     with page_dialog().props("maximized-on-mobile") as dialog, ui.card().classes("w-full max-w-3xl gap-3"):
         with ui.row().classes("w-full items-center"):
-            ui.label(title).classes("text-h6 grow")
-            ui.button(icon="close", on_click=dialog.close).props('flat round dense aria-label="Close"')
+            ui.label(_(title)).classes("text-h6 grow")
+            close = _("Close")
+            ui.button(icon="close", on_click=dialog.close).props(f'flat round dense aria-label="{close}"')
         await takes_panel(me, log.id, sheet_music_id=log.sheet_music_id)
     dialog.on("hide", dialog.delete)  # its audio stops with it
     dialog.open()
@@ -91,7 +94,7 @@ async def _comment(player: TakePlayer, event: events.GenericEventArguments) -> N
         ui.notify(error.message, type="negative")
         return
     player.set_comments(await act(take_feedback.comments_on_take, write=False, take_id=player.take.id))
-    ui.notify("Comment added", type="positive")
+    ui.notify(_("Comment added"), type="positive")
 
 
 async def _delete_comment(player: TakePlayer, event: events.GenericEventArguments) -> None:
@@ -99,7 +102,7 @@ async def _delete_comment(player: TakePlayer, event: events.GenericEventArgument
     try:
         await act(take_feedback.delete_comment, comment_id=uuid.UUID(str(comment_id)))
     except (ServiceError, ValueError):
-        ui.notify("This comment could not be deleted.", type="warning")
+        ui.notify(_("This comment could not be deleted."), type="warning")
         return
     player.set_comments(await act(take_feedback.comments_on_take, write=False, take_id=player.take.id))
 

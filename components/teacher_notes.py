@@ -5,6 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from components.format import ACTIVITY_LABELS, duration
+from core.i18n import _, ngettext
 from services.take_feedback import TakeCommentOut
 from services.teaching import AssignmentOut, CommentOut
 
@@ -16,7 +17,8 @@ def assignment_row(item: AssignmentOut) -> None:
         with ui.column().classes("gap-0 grow min-w-0"):
             what = f"{item.composer}: {item.title}" if item.composer else item.title
             if item.activity_type:
-                what += f" ({ACTIVITY_LABELS.get(item.activity_type, item.activity_type)})"
+                activity = _(ACTIVITY_LABELS.get(item.activity_type, item.activity_type))
+                what += f" ({activity})"
             ui.label(what).classes("ellipsis w-full")
             ui.label(_progress_line(item)).classes("text-caption text-grey-7")
             details = ", ".join(item.focus_areas)
@@ -25,18 +27,26 @@ def assignment_row(item: AssignmentOut) -> None:
 
 
 def _progress_line(item: AssignmentOut) -> str:
-    due = f"overdue since {item.due_date:%d %b}" if item.overdue else f"due {item.due_date:%a %d %b}"
-    if item.practice_logs:
-        logs = "log" if item.practice_logs == 1 else "logs"
-        done = f"{duration(item.practised_seconds)} in {item.practice_logs} {logs}"
+    if item.overdue:
+        due = _("overdue since {date}", date=item.due_date.strftime("%d %b"))
     else:
-        done = "not practised yet"
-    if item.target_tempo:
-        done += (
-            f" · best {item.best_tempo} of {item.target_tempo} BPM"
-            if item.best_tempo
-            else f" · target {item.target_tempo} BPM"
+        due = _("due {date}", date=item.due_date.strftime("%a %d %b"))
+    if item.practice_logs:
+        # Translators: {duration} is the time practised toward an assignment, e.g. "1 h 05 min in 3 logs".
+        done = ngettext(
+            "{duration} in {n} log",
+            "{duration} in {n} logs",
+            item.practice_logs,
+            duration=duration(item.practised_seconds),
         )
+    else:
+        done = _("not practised yet")
+    if item.target_tempo:
+        if item.best_tempo:
+            tempo = _("best {best} of {target} BPM", best=item.best_tempo, target=item.target_tempo)
+        else:
+            tempo = _("target {target} BPM", target=item.target_tempo)
+        done += f" · {tempo}"
     return f"{due} · {done}"
 
 
@@ -45,10 +55,18 @@ def comment_row(comment: CommentOut) -> None:
         ui.icon("chat_bubble_outline", color="secondary")
         with ui.column().classes("gap-0 grow min-w-0"):
             ui.label(comment.body).classes("w-full")
-            on = f" on {comment.log_title.replace('_', ' ')}" if comment.log_title else ""
-            ui.label(f"{comment.author_name}{on} · {comment.created_at:%d %b %H:%M}").classes(
-                "text-caption text-grey-7"
-            )
+            when = f"{comment.created_at:%d %b %H:%M}"
+            if comment.log_title:
+                # Translators: who commented, on which log (its title), and when.
+                line = _(
+                    "{author} on {log} · {when}",
+                    author=comment.author_name,
+                    log=comment.log_title.replace("_", " "),
+                    when=when,
+                )
+            else:
+                line = f"{comment.author_name} · {when}"
+            ui.label(line).classes("text-caption text-grey-7")
 
 
 def from_your_teacher(
@@ -58,7 +76,7 @@ def from_your_teacher(
     if not assignments and not comments and not take_feedback:
         return
     with ui.card().classes("w-full").mark("from-teacher"):
-        ui.label("From your teacher").classes("text-subtitle1 text-weight-medium")
+        ui.label(_("From your teacher")).classes("text-subtitle1 text-weight-medium")
         for item in assignments:
             assignment_row(item)
         for comment in comments:
@@ -71,8 +89,12 @@ def take_feedback_row(comment: TakeCommentOut) -> None:
     """Feedback on a recording: where in the take and which bars, one click from the player."""
     seconds = comment.at_ms // 1000
     where = f"{seconds // 60}:{seconds % 60:02d}"
-    if comment.bar_from:
-        where += f", bar {comment.bar_from}" if not comment.bar_to else f", bars {comment.bar_from}–{comment.bar_to}"
+    if comment.bar_from and not comment.bar_to:
+        # Translators: a moment in a recording (minutes:seconds) and the bar of the score it is about.
+        where = _("{time}, bar {bar}", time=where, bar=comment.bar_from)
+    elif comment.bar_from:
+        # Translators: a moment in a recording (minutes:seconds) and the bars of the score it is about.
+        where = _("{time}, bars {first}–{last}", time=where, first=comment.bar_from, last=comment.bar_to)
     with (
         ui.row()
         .classes("w-full items-start no-wrap gap-3 q-py-xs")
@@ -82,8 +104,14 @@ def take_feedback_row(comment: TakeCommentOut) -> None:
         ui.icon("graphic_eq", color="secondary")
         with ui.column().classes("gap-0 grow min-w-0"):
             ui.label(comment.body).classes("w-full")
-            on = f"{comment.take_name} ({where})" + (f" of {comment.log_title}" if comment.log_title else "")
-            ui.label(f"{comment.author_name} on {on} · {comment.created_at:%d %b %H:%M}").classes(
+            if comment.log_title:
+                # Translators: a recording, where in it, and its log: "Take 2 (0:42, bar 12) of Minuet".
+                on = _("{take} ({where}) of {log}", take=comment.take_name, where=where, log=comment.log_title)
+            else:
+                on = f"{comment.take_name} ({where})"
+            when = f"{comment.created_at:%d %b %H:%M}"
+            # Translators: who left feedback, on what (a recording and where in it), and when.
+            ui.label(_("{author} on {on} · {when}", author=comment.author_name, on=on, when=when)).classes(
                 "text-caption text-grey-7"
             )
-        ui.link("Listen", f"/log/{comment.log_id}/edit").classes("text-primary whitespace-nowrap")
+        ui.link(_("Listen"), f"/log/{comment.log_id}/edit").classes("text-primary whitespace-nowrap")

@@ -18,6 +18,7 @@ from components.browser_sign_in import act
 from components.feedback import page_dialog
 from components.format import ACTIVITY_LABELS, duration
 from components.log_form import LogForm
+from core.i18n import _
 from services import practice_sessions
 from services.errors import Conflict, InvalidInput, NotFound
 from services.sync import ChangeResult
@@ -41,17 +42,18 @@ def open_timer_review(
         if len(saved) == len(blocks):
             await _end_session(session_id, blocks)
             dialog.close()
-            ui.notify(f"Saved {duration(total)} of practice", type="positive")
+            ui.notify(_("Saved {duration} of practice", duration=duration(total)), type="positive")
             await on_done(True)
 
     with (
         page_dialog().props("persistent maximized-on-mobile") as dialog,
         ui.card().classes("w-full max-w-3xl gap-3"),
     ):
-        ui.label(f"Save your practice · {duration(total)}").classes("text-h6")
-        ui.label("Check each activity, add the piece and how it went, then save.").classes("text-grey-7")
+        ui.label(_("Save your practice · {duration}", duration=duration(total))).classes("text-h6")
+        ui.label(_("Check each activity, add the piece and how it went, then save.")).classes("text-grey-7")
         for index, block in enumerate(blocks):
-            label = f"{ACTIVITY_LABELS.get(block['activity'], block['activity'])} · {duration(block['seconds'])}"
+            activity = _(ACTIVITY_LABELS.get(block["activity"], block["activity"]))
+            label = f"{activity} · {duration(block['seconds'])}"
             with ui.expansion(label, icon="music_note", value=index == 0).classes("w-full"):
                 forms.append(
                     LogForm(
@@ -76,9 +78,9 @@ def open_timer_review(
 
         keys = json.dumps([form.key for form in forms])
         with ui.row().classes("w-full justify-end gap-2"):
-            ui.button("Discard", on_click=lambda: _confirm_discard(discard)).props("flat color=negative")
-            ui.button("Later", on_click=dialog.close).props("flat")
-            save = ui.button("Save all", icon="check").props("unelevated color=primary")
+            ui.button(_("Discard"), on_click=lambda: _confirm_discard(discard)).props("flat color=negative")
+            ui.button(_("Later"), on_click=dialog.close).props("flat")
+            save = ui.button(_("Save all"), icon="check").props("unelevated color=primary")
             save.on("click", js_handler=f"() => MirubatoForms.submitAll({keys})")
 
 
@@ -109,12 +111,12 @@ async def _end_session(session_id: str | None, blocks: list[dict[str, Any]]) -> 
 
 def _confirm_discard(discard: Callable[[], Awaitable[None]]) -> None:
     with page_dialog() as dialog, ui.card():
-        ui.label("Discard this practice? It will not be logged.")
+        ui.label(_("Discard this practice? It will not be logged."))
         with ui.row().classes("w-full justify-end"):
-            ui.button("Keep it", on_click=dialog.close).props("flat")
+            ui.button(_("Keep it"), on_click=dialog.close).props("flat")
 
             async def yes() -> None:
                 dialog.close()
                 await discard()
 
-            ui.button("Discard", on_click=yes).props("unelevated color=negative")
+            ui.button(_("Discard"), on_click=yes).props("unelevated color=negative")
