@@ -70,14 +70,20 @@ def frame(title: str, me: Me, *, shortcuts: Mapping[str, Callable[[], object]] |
     _drawer(me)
     _phone_nav()
     _keyboard(shortcuts or {})
-    with ui.column().classes("mirubato-page w-full max-w-5xl mx-auto q-pa-md gap-4"):
-        ui.label(title).classes("text-h5 text-weight-medium").mark("page-title")
+    with ui.column().classes("mirubato-page w-full max-w-5xl mx-auto q-pa-md gap-4") as content:
+        # The page's content is its <main> landmark, headed by an <h1>: what screen readers jump between.
+        content.tag = "main"
+        content.props('id=main tabindex="-1"')
+        heading = ui.label(title).classes("text-h5 text-weight-medium q-my-none").mark("page-title")
+        heading.tag = "h1"
         yield
 
 
 def _header(me: Me) -> None:
     account_menu = _("Account menu")
     with ui.header().classes("items-center q-px-md q-py-xs bg-primary"):
+        # The first stop of the Tab key: past the header and the navigation, straight to the page.
+        ui.link(_("Skip to content"), "#main").classes("mirubato-skip").mark("skip-link")
         with ui.link(target="/").classes("row items-center no-wrap text-white no-underline gap-1"):
             ui.icon("music_note", size="sm")
             ui.label("Mirubato").classes("text-h6 text-weight-bold")
@@ -185,5 +191,18 @@ _CSS = """
 .mirubato-connection { display: inline-flex; align-items: center; font-size: 0.8rem; opacity: 0.95; }
 .mirubato-connection[data-state="offline"], .mirubato-connection[data-state="attention"] { color: #fde68a; }
 .mirubato-page { padding-bottom: 88px; }
+.mirubato-skip { position: absolute; left: -10000px; top: 4px; }
+.mirubato-skip:focus { left: 8px; z-index: 10000; padding: 8px 12px; background: #fff; color: #1a1a1a; }
+/* A focus ring that shows on both themes wherever the keyboard is (Quasar's own is a faint overlay). */
+a:focus-visible, button:focus-visible, [tabindex]:focus-visible, input:focus-visible, select:focus-visible,
+textarea:focus-visible, .q-btn:focus-visible, .q-item:focus-visible, .q-tab:focus-visible, .q-chip:focus-visible {
+  outline: 3px solid #f59e0b !important; outline-offset: 2px;
+}
+#main:focus-visible { outline: none !important; }
+/* Contrast AA (4.5:1) for the muted greys and the brand colour on both themes (axe-core checks it). */
+.body--light .text-grey-5, .body--light .text-grey-6 { color: #666 !important; }
+.body--dark .text-grey-6, .body--dark .text-grey-7, .body--dark .text-grey-8 { color: #ababab !important; }
+.body--dark .text-primary, .body--dark .q-btn.text-primary { color: #aaa5f7 !important; }
+.body--dark .q-chip--outline.text-grey-8 { color: #bdbdbd !important; }
 @media (min-width: 1024px) { .mirubato-page { padding-bottom: 24px; } }
 """

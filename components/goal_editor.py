@@ -54,9 +54,11 @@ class GoalsSection:
         with ui.row().classes("w-full items-center no-wrap gap-3").mark("goal"):
             with ui.column().classes("grow gap-0 min-w-0"):
                 ui.label(goal.title).classes("ellipsis w-full")
-                ui.linear_progress(goal.percent / 100, show_value=False).props(
+                bar = ui.linear_progress(goal.percent / 100, show_value=False).props(
                     f"rounded size=8px color={'positive' if goal.met else 'primary'}"
                 )
+                # Translators: what screen readers say for a goal's progress bar: its name and how far along it is.
+                bar.props["aria-label"] = _("{goal}: {percent}%", goal=goal.title, percent=goal.percent)
                 figures = {"value": goal.value, "target": goal.target, "unit": goal.unit}
                 if goal.due_on:
                     # Translators: {unit} is "min" or "BPM"; {date} the day the goal is due.

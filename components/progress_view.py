@@ -119,6 +119,7 @@ class ProgressView:
         with ui.dialog().props("persistent") as dialog, ui.card().classes("w-80").mark("report-progress"):
             ui.label(_("Making your PDF report")).classes("text-subtitle1")
             bar = ui.linear_progress(value=0, show_value=False).props("rounded size=10px")
+            bar.props["aria-label"] = _("Making your PDF report")
             step = ui.label(state["text"]).classes("text-caption text-grey-7")
         dialog.open()
 
@@ -151,9 +152,10 @@ def _headline(overview: ProgressOverview, longest: int, *, quiet: bool, streaks:
             return
         with figure_card(_("Level"), "military_tech"):
             ui.label(f"{overview.current_level} · {overview.title}").classes("text-h6").mark("level")
-            ui.linear_progress((overview.experience_points - overview.level_start_xp) / span, show_value=False).props(
-                "rounded size=8px"
-            )
+            level_bar = ui.linear_progress(
+                (overview.experience_points - overview.level_start_xp) / span, show_value=False
+            ).props("rounded size=8px")
+            level_bar.props["aria-label"] = _("Progress to the next level")
             xp = _("{xp} XP, next level at {next_xp}", xp=overview.experience_points, next_xp=overview.next_level_xp)
             ui.label(xp).classes("text-caption text-grey-7")
         _plain_headline(overview, longest, streaks)
@@ -186,7 +188,7 @@ def _achievements(overview: ProgressOverview) -> None:
         for achievement in ACHIEVEMENTS:
             got = earned.get(achievement.key)
             chip = ui.chip(_(achievement.title), icon=ICONS.get(achievement.key, "star")).props(
-                "color=amber-7 text-color=white" if got else "outline color=grey-6"
+                "color=amber-7 text-color=black" if got else "outline color=grey-8"
             )
             chip.mark("achievement-earned" if got else "achievement-locked")
             description = _(achievement.description)
@@ -215,9 +217,10 @@ def _instruments(overview: ProgressOverview) -> None:
                     span = max(skill.next_level_xp - skill.level_start_xp, 1)
                     with ui.row().classes("w-full items-center no-wrap gap-3"):
                         ui.label(_skill_label(skill.skill_area)).classes("w-32")
-                        ui.linear_progress(
+                        skill_bar = ui.linear_progress(
                             (skill.experience_points - skill.level_start_xp) / span, show_value=False
-                        ).props("rounded size=8px").classes("grow")
+                        ).props("rounded size=8px")
+                        skill_bar.classes("grow").props["aria-label"] = _skill_label(skill.skill_area)
                         ui.label(_("level {level}", level=skill.level)).classes("text-caption whitespace-nowrap")
 
 

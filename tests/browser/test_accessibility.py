@@ -31,7 +31,7 @@ RUN_AXE = f"""async () => {{
     id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + " :: " + (n.failureSummary || "").slice(0, 160))}}));
 }}"""
-EMAILS = {"musician": "axe-musician@example.com", "teacher": "axe-teacher@example.com", "admin": "axe-admin@example.com"}
+EMAILS = {role: f"axe-{role}@example.com" for role in ("musician", "teacher", "admin")}
 MUSICIAN_PAGES = ["/", "/timer", "/plans", "/tools", "/log/new", "/history", "/library", "/library/{piece}",
                   "/repertoire", "/progress", "/sharing", "/settings", "/sync", "/log/{log}/edit"]  # fmt: skip
 TEACHER_PAGES = ["/", "/studio", "/studio/{musician}"]
@@ -118,3 +118,24 @@ def test_the_sign_in_page_has_no_serious_accessibility_violation(browser: Browse
     page.get_by_label("Email address").wait_for()
     assert _run_axe(page) == []
     context.close()
+
+
+def test_the_keyboard_reaches_the_page_first_and_shows_where_it_is(signed_in_pages, server: Server):
+    pages, _ids = signed_in_pages
+    page = pages["musician"]
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{server.url}/history")
+    page.locator("main h1").wait_for()
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        """() => { const e = document.activeElement; const s = getComputedStyle(e);
+                   return {mark: e.dataset.mark, outline: s.outlineStyle, width: parseFloat(s.outlineWidth),
+                           left: e.getBoundingClientRect().left}; }"""
+    )
+    assert focused["mark"] == "skip-link"
+    assert focused["outline"] == "solid" and focused["width"] >= 2
+    assert focused["left"] >= 0  # on screen while focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")  # the next stop is inside the page, not back in the header
+    assert page.evaluate("document.getElementById('main').contains(document.activeElement)")
