@@ -76,6 +76,8 @@ def N_(message: str) -> str:  # noqa: N802  (the gettext convention extraction l
 
 def _(message: str, /, **values: object) -> str:
     """``message`` in the current language, with ``{name}`` fields filled from ``values``."""
+    if not message:
+        return message  # gettext("") is the catalogue's header, not a text
     translated = translations(current_language()).gettext(message)
     return translated.format(**values) if values else translated
 

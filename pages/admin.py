@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import plotly.graph_objects as go
@@ -13,13 +14,14 @@ from components.browser_sign_in import Me, act
 from components.feedback import page_dialog, show_error
 from components.frame import frame
 from components.page_route import signed_in_page
+from core.i18n import N_, _, ngettext
 from services import admin, catalogue, catalogue_import
 from services.admin import AdminUser
 from services.catalogue import PieceSummary
 from services.catalogue_import import ImportReport, musicxml_from_mxl
 from services.errors import Forbidden, InvalidInput, ServiceError
 
-ROLES = {"musician": "Musician", "teacher": "Teacher", "admin": "Admin"}
+ROLES = {"musician": N_("Musician"), "teacher": N_("Teacher"), "admin": N_("Admin")}
 ACTIONS = [
     "sign_in", "sign_out", "sign_out_everywhere", "admin_revoke_sessions", "admin_set_role", "admin_deactivate",
     "admin_activate", "admin_catalogue_import", "data_export", "account_delete", "share_invite", "share_accept",
@@ -29,15 +31,15 @@ ACTIONS = [
 
 @signed_in_page("/admin")
 async def admin_page(me: Me) -> RedirectResponse | None:
-    with frame("Admin", me):
+    with frame(_("Admin"), me):
         try:
             await act(admin.system_figures, write=False)  # the service decides who may be here
         except Forbidden as error:
             ui.label(error.message).classes("text-negative").mark("admin-forbidden")
             return None
         with ui.tabs().classes("w-full") as tabs:
-            users_tab, catalogue_tab = ui.tab("Users"), ui.tab("Catalogue")
-            audit_tab, system_tab = ui.tab("Audit log"), ui.tab("System")
+            users_tab, catalogue_tab = ui.tab(_("Users")), ui.tab(_("Catalogue"))
+            audit_tab, system_tab = ui.tab(_("Audit log")), ui.tab(_("System"))
         with ui.tab_panels(tabs, value=users_tab).classes("w-full"):
             with ui.tab_panel(users_tab):
                 await UsersPanel(me).load()
@@ -56,11 +58,12 @@ class UsersPanel:
     def __init__(self, me: Me) -> None:
         self.me = me
         with ui.row().classes("w-full items-center gap-2"):
-            self.search = ui.input("Search by email or name").props("outlined dense clearable").classes("grow")
-            self.role = ui.select({None: "All roles", **ROLES}, value=None).props("outlined dense")
+            self.search = ui.input(_("Search by email or name")).props("outlined dense clearable").classes("grow")
+            roles = {code: _(label) for code, label in ROLES.items()}
+            self.role = ui.select({None: _("All roles"), **roles}, value=None).props("outlined dense")
             self.search.on("keydown.enter", self.load)
             self.role.on_value_change(self.load)
-            ui.button("Search", icon="search", on_click=self.load).props("unelevated no-caps").mark("admin-search")
+            ui.button(_("Search"), icon="search", on_click=self.load).props("unelevated no-caps").mark("admin-search")
         self.list = ui.column().classes("w-full gap-2")
 
     async def load(self) -> None:
@@ -69,7 +72,7 @@ class UsersPanel:
         )
         self.list.clear()
         with self.list:
-            ui.label(f"{found.total} users").classes("text-caption text-grey-7")
+            ui.label(ngettext("{n} users", "{n} users", found.total)).classes("text-caption text-grey-7")
             for user in found.items:
                 self._row(user)
 
@@ -79,17 +82,25 @@ class UsersPanel:
                 ui.icon("person" if user.is_active else "person_off", color="primary" if user.is_active else "grey")
                 with ui.column().classes("gap-0 grow min-w-[12rem]"):
                     ui.label(f"{user.display_name or '—'} · {user.email}").classes("ellipsis")
-                    last = f"{user.last_login_at:%d %b %Y}" if user.last_login_at else "never"
-                    state = "" if user.is_active else " · deactivated"
-                    ui.label(f"{user.logs} logs · last sign-in {last}{state}").classes("text-caption text-grey-7")
+                    last = f"{user.last_login_at:%d %b %Y}" if user.last_login_at else _("never")
+                    # Translators: {last} is a date (12 Mar 2027) or "never"
+                    logs = ngettext(
+                        "{n} logs · last sign-in {last}", "{n} logs · last sign-in {last}", user.logs, last=last
+                    )
+                    parts = [logs]
+                    if not user.is_active:
+                        parts.append(_("deactivated"))
+                    ui.label(" · ".join(parts)).classes("text-caption text-grey-7")
                 ui.select(
-                    ROLES, value=user.role.value, on_change=lambda e, u=user: self._change(u, {"role": e.value})
-                ).props('outlined dense aria-label="Role"')
-                label = "Deactivate" if user.is_active else "Reactivate"
+                    {code: _(name) for code, name in ROLES.items()},
+                    value=user.role.value,
+                    on_change=lambda e, u=user: self._change(u, {"role": e.value}),
+                ).props("outlined dense aria-label=" + json.dumps(_("Role")))
+                label = _("Deactivate") if user.is_active else _("Reactivate")
                 ui.button(label, on_click=lambda u=user: self._change(u, {"isActive": not u.is_active})).props(
                     "flat no-caps"
                 )
-                ui.button("Sign out", on_click=lambda u=user: self._sign_out(u)).props("flat no-caps")
+                ui.button(_("Sign out"), on_click=lambda u=user: self._sign_out(u)).props("flat no-caps")
 
     async def _change(self, user: AdminUser, change: dict[str, Any]) -> None:
         try:
@@ -100,20 +111,21 @@ class UsersPanel:
 
     async def _sign_out(self, user: AdminUser) -> None:
         ended = await act(admin.sign_out_user, user_id=user.id)
-        ui.notify(f"Ended {ended} sign-ins of {user.email}.")
+        ui.notify(ngettext("Ended {n} sign-ins of {email}.", "Ended {n} sign-ins of {email}.", ended, email=user.email))
 
 
 PIECE_FIELDS = {
-    "title": "Title",
-    "composer": "Composer",
-    "catalog_number": "Catalogue number (BWV, Op., ...)",
-    "difficulty_level": "Difficulty (1-10)",
-    "style_period": "Period",
-    "key_signature": "Key",
-    "time_signature": "Time signature",
-    "suggested_tempo": "Suggested tempo (BPM)",
+    "title": N_("Title"),
+    "composer": N_("Composer"),
+    "catalog_number": N_("Catalogue number (BWV, Op., ...)"),
+    "difficulty_level": N_("Difficulty (1-10)"),
+    "style_period": N_("Period"),
+    "key_signature": N_("Key"),
+    "time_signature": N_("Time signature"),
+    "suggested_tempo": N_("Suggested tempo (BPM)"),
 }
 NUMBERS = {"difficulty_level", "suggested_tempo"}
+IMPORT_STATUSES = {"new": N_("new"), "exists": N_("exists"), "error": N_("error")}  # a preview row's badge
 
 
 class PiecesPanel:
@@ -121,10 +133,10 @@ class PiecesPanel:
 
     def __init__(self) -> None:
         with ui.row().classes("w-full items-center gap-2"):
-            self.search = ui.input("Find pieces").props("outlined dense clearable").classes("grow")
+            self.search = ui.input(_("Find pieces")).props("outlined dense clearable").classes("grow")
             self.search.on("keydown.enter", self.load)
-            ui.button("Find", icon="search", on_click=self.load).props("unelevated no-caps")
-            ui.button("New piece", icon="add", on_click=lambda: self._form(None)).props("flat no-caps").mark(
+            ui.button(_("Find"), icon="search", on_click=self.load).props("unelevated no-caps")
+            ui.button(_("New piece"), icon="add", on_click=lambda: self._form(None)).props("flat no-caps").mark(
                 "new-piece"
             )
         self.list = ui.column().classes("w-full gap-1")
@@ -134,30 +146,43 @@ class PiecesPanel:
         found = await act(catalogue.list_pieces, write=False, query=query)
         self.list.clear()
         with self.list:
-            ui.label(f"{found.total} pieces (newest first)").classes("text-caption text-grey-7")
+            ui.label(ngettext("{n} pieces (newest first)", "{n} pieces (newest first)", found.total)).classes(
+                "text-caption text-grey-7"
+            )
             for piece in found.items:
                 with ui.row().classes("w-full items-center no-wrap gap-2").mark("admin-piece"):
-                    state = "" if piece.is_active else " · hidden"
-                    what = f"{piece.composer}: {piece.title}" if piece.composer else piece.title
-                    ui.label(f"{what} · {piece.instrument} · level {piece.difficulty_level or '–'}{state}").classes(
-                        "grow ellipsis min-w-0"
+                    what = (
+                        _("{composer}: {title}", composer=piece.composer, title=piece.title)
+                        if piece.composer
+                        else piece.title
                     )
-                    ui.button("Edit", on_click=lambda p=piece: self._form(p)).props("flat dense no-caps")
-                    label = "Hide" if piece.is_active else "Show"
+                    # Translators: {instrument} is a code (piano, guitar, both); {level} a number from 1 to 10
+                    text = _(
+                        "{piece} · {instrument} · level {level}",
+                        piece=what,
+                        instrument=piece.instrument,
+                        level=piece.difficulty_level or "–",
+                    )
+                    parts = [text]
+                    if not piece.is_active:
+                        parts.append(_("hidden"))
+                    ui.label(" · ".join(parts)).classes("grow ellipsis min-w-0")
+                    ui.button(_("Edit"), on_click=lambda p=piece: self._form(p)).props("flat dense no-caps")
+                    label = _("Hide") if piece.is_active else _("Show")
                     ui.button(label, on_click=lambda p=piece: self._save(p, {"is_active": not p.is_active})).props(
                         "flat dense no-caps"
                     )
 
     def _form(self, piece: PieceSummary | None) -> None:
         with page_dialog() as dialog, ui.card().classes("w-[30rem] max-w-full gap-2"):
-            ui.label("Edit piece" if piece else "New piece").classes("text-h6")
-            instrument = ui.select({"piano": "Piano", "guitar": "Guitar", "both": "Both"},
-                                   value=piece.instrument if piece else "piano", label="Instrument")  # fmt: skip
+            ui.label(_("Edit piece") if piece else _("New piece")).classes("text-h6")
+            instrument = ui.select({"piano": _("Piano"), "guitar": _("Guitar"), "both": _("Both")},
+                                   value=piece.instrument if piece else "piano", label=_("Instrument"))  # fmt: skip
             fields: dict[str, Any] = {"instrument": instrument}
             for name, label in PIECE_FIELDS.items():
                 value = getattr(piece, name) if piece else None
-                fields[name] = (ui.number(label, value=value, format="%d") if name in NUMBERS else
-                                ui.input(label, value=value or "")).props("outlined dense")  # fmt: skip
+                fields[name] = (ui.number(_(label), value=value, format="%d") if name in NUMBERS else
+                                ui.input(_(label), value=value or "")).props("outlined dense")  # fmt: skip
 
             async def save() -> None:
                 values = {name: _plain(field.value) for name, field in fields.items()}
@@ -165,8 +190,8 @@ class PiecesPanel:
                     dialog.close()
 
             with ui.row().classes("w-full justify-end"):
-                ui.button("Cancel", on_click=dialog.close).props("flat")
-                ui.button("Save", on_click=save).props("unelevated color=primary").mark("piece-save")
+                ui.button(_("Cancel"), on_click=dialog.close).props("flat")
+                ui.button(_("Save"), on_click=save).props("unelevated color=primary").mark("piece-save")
 
     async def _save(
         self, piece: PieceSummary | None, values: dict[str, Any], fields: dict[str, Any] | None = None
@@ -199,11 +224,14 @@ class ImportPanel:
     def __init__(self) -> None:
         self.pending: dict[str, str] | None = None
         ui.label(
-            "CSV columns: title and instrument (required), composer, opus, catalog_number, difficulty (1-10), "
-            "grade, period, key, time_signature, tempo_marking, suggested_tempo, duration_seconds, tags (a;b). "
-            "Or one MusicXML file (.musicxml, .xml or .mxl)."
+            # Translators: the column names (title, catalog_number, ...) are read by the importer: keep them in English
+            _(
+                "CSV columns: title and instrument (required), composer, opus, catalog_number, difficulty (1-10), "
+                "grade, period, key, time_signature, tempo_marking, suggested_tempo, duration_seconds, tags (a;b). "
+                "Or one MusicXML file (.musicxml, .xml or .mxl)."
+            )
         ).classes("text-caption text-grey-7")
-        ui.upload(label="Choose a file", auto_upload=True, on_upload=self.preview, max_file_size=3_000_000).props(
+        ui.upload(label=_("Choose a file"), auto_upload=True, on_upload=self.preview, max_file_size=3_000_000).props(
             'accept=".csv,.musicxml,.xml,.mxl" flat bordered'
         ).classes("w-full").mark("import-upload")
         self.report = ui.column().classes("w-full gap-2")
@@ -229,44 +257,59 @@ class ImportPanel:
         report = await act(catalogue_import.import_catalogue, data={**self.pending, "dryRun": False})
         self.pending = None
         self._show(report)
-        problems = "1 row had problems" if report.errors == 1 else f"{report.errors} rows had problems"
-        ui.notify(f"Imported {report.added} pieces; {problems}.", type="positive")
+        problems = ngettext("{n} row had problems", "{n} rows had problems", report.errors)
+        # Translators: {problems} is "1 row had problems" or "{n} rows had problems"
+        imported = ngettext(
+            "Imported {n} pieces; {problems}.", "Imported {n} pieces; {problems}.", report.added, problems=problems
+        )
+        ui.notify(imported, type="positive")
 
     def _show(self, report: ImportReport) -> None:
         self.report.clear()
         with self.report:
-            verb = "would add" if report.dry_run else "added"
-            summary = f"{verb} {report.added} · already there {report.existing} · with problems {report.errors}"
+            counts = {"added": report.added, "existing": report.existing, "errors": report.errors}
+            if report.dry_run:
+                summary = _("would add {added} · already there {existing} · with problems {errors}", **counts)
+            else:
+                summary = _("added {added} · already there {existing} · with problems {errors}", **counts)
             ui.label(summary).classes("text-subtitle1").mark("import-summary")
             for problem in report.problems:
-                ui.label(f"Line {problem.line}: {problem.field} {problem.message}").classes("text-negative").mark(
-                    "import-problem"
+                # Translators: {field} is a CSV column name (kept in English), {message} what is wrong with it
+                line = _(
+                    "Line {line}: {field} {message}", line=problem.line, field=problem.field, message=problem.message
                 )
+                ui.label(line).classes("text-negative").mark("import-problem")
             for row in report.rows[:200]:
                 color = {"new": "positive", "exists": "grey", "error": "negative"}[row.status]
                 with ui.row().classes("items-center gap-2"):
-                    ui.badge(row.status, color=color)
-                    ui.label(f"Line {row.line}: {row.composer + ': ' if row.composer else ''}{row.title}")
+                    ui.badge(_(IMPORT_STATUSES.get(row.status, row.status)), color=color)
+                    if row.composer:
+                        ui.label(
+                            _("Line {line}: {composer}: {title}", line=row.line, composer=row.composer, title=row.title)
+                        )
+                    else:
+                        ui.label(_("Line {line}: {title}", line=row.line, title=row.title))
             if report.dry_run and report.added:
-                ui.button(f"Import {report.added} pieces", icon="upload", on_click=self.run_import).props(
+                label = ngettext("Import {n} pieces", "Import {n} pieces", report.added)
+                ui.button(label, icon="upload", on_click=self.run_import).props(
                     "unelevated color=primary no-caps"
                 ).mark("import-confirm")
 
     def _show_failure(self, error: Exception) -> None:
         self.report.clear()
         with self.report:
-            message = error.message if isinstance(error, ServiceError) else "The file is not UTF-8 text."
+            message = error.message if isinstance(error, ServiceError) else _("The file is not UTF-8 text.")
             ui.label(message).classes("text-negative").mark("import-problem")
 
 
 class AuditPanel:
     def __init__(self) -> None:
         with ui.row().classes("w-full items-center gap-2"):
-            self.action = ui.select({None: "All actions", **{a: a for a in ACTIONS}}, value=None).props(
+            self.action = ui.select({None: _("All actions"), **{a: a for a in ACTIONS}}, value=None).props(
                 "outlined dense"
             )
-            self.date_from = ui.input("From").props("outlined dense type=date")
-            self.date_to = ui.input("To").props("outlined dense type=date")
+            self.date_from = ui.input(_("From")).props("outlined dense type=date")
+            self.date_to = ui.input(_("To")).props("outlined dense type=date")
             for field in (self.action, self.date_from, self.date_to):
                 field.on_value_change(self.load)
         self.list = ui.column().classes("w-full gap-1")
@@ -280,7 +323,7 @@ class AuditPanel:
             return
         self.list.clear()
         with self.list:
-            ui.label(f"{events_page.total} events").classes("text-caption text-grey-7")
+            ui.label(ngettext("{n} events", "{n} events", events_page.total)).classes("text-caption text-grey-7")
             for event in events_page.items:
                 who = event.actor_email or "—"
                 whom = f" → {event.subject_email}" if event.subject_email and event.subject_email != who else ""
@@ -292,24 +335,29 @@ class AuditPanel:
 async def system_panel() -> None:
     traffic = admin.traffic_from(app.state.request_stats)
     figures = await act(admin.system_figures, write=False, traffic=traffic)
+    requests = f"{figures.requests:,}"
     with ui.element("div").classes("w-full grid gap-3 grid-cols-2 md:grid-cols-4"):
         for label, value in (
-            ("Users", f"{figures.active_users} active of {figures.users}"),
-            ("Practice logs", f"{figures.logs:,}"),
-            ("Pieces", f"{figures.pieces:,}"),
-            ("Errors (this process)", f"{figures.error_rate_percent} % of {figures.requests:,} requests"),
+            (_("Users"), _("{active} active of {total}", active=figures.active_users, total=figures.users)),
+            (_("Practice logs"), f"{figures.logs:,}"),
+            (_("Pieces"), f"{figures.pieces:,}"),
+            (
+                _("Errors (this process)"),
+                # Translators: {rate} is a percentage (a number), {requests} a count of HTTP requests
+                _("{rate} % of {requests} requests", rate=figures.error_rate_percent, requests=requests),
+            ),
         ):
             with ui.card().classes("w-full gap-0").mark("system-figure"):
                 ui.label(label).classes("text-caption text-uppercase text-grey-7")
                 ui.label(value).classes("text-subtitle1")
     days = [d.day for d in figures.logs_per_day]
     chart = go.Figure()
-    chart.add_bar(x=days, y=[d.count for d in figures.logs_per_day], name="Logs")
+    chart.add_bar(x=days, y=[d.count for d in figures.logs_per_day], name=_("Logs"))
     chart.add_scatter(
-        x=days, y=[d.count for d in figures.daily_active_users], name="Active users", mode="lines+markers"
+        x=days, y=[d.count for d in figures.daily_active_users], name=_("Active users"), mode="lines+markers"
     )
     chart.update_layout(
-        title="The last two weeks",
+        title=_("The last two weeks"),
         height=300,
         margin={"l": 8, "r": 8, "t": 40, "b": 8},
         paper_bgcolor="rgba(0,0,0,0)",
@@ -319,6 +367,13 @@ async def system_panel() -> None:
     with ui.card().classes("w-full q-pa-xs"):
         ui.plotly(chart).classes("w-full")
     with ui.card().classes("w-full"):
-        ui.label("Slowest endpoints (p95 of their last 500 requests, this process)").classes("text-subtitle1")
+        ui.label(_("Slowest endpoints (p95 of their last 500 requests, this process)")).classes("text-subtitle1")
         for route in figures.slowest:
-            ui.label(f"{route.route}: {route.p95_ms} ms over {route.requests} requests").classes("text-body2")
+            # Translators: {route} is an HTTP route (GET /api/logs), {p95} a number of milliseconds
+            text = _(
+                "{route}: {p95} ms over {requests} requests",
+                route=route.route,
+                p95=route.p95_ms,
+                requests=route.requests,
+            )
+            ui.label(text).classes("text-body2")

@@ -17,6 +17,7 @@ from nicegui import app, ui
 from components.auth_card import auth_card, forget_url_token
 from components.browser_sign_in import browser_actor, remember_sign_in, service
 from components.page_route import endpoint, page
+from core.i18n import N_, _, ngettext
 from services import auth
 from services.auth import SessionKind
 from services.errors import InvalidInput, ServiceError, Unauthenticated
@@ -24,35 +25,41 @@ from services.rate_limits import RateLimited
 from web.browser_storage import rotate_browser_id, shared_storage_reachable, storage_of
 
 PROBLEMS = {
-    "link": "That sign-in link is invalid, has expired or was already used. Ask for a new one below.",
-    "busy": "Too many sign-in attempts from this network. Please wait a few minutes and try again.",
-    "origin": "The sign-in form came from another site, so it was not accepted. Open the link from your email.",
-    "deleted": "Your account and all its data have been deleted. Thank you for practising with Mirubato.",
-    "storage": "Signing in is not possible right now: the server cannot keep sign-ins at the moment. "
-    "Your link still works; please open it again in a few minutes.",
+    "link": N_("That sign-in link is invalid, has expired or was already used. Ask for a new one below."),
+    "busy": N_("Too many sign-in attempts from this network. Please wait a few minutes and try again."),
+    "origin": N_("The sign-in form came from another site, so it was not accepted. Open the link from your email."),
+    "deleted": N_("Your account and all its data have been deleted. Thank you for practising with Mirubato."),
+    "storage": N_(
+        "Signing in is not possible right now: the server cannot keep sign-ins at the moment. "
+        "Your link still works; please open it again in a few minutes."
+    ),
 }
+# The browser tab's title (NiceGUI's before the page is built; the page sets it again in its language).
+LOGIN_TITLE = N_("Sign in · Mirubato")
+CONFIRM_TITLE = N_("Confirm sign-in · Mirubato")
 
 
-@page("/login", title="Sign in · Mirubato")
+@page("/login", title=LOGIN_TITLE)
 async def login_page(problem: str = "") -> RedirectResponse | None:
     if await browser_actor() is not None:
         return RedirectResponse("/")
-    with auth_card("Sign in"):
+    ui.page_title(_(LOGIN_TITLE))
+    with auth_card(_("Sign in")):
         if problem in PROBLEMS:
-            ui.label(PROBLEMS[problem]).classes("text-negative").mark("login-problem")
+            ui.label(_(PROBLEMS[problem])).classes("text-negative").mark("login-problem")
         request_form = ui.column().classes("w-full gap-3")
         sent_panel = ui.column().classes("w-full gap-3 items-center text-center")
         sent_panel.visible = False
         with request_form:
-            ui.label("We email you a link; no password needed.").classes("text-grey-7")
+            ui.label(_("We email you a link; no password needed.")).classes("text-grey-7")
             email = (
-                ui.input("Email address")
+                ui.input(_("Email address"))
                 .props("type=email autocomplete=email autofocus outlined")
                 .classes("w-full")
                 .mark("login-email")
             )
             send = (
-                ui.button("Email me a sign-in link")
+                ui.button(_("Email me a sign-in link"))
                 .props("unelevated color=primary")
                 .classes("w-full")
                 .mark("login-send")
@@ -69,7 +76,7 @@ async def login_page(problem: str = "") -> RedirectResponse | None:
                 config=app.state.auth_config,
             )
         except InvalidInput:
-            email.error = "Please enter an email address like name@example.com."
+            email.error = _("Please enter an email address like name@example.com.")
             return
         except ServiceError as exc:
             ui.notify(exc.message, type="negative", multi_line=True)
@@ -79,11 +86,15 @@ async def login_page(problem: str = "") -> RedirectResponse | None:
         request_form.visible = False
         with sent_panel:
             ui.icon("mark_email_read", size="3rem", color="primary")
-            ui.label("Check your email").classes("text-h6")
-            ui.label(f"We sent a sign-in link to {link.email}. It works once, for {link.minutes} minutes.").mark(
-                "login-sent"
+            ui.label(_("Check your email")).classes("text-h6")
+            sent = ngettext(
+                "We sent a sign-in link to {email}. It works once, for {n} minutes.",
+                "We sent a sign-in link to {email}. It works once, for {n} minutes.",
+                link.minutes,
+                email=link.email,
             )
-            ui.button("Use another address", on_click=lambda: ui.navigate.to("/login")).props("flat")
+            ui.label(sent).mark("login-sent")
+            ui.button(_("Use another address"), on_click=lambda: ui.navigate.to("/login")).props("flat")
         sent_panel.visible = True
 
     send.on_click(send_link)
@@ -91,20 +102,21 @@ async def login_page(problem: str = "") -> RedirectResponse | None:
     return None
 
 
-@page("/auth/verify", title="Confirm sign-in · Mirubato")
+@page("/auth/verify", title=CONFIRM_TITLE)
 async def confirm_page(token: str = "") -> None:
     forget_url_token()
+    ui.page_title(_(CONFIRM_TITLE))
     email = await service(auth.pending_sign_in_email, write=False, token=token) if 10 <= len(token) <= 200 else None
-    with auth_card("Confirm sign-in"):
+    with auth_card(_("Confirm sign-in")):
         if email is None:
-            ui.label(PROBLEMS["link"]).mark("verify-problem")
-            ui.button("Ask for a new link", on_click=lambda: ui.navigate.to("/login")).props("unelevated")
+            ui.label(_(PROBLEMS["link"])).mark("verify-problem")
+            ui.button(_("Ask for a new link"), on_click=lambda: ui.navigate.to("/login")).props("unelevated")
             return
-        ui.label("Sign in to Mirubato as").classes("text-grey-7")
+        ui.label(_("Sign in to Mirubato as")).classes("text-grey-7")
         ui.label(email).classes("text-subtitle1 text-weight-medium").mark("verify-email")
         with ui.element("form").props('method="post" action="/auth/verify"').classes("w-full"):
             ui.element("input").props(f'type="hidden" name="token" value="{token}"')
-            ui.button("Sign in").props('type="submit" unelevated color=primary').classes("w-full").mark(
+            ui.button(_("Sign in")).props('type="submit" unelevated color=primary').classes("w-full").mark(
                 "verify-confirm"
             )
 

@@ -17,6 +17,7 @@ from components.outbox_sync import page_sync
 from components.page_route import signed_in_page
 from components.refresh import refresh_when_logs_change
 from components.takes_panel import open_takes
+from core.i18n import _
 from services import history, takes
 from services.calendar_days import local_day
 from services.practice_shapes import LogOut
@@ -27,7 +28,7 @@ NOTE_PREVIEW_CHARS = 240  # about two lines at desktop width
 
 @signed_in_page("/history")
 async def history_page(me: Me) -> RedirectResponse | None:
-    with frame("History", me):
+    with frame(_("History"), me):
         view = HistoryView(me)
         view.filters()
         view.notices = ui.element("div")
@@ -52,18 +53,26 @@ class HistoryView:
     def filters(self) -> None:
         with ui.row().classes("w-full gap-2 items-center"):
             activity = (
-                ui.select(ACTIVITY_LABELS, multiple=True, label="Activities", clearable=True)
+                ui.select(
+                    {code: _(label) for code, label in ACTIVITY_LABELS.items()},
+                    multiple=True,
+                    label=_("Activities"),
+                    clearable=True,
+                )
                 .props("outlined dense use-chips")
                 .classes("min-w-[14rem]")
                 .mark("history-activity")
             )
             instrument = (
-                ui.select({"piano": "Piano", "guitar": "Guitar"}, label="Instrument", clearable=True)
+                ui.select({"piano": _("Piano"), "guitar": _("Guitar")}, label=_("Instrument"), clearable=True)
                 .props("outlined dense")
                 .classes("min-w-[9rem]")
             )
             text = (
-                ui.input("Piece or composer").props("outlined dense clearable").classes("grow").mark("history-search")
+                ui.input(_("Piece or composer"))
+                .props("outlined dense clearable")
+                .classes("grow")
+                .mark("history-search")
             )
 
             async def apply() -> None:
@@ -85,9 +94,8 @@ class HistoryView:
         self.list.clear()
         with self.list:
             if not window.days:
-                ui.label(f"No practice between {window.first_day:%d %b} and {window.last_day:%d %b}.").classes(
-                    "text-grey-7"
-                )
+                first, last = f"{window.first_day:%d %b}", f"{window.last_day:%d %b}"
+                ui.label(_("No practice between {first} and {last}.", first=first, last=last)).classes("text-grey-7")
             logs = [log.id for day in window.days for log in day.logs]
             self.take_counts = await act(takes.counts_by_log, write=False, owner_id=self.me.actor.id, log_ids=logs)
             for day in window.days:
@@ -100,28 +108,26 @@ class HistoryView:
                     for log in day.logs:
                         self._row(log)
             with ui.row().classes("w-full justify-between"):
-                ui.button("Newer", icon="chevron_left", on_click=lambda: self._move(14)).props("flat").set_visibility(
-                    self.before <= self.today
-                )
+                ui.button(_("Newer"), icon="chevron_left", on_click=lambda: self._move(14)).props(
+                    "flat"
+                ).set_visibility(self.before <= self.today)
                 ui.space()
-                ui.button("Older", icon="chevron_right", on_click=lambda: self._move(-14)).props("flat").mark(
+                ui.button(_("Older"), icon="chevron_right", on_click=lambda: self._move(-14)).props("flat").mark(
                     "history-older"
                 )
 
     def _row(self, log: LogOut) -> None:
         zone = self.me.actor.timezone
+        activity = _(ACTIVITY_LABELS.get(log.activity_type, log.activity_type))
         with ui.row().classes("w-full items-center no-wrap gap-2 q-py-xs mirubato-log-row").mark("history-log"):
             with ui.column().classes("gap-0 grow min-w-0"):
-                ui.label(piece_name(log.composer, log.work_title, ACTIVITY_LABELS.get(log.activity_type, ""))).classes(
-                    "ellipsis w-full"
-                )
-                detail = f"{clock(log.start_time, zone)}–{clock(log.end_time, zone)} · "
-                detail += ACTIVITY_LABELS.get(log.activity_type, log.activity_type)
+                ui.label(piece_name(log.composer, log.work_title, activity)).classes("ellipsis w-full")
+                details = [f"{clock(log.start_time, zone)}–{clock(log.end_time, zone)}", activity]
                 if log.self_rating:
-                    detail += f" · rated {log.self_rating}/10"
+                    details.append(_("rated {rating}/10", rating=log.self_rating))
                 if log.tempo_practiced:
-                    detail += f" · {log.tempo_practiced} BPM"
-                ui.label(detail).classes("text-caption text-grey-7")
+                    details.append(_("{tempo} BPM", tempo=log.tempo_practiced))
+                ui.label(" · ".join(details)).classes("text-caption text-grey-7")
                 if log.practice_notes and log.practice_notes.strip():
                     # Two lines at most on screen; the whole note is one click away, on Edit.
                     ui.label(shorten(log.practice_notes, NOTE_PREVIEW_CHARS)).classes(
@@ -129,15 +135,18 @@ class HistoryView:
                     ).mark("log-notes")
             ui.label(duration(log.duration_seconds)).classes("text-weight-medium whitespace-nowrap")
             if count := self.take_counts.get(log.id):
+                recordings = _("Recordings ({count})", count=count)
                 ui.button(icon="graphic_eq", on_click=lambda: open_takes(self.me, log)).props(
-                    f'flat round dense aria-label="Recordings ({count})" data-testid=log-takes'
-                ).mark("log-takes").tooltip(f"Recordings ({count})")
+                    "flat round dense data-testid=log-takes aria-label=" + json.dumps(recordings)
+                ).mark("log-takes").tooltip(recordings)
+            edit = _("Edit")
             ui.button(icon="edit", on_click=lambda: ui.navigate.to(f"/log/{log.id}/edit")).props(
-                "flat round dense aria-label=Edit"
-            ).mark("log-edit").tooltip("Edit")
+                "flat round dense aria-label=" + json.dumps(edit)
+            ).mark("log-edit").tooltip(edit)
             # Through the outbox, like its undo (both work offline); the row hides at once, the answer
             # comes to ``answered``.
-            delete = ui.button(icon="delete").props("flat round dense aria-label=Delete").tooltip("Delete")
+            remove = _("Delete")
+            delete = ui.button(icon="delete").props("flat round dense aria-label=" + json.dumps(remove)).tooltip(remove)
             delete.on(
                 "click",
                 js_handler=(
@@ -151,12 +160,12 @@ class HistoryView:
         await self.load()
         if answer.status == "conflict":
             ui.notify(
-                "This log changed on another device, so it was not removed. Check it and try again.",
+                _("This log changed on another device, so it was not removed. Check it and try again."),
                 type="warning",
                 multi_line=True,
             )
         elif answer.status != "applied":
-            ui.notify(answer.message or "The log could not be changed.", type="negative")
+            ui.notify(answer.message or _("The log could not be changed."), type="negative")
 
     async def _move(self, days: int) -> None:
         self.before += timedelta(days=days)

@@ -14,6 +14,7 @@ from components.page_route import signed_in_page
 from components.quick_log import QuickLog
 from components.refresh import refresh_when_logs_change
 from components.teacher_notes import from_your_teacher
+from core.i18n import _, ngettext
 from services import dashboard
 from services.calendar_days import local_day
 from services.dashboard import Dashboard
@@ -24,7 +25,7 @@ from services.recommendations import Recommendation
 async def home(me: Me) -> RedirectResponse | None:
     if not me.profile.display_name:
         return RedirectResponse("/welcome")
-    with frame("Dashboard", me, shortcuts={"q": lambda: board.quick.open()}):
+    with frame(_("Dashboard"), me, shortcuts={"q": lambda: board.quick.open()}):
         board = DashboardView(me)
         await board.refresh()
     refresh_when_logs_change(me.actor.id, board.refresh)
@@ -58,21 +59,22 @@ class DashboardView:
             self._try_next(data)
 
     def _greeting(self) -> None:
-        name = self.me.profile.display_name or "there"
-        ui.label(f"Hello, {name}").classes("text-subtitle1 text-grey-7").mark("dashboard-greeting")
+        name = self.me.profile.display_name
+        greeting = _("Hello, {name}", name=name) if name else _("Hello, there")
+        ui.label(greeting).classes("text-subtitle1 text-grey-7").mark("dashboard-greeting")
 
     def _figures(self, data: Dashboard) -> None:
         goal = data.daily_goal_minutes * 60
         columns = "sm:grid-cols-3" if data.show_streaks else "sm:grid-cols-2"
         with ui.element("div").classes(f"w-full grid gap-3 grid-cols-1 {columns}"):
-            with figure_card("Today", "today"), ui.row().classes("items-center gap-3 no-wrap"):
+            with figure_card(_("Today"), "today"), ui.row().classes("items-center gap-3 no-wrap"):
                 ui.circular_progress(
                     min(data.today_seconds / goal, 1) if goal else 0, show_value=False, size="42px", color="primary"
                 )
                 with ui.column().classes("gap-0"):
                     ui.label(duration(data.today_seconds)).classes("text-h6").mark("today-total")
-                    ui.label(f"of {duration(goal)} goal").classes("text-caption text-grey-7")
-            with figure_card("This week", "date_range"):
+                    ui.label(_("of {goal} goal", goal=duration(goal))).classes("text-caption text-grey-7")
+            with figure_card(_("This week"), "date_range"):
                 ui.label(duration(data.week_seconds)).classes("text-h6").mark("week-total")
                 top = max([d.seconds for d in data.week] + [1])
                 with ui.row().classes("items-end gap-1 no-wrap h-8"):
@@ -83,19 +85,19 @@ class DashboardView:
                         ).style(f"width:14px;height:{height}px").tooltip(f"{day.day:%a}: {duration(day.seconds)}")
             if not data.show_streaks:
                 return
-            with figure_card("Streak", "local_fire_department"):
+            with figure_card(_("Streak"), "local_fire_department"):
                 days = data.current_streak
-                ui.label(f"{days} day{'s' if days != 1 else ''}").classes("text-h6").mark("streak")
-                ui.label("Practise today to keep it going" if days and data.today_seconds == 0 else "in a row").classes(
-                    "text-caption text-grey-7"
-                )
+                ui.label(ngettext("{n} day", "{n} days", days)).classes("text-h6").mark("streak")
+                ui.label(
+                    _("Practise today to keep it going") if days and data.today_seconds == 0 else _("in a row")
+                ).classes("text-caption text-grey-7")
 
     def _actions(self, data: Dashboard) -> None:
         with ui.row().classes("w-full gap-2 items-center"):
-            ui.button("Start timer", icon="play_arrow", on_click=lambda: ui.navigate.to("/timer?start=1")).props(
+            ui.button(_("Start timer"), icon="play_arrow", on_click=lambda: ui.navigate.to("/timer?start=1")).props(
                 "unelevated color=primary size=lg"
             ).mark("start-timer")
-            ui.button("Quick log", icon="bolt").on("click", js_handler=self.quick.opener()).props(
+            ui.button(_("Quick log"), icon="bolt").on("click", js_handler=self.quick.opener()).props(
                 "outline color=primary size=lg"
             ).mark("quick-log-open")
             for template in data.templates[:6]:
@@ -106,29 +108,27 @@ class DashboardView:
 
     def _recent(self, data: Dashboard) -> None:
         with ui.card().classes("w-full"):
-            ui.label("Recent practice").classes("text-subtitle1 text-weight-medium")
+            ui.label(_("Recent practice")).classes("text-subtitle1 text-weight-medium")
             if not data.recent_logs:
-                ui.label("Nothing logged yet. Start the timer or add a quick log.").classes("text-grey-7")
+                ui.label(_("Nothing logged yet. Start the timer or add a quick log.")).classes("text-grey-7")
             for log in data.recent_logs:
                 day = local_day(log.start_time, self.me.actor.timezone)
+                activity = _(ACTIVITY_LABELS.get(log.activity_type, log.activity_type))
                 with ui.row().classes("w-full items-center no-wrap gap-3 q-py-xs").mark("recent-log"):
                     ui.icon("music_note", color="primary")
                     with ui.column().classes("gap-0 grow min-w-0"):
+                        ui.label(piece_name(log.composer, log.work_title, activity)).classes("ellipsis w-full")
                         ui.label(
-                            piece_name(log.composer, log.work_title, ACTIVITY_LABELS.get(log.activity_type, ""))
-                        ).classes("ellipsis w-full")
-                        ui.label(
-                            f"{ACTIVITY_LABELS.get(log.activity_type, '')} · {day_name(day, data.today)} "
-                            f"{clock(log.start_time, self.me.actor.timezone)}"
+                            f"{activity} · {day_name(day, data.today)} {clock(log.start_time, self.me.actor.timezone)}"
                         ).classes("text-caption text-grey-7")
                     ui.label(duration(log.duration_seconds)).classes("text-weight-medium whitespace-nowrap")
-            ui.link("All history", "/history").classes("text-primary")
+            ui.link(_("All history"), "/history").classes("text-primary")
 
     def _in_progress(self, data: Dashboard) -> None:
         with ui.card().classes("w-full"):
-            ui.label("Pieces in progress").classes("text-subtitle1 text-weight-medium")
+            ui.label(_("Pieces in progress")).classes("text-subtitle1 text-weight-medium")
             if not data.in_progress:
-                ui.label("Add pieces you are learning from the library.").classes("text-grey-7")
+                ui.label(_("Add pieces you are learning from the library.")).classes("text-grey-7")
             for item in data.in_progress[:6]:
                 with (
                     ui.link(target=f"/library/{item.piece_id}")
@@ -138,17 +138,21 @@ class DashboardView:
                     ui.icon("queue_music", color="secondary")
                     with ui.column().classes("gap-0 grow min-w-0"):
                         ui.label(piece_name(item.composer, item.title)).classes("ellipsis w-full")
-                        tempo = f" · best {item.best_tempo} of {item.target_tempo} BPM" if item.target_tempo else ""
-                        ui.label(
-                            f"{STATUS_LABELS.get(item.status or '', '')} · practised {item.times_practiced}x{tempo}"
-                        ).classes("text-caption text-grey-7")
-            ui.link("Repertoire", "/repertoire").classes("text-primary")
+                        status = _(STATUS_LABELS[item.status]) if item.status in STATUS_LABELS else ""
+                        # Translators: {status} is a repertoire status (Learning, Polished...); "x" as in "3 times"
+                        details = [_("{status} · practised {times}x", status=status, times=item.times_practiced)]
+                        if item.target_tempo:
+                            details.append(
+                                _("best {best} of {target} BPM", best=item.best_tempo, target=item.target_tempo)
+                            )
+                        ui.label(" · ".join(details)).classes("text-caption text-grey-7")
+            ui.link(_("Repertoire"), "/repertoire").classes("text-primary")
 
     def _try_next(self, data: Dashboard) -> None:
         if not data.recommended:
             return
         with ui.card().classes("w-full"):
-            ui.label("Try next").classes("text-subtitle1 text-weight-medium")
+            ui.label(_("Try next")).classes("text-subtitle1 text-weight-medium")
             with ui.element("div").classes("w-full grid gap-2 grid-cols-1 md:grid-cols-3"):
                 for item in data.recommended:
                     piece = item.piece
@@ -161,4 +165,4 @@ class DashboardView:
                         with ui.column().classes("gap-0 min-w-0"):
                             ui.label(piece_name(piece.composer, piece.title)).classes("ellipsis w-full")
                             ui.label(item.reason).classes("text-caption text-grey-7")
-            ui.link("Your progress", "/progress").classes("text-primary")
+            ui.link(_("Your progress"), "/progress").classes("text-primary")

@@ -12,18 +12,19 @@ from components.browser_sign_in import Me, act, service
 from components.feedback import show_error
 from components.frame import frame
 from components.page_route import signed_in_page
+from core.i18n import N_, _, ngettext
 from services import catalogue
 from services.catalogue import Facets, PieceSummary
 from services.errors import NotFound, ServiceError
 
 PAGE_SIZE = 20
 SORTS = {
-    "composer": "Composer",
-    "title": "Title",
-    "difficulty": "Easiest first",
-    "-difficulty": "Hardest first",
-    "period": "Period",
-    "newest": "Newest",
+    "composer": N_("Composer"),
+    "title": N_("Title"),
+    "difficulty": N_("Easiest first"),
+    "-difficulty": N_("Hardest first"),
+    "period": N_("Period"),
+    "newest": N_("Newest"),
 }
 
 
@@ -32,7 +33,7 @@ async def library_page(me: Me, q: str = "") -> RedirectResponse | None:
     facets = await service(catalogue.facets, write=False)
     instrument = me.profile.default_instrument
     library = Library(facets, initial={"q": q or None, "instrument": instrument})
-    with frame("Library", me, shortcuts={"/": library.focus_search}):
+    with frame(_("Library"), me, shortcuts={"/": library.focus_search}):
         library.build()
         await library.load()
     return None
@@ -46,30 +47,34 @@ class Library:
 
     def build(self) -> None:
         with ui.card().classes("w-full gap-3"):
-            self.search = ui.input("Search title, composer or catalogue number", value=self.criteria.get("q") or "")
+            self.search = ui.input(_("Search title, composer or catalogue number"), value=self.criteria.get("q") or "")
             self.search.props("outlined clearable debounce=300").classes("w-full").mark("library-search")
             with self.search.add_slot("prepend"):
                 ui.icon("search")
             self.search.on_value_change(lambda e: self.set("q", e.value))
             with ui.row().classes("w-full gap-2 items-center"):
-                self._select("instrument", {"piano": "Piano", "guitar": "Guitar"}, "Instrument", "library-instrument")
-                self._select("period", {p.value: p.value for p in self.facets.periods}, "Period", "library-period")
-                self._select("composer", self.facets.composers, "Composer", "library-composer", searchable=True)
-                self._select("grade", self.facets.grades, "Grade", "library-grade")
-                self._select("key", self.facets.keys, "Key", "library-key", searchable=True)
-                self._select("tags", self.facets.tags, "Tags", "library-tags", multiple=True)
+                instruments = {"piano": _("Piano"), "guitar": _("Guitar")}
+                self._select("instrument", instruments, _("Instrument"), "library-instrument")
+                self._select("period", {p.value: p.value for p in self.facets.periods}, _("Period"), "library-period")
+                self._select("composer", self.facets.composers, _("Composer"), "library-composer", searchable=True)
+                self._select("grade", self.facets.grades, _("Grade"), "library-grade")
+                self._select("key", self.facets.keys, _("Key"), "library-key", searchable=True)
+                self._select("tags", self.facets.tags, _("Tags"), "library-tags", multiple=True)
             with ui.row().classes("w-full gap-4 items-center"):
                 with ui.column().classes("gap-0 grow min-w-[14rem]"):
-                    ui.label("Difficulty").classes("text-caption text-grey-7")
+                    ui.label(_("Difficulty")).classes("text-caption text-grey-7")
                     difficulty = (
                         ui.range(min=1, max=10, step=1, value={"min": 1, "max": 10})
                         .props("label markers snap")
                         .mark("library-difficulty")
                     )
                     difficulty.on("change", lambda e: self.set_difficulty(e.args))
-                sort = ui.select(SORTS, value="composer", label="Sort").props("outlined dense").classes("w-40")
+                sorts = {key: _(label) for key, label in SORTS.items()}
+                sort = ui.select(sorts, value="composer", label=_("Sort")).props("outlined dense").classes("w-40")
                 sort.on_value_change(lambda e: self.set("sort", e.value))
-                ui.button("Random piece", icon="casino", on_click=self.random).props("outline").mark("library-random")
+                ui.button(_("Random piece"), icon="casino", on_click=self.random).props("outline").mark(
+                    "library-random"
+                )
         self.summary = ui.label().classes("text-grey-7").mark("library-count")
         self.results = ui.column().classes("w-full gap-2")
         self.pager = (
@@ -129,7 +134,7 @@ class Library:
         except ServiceError as error:
             show_error(error)
             return
-        self.summary.text = f"{found.total} piece{'s' if found.total != 1 else ''}"
+        self.summary.text = ngettext("{n} piece", "{n} pieces", found.total)
         self.pager.max = max(1, ceil(found.total / PAGE_SIZE))
         self.pager.value = self.page
         self.pager.set_visibility(found.total > PAGE_SIZE)
@@ -138,14 +143,14 @@ class Library:
             for piece in found.items:
                 _row(piece)
             if not found.items:
-                ui.label("No piece matches these filters. Try fewer of them.").classes("text-grey-7")
+                ui.label(_("No piece matches these filters. Try fewer of them.")).classes("text-grey-7")
 
     async def random(self) -> None:
         criteria = {k: v for k, v in self.query().items() if k not in {"sort"}}
         try:
             piece = await service(catalogue.random_piece, write=False, query=criteria)
         except NotFound:
-            ui.notify("No piece matches these filters; loosen them for a random pick.", type="warning")
+            ui.notify(_("No piece matches these filters; loosen them for a random pick."), type="warning")
             return
         ui.navigate.to(f"/library/{piece.id}")
 
@@ -165,6 +170,6 @@ def _row(piece: PieceSummary) -> None:
                     ]
                     ui.label(" · ".join(d for d in details if d)).classes("text-caption text-grey-7 ellipsis w-full")
                 if piece.has_notation:
-                    ui.icon("queue_music", color="secondary").tooltip("Notation available")
+                    ui.icon("queue_music", color="secondary").tooltip(_("Notation available"))
                 if piece.difficulty_level:
-                    ui.badge(f"{piece.difficulty_level}/10").props("outline color=primary").tooltip("Difficulty")
+                    ui.badge(f"{piece.difficulty_level}/10").props("outline color=primary").tooltip(_("Difficulty"))

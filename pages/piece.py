@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -14,10 +15,13 @@ from components.format import ACTIVITY_LABELS, STATUS_LABELS, duration
 from components.frame import frame
 from components.notation import show_notation
 from components.page_route import signed_in_page
+from core.i18n import N_, _, ngettext
 from services import catalogue, repertoire
 from services.catalogue import PieceOut
 from services.errors import NotFound, ServiceError
 from services.repertoire import PieceActivity
+
+INSTRUMENTS = {"piano": N_("Piano"), "guitar": N_("Guitar"), "both": N_("Both")}
 
 
 @signed_in_page("/library/{piece_id}")
@@ -26,9 +30,9 @@ async def piece_page(me: Me, piece_id: str) -> RedirectResponse | None:
         piece = await act(catalogue.get_piece, write=False, piece_id=uuid.UUID(piece_id))
         activity = await act(repertoire.piece_activity, write=False, piece_id=piece.id)
     except (ValueError, NotFound):
-        with frame("Piece not found", me):
-            ui.label("This piece is not in the library.").mark("piece-missing")
-            ui.button("Back to the library", on_click=lambda: ui.navigate.to("/library")).props("flat")
+        with frame(_("Piece not found"), me):
+            ui.label(_("This piece is not in the library.")).mark("piece-missing")
+            ui.button(_("Back to the library"), on_click=lambda: ui.navigate.to("/library")).props("flat")
         return None
     with frame(piece.title, me):
         _heading(piece)
@@ -36,7 +40,7 @@ async def piece_page(me: Me, piece_id: str) -> RedirectResponse | None:
         PieceActions(me, piece, activity, actions).build()
         with ui.element("div").classes("w-full grid gap-4 grid-cols-1 md:grid-cols-3"):
             with ui.card().classes("w-full md:col-span-2"):
-                ui.label("Notation").classes("text-subtitle1 text-weight-medium")
+                ui.label(_("Notation")).classes("text-subtitle1 text-weight-medium")
                 await _notation(piece, me)
             with ui.column().classes("w-full gap-4"):
                 _details(piece)
@@ -56,20 +60,21 @@ async def _notation(piece: PieceOut, me: Me) -> None:
 
 
 def _details(piece: PieceOut) -> None:
+    instrument = piece.instrument.value
     rows = [
-        ("Instrument", piece.instrument.value.title()),
-        ("Difficulty", f"{piece.difficulty_level}/10" if piece.difficulty_level else None),
-        ("Grade", piece.grade_level),
-        ("Period", piece.style_period),
-        ("Key", piece.key_signature),
-        ("Time", piece.time_signature),
-        ("Tempo", piece.tempo_marking),
-        ("Suggested tempo", f"{piece.suggested_tempo} BPM" if piece.suggested_tempo else None),
-        ("Length", duration(piece.duration_seconds) if piece.duration_seconds else None),
-        ("Source", piece.license_type),
+        (_("Instrument"), _(INSTRUMENTS[instrument]) if instrument in INSTRUMENTS else instrument.title()),
+        (_("Difficulty"), f"{piece.difficulty_level}/10" if piece.difficulty_level else None),
+        (_("Grade"), piece.grade_level),
+        (_("Period"), piece.style_period),
+        (_("Key"), piece.key_signature),
+        (_("Time"), piece.time_signature),
+        (_("Tempo"), piece.tempo_marking),
+        (_("Suggested tempo"), _("{tempo} BPM", tempo=piece.suggested_tempo) if piece.suggested_tempo else None),
+        (_("Length"), duration(piece.duration_seconds) if piece.duration_seconds else None),
+        (_("Source"), piece.license_type),
     ]
     with ui.card().classes("w-full gap-1").mark("piece-details"):
-        ui.label("About").classes("text-subtitle1 text-weight-medium")
+        ui.label(_("About")).classes("text-subtitle1 text-weight-medium")
         for label, value in rows:
             if value:
                 with ui.row().classes("w-full justify-between no-wrap gap-2"):
@@ -84,25 +89,26 @@ def _details(piece: PieceOut) -> None:
 async def _history(piece: PieceOut, activity: PieceActivity) -> None:
     timeline = await act(repertoire.piece_timeline, write=False, piece_id=piece.id)
     with ui.card().classes("w-full gap-1").mark("piece-history"):
-        ui.label("Your practice").classes("text-subtitle1 text-weight-medium")
+        ui.label(_("Your practice")).classes("text-subtitle1 text-weight-medium")
         if not activity.times_practiced:
-            ui.label("Not practised yet.").classes("text-grey-7")
+            ui.label(_("Not practised yet.")).classes("text-grey-7")
             return
-        ui.label(f"Practised {activity.times_practiced} time{'s' if activity.times_practiced != 1 else ''}").mark(
-            "piece-times"
-        )
+        ui.label(ngettext("Practised {n} time", "Practised {n} times", activity.times_practiced)).mark("piece-times")
         if activity.best_tempo:
             target = activity.target_tempo or piece.suggested_tempo
-            ui.label(f"Best tempo {activity.best_tempo} BPM" + (f" of {target}" if target else ""))
+            if target:
+                ui.label(_("Best tempo {best} BPM of {target}", best=activity.best_tempo, target=target))
+            else:
+                ui.label(_("Best tempo {best} BPM", best=activity.best_tempo))
         if activity.best_accuracy is not None:
-            ui.label(f"Accuracy: best {activity.best_accuracy:.0f}%, average {activity.average_accuracy:.0f}%")
+            best, average = f"{activity.best_accuracy:.0f}", f"{activity.average_accuracy:.0f}"
+            ui.label(_("Accuracy: best {best}%, average {average}%", best=best, average=average))
         for point in timeline[-8:][::-1]:
-            detail = ACTIVITY_LABELS.get(point.activity_type, "")
+            details = [f"{point.start_time:%d %b %Y}", duration(point.duration_seconds)]
+            details.append(_(ACTIVITY_LABELS[point.activity_type]) if point.activity_type in ACTIVITY_LABELS else "")
             if point.tempo_practiced:
-                detail += f" · {point.tempo_practiced} BPM"
-            ui.label(f"{point.start_time:%d %b %Y} · {duration(point.duration_seconds)} · {detail}").classes(
-                "text-caption text-grey-7"
-            )
+                details.append(_("{tempo} BPM", tempo=point.tempo_practiced))
+            ui.label(" · ".join(details)).classes("text-caption text-grey-7")
 
 
 class PieceActions:
@@ -115,14 +121,18 @@ class PieceActions:
         self.container.clear()
         with self.container:
             ui.button(
-                "Log practice", icon="edit_note", on_click=lambda: ui.navigate.to(f"/log/new?piece={self.piece.id}")
+                _("Log practice"), icon="edit_note", on_click=lambda: ui.navigate.to(f"/log/new?piece={self.piece.id}")
             ).props("unelevated color=primary").mark("piece-log")
             ui.button(
-                "Metronome", icon="av_timer", on_click=lambda: ui.navigate.to(f"/tools?piece={self.piece.id}")
+                _("Metronome"), icon="av_timer", on_click=lambda: ui.navigate.to(f"/tools?piece={self.piece.id}")
             ).props("outline").mark("piece-metronome")
             if self.activity.in_repertoire:
                 status = (
-                    ui.select(STATUS_LABELS, value=self.activity.status, label="In your repertoire")
+                    ui.select(
+                        {code: _(label) for code, label in STATUS_LABELS.items()},
+                        value=self.activity.status,
+                        label=_("In your repertoire"),
+                    )
                     .props("outlined dense")
                     .classes("w-48")
                     .mark("piece-status")
@@ -130,16 +140,20 @@ class PieceActions:
                 status.on_value_change(lambda e: self.to_repertoire(e.value))
             else:
                 ui.button(
-                    "Add to repertoire", icon="playlist_add", on_click=lambda: self.to_repertoire("learning")
+                    _("Add to repertoire"), icon="playlist_add", on_click=lambda: self.to_repertoire("learning")
                 ).props("outline").mark("piece-add")
             ui.button(
                 icon="star" if self.activity.is_starred else "star_border",
                 on_click=lambda: self.flag(isStarred=not self.activity.is_starred),
-            ).props("flat round color=amber-8 aria-label=Star").mark("piece-star").tooltip("Star")
+            ).props("flat round color=amber-8 aria-label=" + json.dumps(_("Star"))).mark("piece-star").tooltip(
+                _("Star")
+            )
             ui.button(
                 icon="bookmark" if self.activity.is_bookmarked else "bookmark_border",
                 on_click=lambda: self.flag(isBookmarked=not self.activity.is_bookmarked),
-            ).props("flat round color=primary aria-label=Bookmark").mark("piece-bookmark").tooltip("Bookmark")
+            ).props("flat round color=primary aria-label=" + json.dumps(_("Bookmark"))).mark("piece-bookmark").tooltip(
+                _("Bookmark")
+            )
 
     async def to_repertoire(self, status: str) -> None:
         try:
@@ -148,7 +162,9 @@ class PieceActions:
             show_error(error)
             return
         self.activity = self.activity.model_copy(update={"in_repertoire": True, "status": item.status})
-        ui.notify(f"{STATUS_LABELS[status]}: {self.piece.title}", type="positive")
+        label = _(STATUS_LABELS[status])
+        # Translators: a repertoire status (Learning, Polished...) and the title of a piece
+        ui.notify(_("{status}: {title}", status=label, title=self.piece.title), type="positive")
         self.build()
 
     async def flag(self, **flags: Any) -> None:

@@ -10,13 +10,14 @@ from components.goal_editor import GoalsSection
 from components.page_route import signed_in_page
 from components.progress_view import ProgressSource, ProgressView
 from components.refresh import refresh_when_logs_change
+from core.i18n import _
 from services import analytics, progress
 
 
 @signed_in_page("/progress")
 async def progress_page(me: Me) -> RedirectResponse | None:
     quiet = bool(me.preferences.get("quietMode"))
-    with frame("Progress", me):
+    with frame(_("Progress"), me):
         goal_section = GoalsSection(quiet=quiet)
         view = ProgressView(
             own_progress(),

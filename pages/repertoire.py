@@ -10,23 +10,24 @@ from components.feedback import show_error
 from components.format import STATUS_LABELS, duration
 from components.frame import frame
 from components.page_route import signed_in_page
+from core.i18n import N_, _, ngettext
 from services import repertoire, review_queue
 from services.errors import InvalidInput, ServiceError
 from services.repertoire import RepertoireItem
 from services.review_queue import ReviewItem
 
-TABS = {"all": "All", **STATUS_LABELS}
+TABS = {"all": N_("All"), **STATUS_LABELS}
 
 
 @signed_in_page("/repertoire")
 async def repertoire_page(me: Me) -> RedirectResponse | None:
-    with frame("Repertoire", me):
+    with frame(_("Repertoire"), me):
         review = ReviewPanel()
         await review.load()
         view = RepertoireView()
         with ui.tabs(on_change=lambda e: view.show(e.value)).props("align=left inline-label").classes("w-full") as tabs:
             for key, label in TABS.items():
-                ui.tab(key, label)
+                ui.tab(key, _(label))
         tabs.value = "all"
         view.list = ui.column().classes("w-full gap-3")
         await view.show("all")
@@ -46,30 +47,32 @@ class ReviewPanel:
         if not shown and not queue.set_aside:
             return
         with self.container, ui.card().classes("w-full gap-2").mark("review-queue"):
-            ui.label("Due for review").classes("text-subtitle1 text-weight-medium")
+            ui.label(_("Due for review")).classes("text-subtitle1 text-weight-medium")
             if not shown:
-                ui.label("Nothing due today.").classes("text-grey-7")
+                ui.label(_("Nothing due today.")).classes("text-grey-7")
             for item in shown:
                 with ui.row().classes("w-full items-center no-wrap gap-2").mark("review-item"):
                     with ui.column().classes("grow gap-0 min-w-0"):
                         ui.link(item.title, f"/library/{item.sheet_music_id}").classes("ellipsis text-inherit")
                         since = (
-                            f"not practised for {item.days_since} days"
+                            ngettext("not practised for {n} days", "not practised for {n} days", item.days_since)
                             if item.days_since is not None
-                            else "not practised yet"
+                            else _("not practised yet")
                         )
-                        ui.label(f"{since} · comes back every {item.interval_days} d").classes(
+                        # Translators: {since} is "not practised for {n} days" or "not practised yet"; d: days
+                        again = _("{since} · comes back every {days} d", since=since, days=item.interval_days)
+                        ui.label(again).classes(
                             "text-caption " + ("text-negative" if item.neglected else "text-grey-7")
                         )
-                    ui.button("Snooze a week", on_click=lambda i=item: self.change(i, {"snoozeDays": 7})).props(
+                    ui.button(_("Snooze a week"), on_click=lambda i=item: self.change(i, {"snoozeDays": 7})).props(
                         "flat dense no-caps"
                     )
-                    ui.button("Drop", on_click=lambda i=item: self.change(i, {"dropped": True})).props(
+                    ui.button(_("Drop"), on_click=lambda i=item: self.change(i, {"dropped": True})).props(
                         "flat dense no-caps color=negative"
                     )
             if queue.set_aside:
                 names = ", ".join(i.title for i in queue.set_aside)
-                ui.label(f"Set aside: {names}").classes("text-caption text-grey-7")
+                ui.label(_("Set aside: {names}", names=names)).classes("text-caption text-grey-7")
 
     async def change(self, item: ReviewItem, data: dict[str, object]) -> None:
         await act(review_queue.change_review, sheet_music_id=item.sheet_music_id, data=data)
@@ -89,8 +92,8 @@ class RepertoireView:
             if not items:
                 with ui.card().classes("w-full items-center q-pa-lg"):
                     ui.icon("queue_music", size="2.5rem", color="grey-5")
-                    ui.label("No pieces here yet. Add pieces from the library.").classes("text-grey-7")
-                    ui.button("Open the library", on_click=lambda: ui.navigate.to("/library")).props("flat")
+                    ui.label(_("No pieces here yet. Add pieces from the library.")).classes("text-grey-7")
+                    ui.button(_("Open the library"), on_click=lambda: ui.navigate.to("/library")).props("flat")
             for item in items:
                 self._card(item)
 
@@ -105,28 +108,28 @@ class RepertoireView:
                         "text-caption text-grey-7"
                     )
                 status = (
-                    ui.select(STATUS_LABELS, value=item.status)
+                    ui.select({code: _(label) for code, label in STATUS_LABELS.items()}, value=item.status)
                     .props("outlined dense")
                     .classes("w-36")
                     .mark("repertoire-status")
                 )
                 status.on_value_change(lambda e, i=item: self.save(i, status=e.value))
             self._tempo(item)
-            with ui.expansion("Notes and timeline", icon="timeline").classes("w-full"):
-                notes = ui.textarea("Notes", value=item.notes or "").props("outlined autogrow").classes("w-full")
+            with ui.expansion(_("Notes and timeline"), icon="timeline").classes("w-full"):
+                notes = ui.textarea(_("Notes"), value=item.notes or "").props("outlined autogrow").classes("w-full")
                 target = (
-                    ui.number("Target tempo (BPM)", value=item.target_tempo, min=1, max=400)
+                    ui.number(_("Target tempo (BPM)"), value=item.target_tempo, min=1, max=400)
                     .props("outlined dense")
                     .classes("w-48")
                 )
                 with ui.row().classes("gap-2"):
                     ui.button(
-                        "Save",
+                        _("Save"),
                         on_click=lambda i=item: self.save(
                             i, notes=notes.value or None, targetTempo=int(target.value) if target.value else None
                         ),
                     ).props("unelevated dense")
-                    ui.button("Remove from repertoire", on_click=lambda i=item: self.remove(i)).props(
+                    ui.button(_("Remove from repertoire"), on_click=lambda i=item: self.remove(i)).props(
                         "flat dense color=negative"
                     )
                 timeline = ui.column().classes("w-full gap-0")
@@ -134,28 +137,31 @@ class RepertoireView:
 
     def _tempo(self, item: RepertoireItem) -> None:
         target = item.target_tempo or item.suggested_tempo
-        practised = f"Practised {item.times_practiced}x" if item.times_practiced else "Not practised yet"
+        # Translators: "x" as in "3 times"
+        practised = _("Practised {times}x", times=item.times_practiced) if item.times_practiced else None
+        details = [practised or _("Not practised yet")]
         if target and item.best_tempo:
             with ui.row().classes("w-full items-center gap-3 no-wrap"):
                 ui.linear_progress(min(item.best_tempo / target, 1), show_value=False, size="10px").classes("grow")
-                ui.label(f"{item.best_tempo} / {target} BPM").classes("text-caption whitespace-nowrap").mark(
-                    "repertoire-tempo"
-                )
-        ui.label(practised + (f" · target {target} BPM" if target and not item.best_tempo else "")).classes(
-            "text-caption text-grey-7"
-        )
+                ui.label(_("{best} / {target} BPM", best=item.best_tempo, target=target)).classes(
+                    "text-caption whitespace-nowrap"
+                ).mark("repertoire-tempo")
+        if target and not item.best_tempo:
+            details.append(_("target {target} BPM", target=target))
+        ui.label(" · ".join(details)).classes("text-caption text-grey-7")
 
     async def timeline(self, item: RepertoireItem, container: ui.column) -> None:
         points = await act(repertoire.piece_timeline, write=False, piece_id=item.piece_id)
         with container:
             if not points:
-                ui.label("No practice of this piece logged yet.").classes("text-caption text-grey-7")
+                ui.label(_("No practice of this piece logged yet.")).classes("text-caption text-grey-7")
             for point in points[::-1][:20]:
-                tempo = f" · {point.tempo_practiced} BPM" if point.tempo_practiced else ""
-                rating = f" · {point.self_rating}/10" if point.self_rating else ""
-                ui.label(f"{point.start_time:%d %b %Y} · {duration(point.duration_seconds)}{tempo}{rating}").classes(
-                    "text-caption"
-                )
+                details = [f"{point.start_time:%d %b %Y}", duration(point.duration_seconds)]
+                if point.tempo_practiced:
+                    details.append(_("{tempo} BPM", tempo=point.tempo_practiced))
+                if point.self_rating:
+                    details.append(f"{point.self_rating}/10")
+                ui.label(" · ".join(details)).classes("text-caption")
 
     async def save(self, item: RepertoireItem, **changes: object) -> None:
         data = {"status": item.status, "targetTempo": item.target_tempo, "notes": item.notes, **changes}
@@ -167,7 +173,7 @@ class RepertoireView:
         except ServiceError as error:
             show_error(error)
             return
-        ui.notify("Saved", type="positive")
+        ui.notify(_("Saved"), type="positive")
         await self.show(self.status)
 
     async def remove(self, item: RepertoireItem) -> None:

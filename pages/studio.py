@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ from components.plan_editor import open_plan_editor
 from components.progress_view import ProgressSource, ProgressView
 from components.takes_panel import open_takes
 from components.teacher_notes import assignment_row, comment_row
+from core.i18n import _, ngettext
 from services import plans, sharing, studio, takes, teaching
 from services.calendar_days import local_day
 from services.errors import InvalidInput, NotFound
@@ -28,13 +30,13 @@ from services.studio import StudentWeek
 
 @signed_in_page("/studio")
 async def studio_page(me: Me) -> RedirectResponse | None:
-    with frame("Studio", me):
+    with frame(_("Studio"), me):
         students = await act(studio.overview, write=False)
         if not students:
             with ui.card().classes("w-full items-center q-pa-lg").mark("studio-empty"):
                 ui.icon("groups", size="lg", color="grey-6")
-                ui.label("No student shares their practice with you yet.").classes("text-grey-8")
-                ui.label("Ask them to open Share with a teacher and send you an invitation.").classes("text-grey-7")
+                ui.label(_("No student shares their practice with you yet.")).classes("text-grey-8")
+                ui.label(_("Ask them to open Share with a teacher and send you an invitation.")).classes("text-grey-7")
         with ui.element("div").classes("w-full grid gap-3 grid-cols-1 md:grid-cols-2"):
             for week in students:
                 _student_card(week)
@@ -47,14 +49,28 @@ def _student_card(week: StudentWeek) -> None:
         with ui.row().classes("w-full items-center no-wrap"):
             ui.icon("person", color="primary")
             ui.label(week.student.display_name or week.student.email).classes("text-subtitle1 text-weight-medium grow")
-            ui.link("Open", f"/studio/{week.student.id}").classes("text-primary").mark("studio-open")
+            ui.link(_("Open"), f"/studio/{week.student.id}").classes("text-primary").mark("studio-open")
         ui.linear_progress(min(week.week_seconds / goal, 1) if goal else 0, show_value=False).props("rounded size=8px")
-        ui.label(f"This week {duration(week.week_seconds)} of {duration(goal)} · today {duration(week.today_seconds)}")
-        streak = f"{week.current_streak} day streak" if week.current_streak else "no streak"
-        last = f"last practice {week.last_practice_date:%d %b}" if week.last_practice_date else "no practice yet"
+        # Translators: each placeholder is a length of time (25 min, 1 h 05 min)
+        totals = _(
+            "This week {week} of {goal} · today {today}",
+            week=duration(week.week_seconds),
+            goal=duration(goal),
+            today=duration(week.today_seconds),
+        )
+        ui.label(totals)
+        streak = (
+            ngettext("{n} day streak", "{n} day streak", week.current_streak) if week.current_streak else _("no streak")
+        )
+        if week.last_practice_date:
+            day = f"{week.last_practice_date:%d %b}"
+            last = _("last practice {day}", day=day)
+        else:
+            last = _("no practice yet")
         ui.label(f"{streak} · {last}").classes("text-caption text-grey-7")
         if week.in_progress:
-            ui.label("Learning: " + ", ".join(week.in_progress[:4])).classes("text-caption ellipsis")
+            learning = _("Learning: {pieces}", pieces=", ".join(week.in_progress[:4]))
+            ui.label(learning).classes("text-caption ellipsis")
 
 
 @signed_in_page("/studio/{student_id}")
@@ -63,18 +79,18 @@ async def student_page(me: Me, student_id: str) -> RedirectResponse | None:
         student = uuid.UUID(student_id)
         week = next(w for w in await act(studio.overview, write=False) if w.student.id == student)
     except (ValueError, StopIteration):
-        with frame("Student", me):
-            ui.label("No student of yours has this address. They may have stopped sharing.").mark("studio-missing")
-            ui.link("Back to the studio", "/studio")
+        with frame(_("Student"), me):
+            ui.label(_("No student of yours has this address. They may have stopped sharing.")).mark("studio-missing")
+            ui.link(_("Back to the studio"), "/studio")
         return None
     name = week.student.display_name or week.student.email
-    with frame(f"{name}'s practice", me):
-        ui.label("Read-only: what they log, as they see it.").classes("text-caption text-grey-7")
+    with frame(_("{name}'s practice", name=name), me):
+        ui.label(_("Read-only: what they log, as they see it.")).classes("text-caption text-grey-7")
         teaching_view = StudentTeaching(me, student)
         await teaching_view.load()
         view = ProgressView(_student_source(student), timezone=me.actor.timezone)
         await view.load()
-        ui.button("Stop viewing", icon="visibility_off", on_click=lambda: _leave(week)).props(
+        ui.button(_("Stop viewing"), icon="visibility_off", on_click=lambda: _leave(week)).props(
             "flat no-caps color=negative"
         ).mark("studio-leave")
     return None
@@ -98,46 +114,51 @@ class StudentTeaching:
         with self.container:
             with ui.card().classes("w-full").mark("studio-plans"):
                 with ui.row().classes("w-full items-center"):
-                    ui.label("Plans you gave").classes("text-subtitle1 text-weight-medium grow")
-                    ui.button("Give a plan", icon="add", on_click=lambda: self._plan_dialog(None)).props(
+                    ui.label(_("Plans you gave")).classes("text-subtitle1 text-weight-medium grow")
+                    ui.button(_("Give a plan"), icon="add", on_click=lambda: self._plan_dialog(None)).props(
                         "flat no-caps"
                     ).mark("give-plan")
                 if not given:
-                    ui.label("No plan yet: blocks on chosen days, shown on their dashboard each day.").classes(
+                    ui.label(_("No plan yet: blocks on chosen days, shown on their dashboard each day.")).classes(
                         "text-grey-7"
                     )
                 for plan in given:
                     with ui.row().classes("w-full items-center no-wrap gap-2"):
-                        ui.label(f"{plan.title} · {plan.description} · {plan.minutes} min").classes("grow ellipsis")
+                        minutes = _("{minutes} min", minutes=plan.minutes)
+                        ui.label(f"{plan.title} · {plan.description} · {minutes}").classes("grow ellipsis")
                         ui.button(icon="edit", on_click=lambda p=plan: self._plan_dialog(p)).props(
-                            'flat round dense aria-label="Change"'
+                            "flat round dense aria-label=" + json.dumps(_("Change"))
                         )
                         ui.button(icon="delete", on_click=lambda p=plan: self._withdraw_plan(p)).props(
-                            'flat round dense color=negative aria-label="Withdraw"'
+                            "flat round dense color=negative aria-label=" + json.dumps(_("Withdraw"))
                         )
             with ui.card().classes("w-full").mark("studio-assignments"):
                 with ui.row().classes("w-full items-center"):
-                    ui.label("Assignments").classes("text-subtitle1 text-weight-medium grow")
-                    ui.button("Assign", icon="add", on_click=self._assign_dialog).props("flat no-caps").mark("assign")
+                    ui.label(_("Assignments")).classes("text-subtitle1 text-weight-medium grow")
+                    ui.button(_("Assign"), icon="add", on_click=self._assign_dialog).props("flat no-caps").mark(
+                        "assign"
+                    )
                 if not assignments:
-                    ui.label("Nothing assigned.").classes("text-grey-7")
+                    ui.label(_("Nothing assigned.")).classes("text-grey-7")
                 for item in assignments:
                     assignment_row(item)
             with ui.card().classes("w-full").mark("studio-recent"):
-                ui.label("Recent practice").classes("text-subtitle1 text-weight-medium")
+                ui.label(_("Recent practice")).classes("text-subtitle1 text-weight-medium")
                 if not board.recent_logs:
-                    ui.label("Nothing logged yet.").classes("text-grey-7")
+                    ui.label(_("Nothing logged yet.")).classes("text-grey-7")
                 for log in board.recent_logs:
                     with ui.row().classes("w-full items-center no-wrap gap-2"):
-                        what = piece_name(log.composer, log.work_title, ACTIVITY_LABELS.get(log.activity_type, ""))
+                        activity = _(ACTIVITY_LABELS.get(log.activity_type, log.activity_type))
+                        what = piece_name(log.composer, log.work_title, activity)
                         when = local_day(log.start_time, self.timezone)
                         ui.label(f"{when:%d %b} · {what} · {duration(log.duration_seconds)}").classes("grow ellipsis")
                         if count := recorded.get(log.id):
+                            recordings = _("Recordings ({count})", count=count)
                             ui.button(icon="graphic_eq", on_click=lambda lg=log: open_takes(self.me, lg)).props(
-                                f'flat round dense aria-label="Recordings ({count})" data-testid=student-takes'
-                            ).mark("student-takes").tooltip(f"Recordings ({count})")
+                                "flat round dense data-testid=student-takes aria-label=" + json.dumps(recordings)
+                            ).mark("student-takes").tooltip(recordings)
                         ui.button(icon="chat", on_click=lambda lid=log.id: self._comment_dialog(lid)).props(
-                            'flat round dense aria-label="Comment"'
+                            "flat round dense aria-label=" + json.dumps(_("Comment"))
                         ).mark("comment")
 
     def _plan_dialog(self, plan: PlanOut | None) -> None:
@@ -155,17 +176,17 @@ class StudentTeaching:
 
     def _assign_dialog(self) -> None:
         with page_dialog() as dialog, ui.card().classes("w-[28rem] max-w-full gap-2"):
-            ui.label("Assign a piece or exercise").classes("text-h6")
+            ui.label(_("Assign a piece or exercise")).classes("text-h6")
             due = f"{date.today() + timedelta(days=7)}"
             fields: dict[str, Any] = {
-                "title": ui.input("Piece or exercise").props("outlined dense autofocus"),
-                "composer": ui.input("Composer (optional)").props("outlined dense"),
-                "targetTempo": ui.number("Target tempo (BPM)", min=1, max=400, format="%d").props("outlined dense"),
-                "dueDate": ui.input("Due", value=due).props("outlined dense type=date"),
-                "focusAreas": ui.select(FOCUS_AREAS, multiple=True, label="Focus areas").props(
+                "title": ui.input(_("Piece or exercise")).props("outlined dense autofocus"),
+                "composer": ui.input(_("Composer (optional)")).props("outlined dense"),
+                "targetTempo": ui.number(_("Target tempo (BPM)"), min=1, max=400, format="%d").props("outlined dense"),
+                "dueDate": ui.input(_("Due"), value=due).props("outlined dense type=date"),
+                "focusAreas": ui.select(FOCUS_AREAS, multiple=True, label=_("Focus areas")).props(
                     "outlined dense use-chips"
                 ),
-                "notes": ui.textarea("Notes").props("outlined dense autogrow"),
+                "notes": ui.textarea(_("Notes")).props("outlined dense autogrow"),
             }
 
             async def save() -> None:
@@ -179,19 +200,19 @@ class StudentTeaching:
                     return
                 dialog.close()
                 await self.load()
-                ui.notify("Assigned.", type="positive")
+                ui.notify(_("Assigned."), type="positive")
 
             with ui.row().classes("w-full justify-end"):
-                ui.button("Cancel", on_click=dialog.close).props("flat")
-                ui.button("Assign", on_click=save).props("unelevated color=primary").mark("assign-save")
+                ui.button(_("Cancel"), on_click=dialog.close).props("flat")
+                ui.button(_("Assign"), on_click=save).props("unelevated color=primary").mark("assign-save")
 
     async def _comment_dialog(self, log_id: uuid.UUID) -> None:
         thread = await act(teaching.comments_on_log, write=False, log_id=log_id)
         with page_dialog() as dialog, ui.card().classes("w-[28rem] max-w-full gap-2"):
-            ui.label("Comments").classes("text-h6")
+            ui.label(_("Comments")).classes("text-h6")
             for comment in thread:
                 comment_row(comment)
-            text = ui.textarea("Your comment").props("outlined autogrow autofocus").classes("w-full")
+            text = ui.textarea(_("Your comment")).props("outlined autogrow autofocus").classes("w-full")
 
             async def send() -> None:
                 try:
@@ -202,11 +223,11 @@ class StudentTeaching:
                     )
                     return
                 dialog.close()
-                ui.notify("Comment sent.", type="positive")
+                ui.notify(_("Comment sent."), type="positive")
 
             with ui.row().classes("w-full justify-end"):
-                ui.button("Close", on_click=dialog.close).props("flat")
-                ui.button("Send", on_click=send).props("unelevated color=primary").mark("comment-send")
+                ui.button(_("Close"), on_click=dialog.close).props("flat")
+                ui.button(_("Send"), on_click=send).props("unelevated color=primary").mark("comment-send")
 
 
 def _show_problems(fields: Mapping[str, Any], error: InvalidInput) -> None:
@@ -223,7 +244,7 @@ def _student_source(student: uuid.UUID) -> ProgressSource:
             return await act(fn, write=False, student_id=student, **kwargs)
         except NotFound:
             # The student stopped sharing since the page opened: the next click shows nothing more.
-            ui.notify("This student no longer shares their practice with you.", type="warning")
+            ui.notify(_("This student no longer shares their practice with you."), type="warning")
             ui.navigate.to("/studio")
             raise
 
@@ -237,5 +258,5 @@ def _student_source(student: uuid.UUID) -> ProgressSource:
 
 async def _leave(week: StudentWeek) -> None:
     await act(sharing.revoke_share, share_id=week.share_id)
-    ui.notify("You no longer see this student's practice.")
+    ui.notify(_("You no longer see this student's practice."))
     ui.navigate.to("/studio")

@@ -14,6 +14,7 @@ from components.page_route import signed_in_page
 from components.practice_timer import PracticeTimer
 from components.practice_tools import PracticeTools
 from components.timer_review import open_timer_review
+from core.i18n import _
 from services import plans, practice_sessions
 from services.errors import ServiceError
 
@@ -38,7 +39,7 @@ async def timer_page(me: Me, start: str = "", plan: str = "") -> RedirectRespons
             return
         reviewing = True
 
-        async def done(_: bool) -> None:
+        async def done(_saved: bool) -> None:
             nonlocal reviewing
             reviewing = False
             timer.run_method("reset")
@@ -48,7 +49,7 @@ async def timer_page(me: Me, start: str = "", plan: str = "") -> RedirectRespons
     # The timer handles space and "t" itself, the tools m, b and the arrows (all work offline); the frame
     # must not navigate on them.
     keys = dict.fromkeys(("t", " ", "m", "b"), _nothing)
-    with frame("Practice timer", me, shortcuts=keys):
+    with frame(_("Practice timer"), me, shortcuts=keys):
         with ui.card().classes("w-full items-center q-py-lg"):
             timer = PracticeTimer(
                 default_activity="warm_up", reminder_minutes=int(me.preferences.get("reminderMinutes") or 0)
@@ -91,7 +92,7 @@ async def _plan_steps(plan: str) -> dict[str, Any] | None:
     try:
         found = await act(plans.get_plan, write=False, plan_id=plan_id)
     except ServiceError:
-        ui.notify("That plan is no longer there.", type="warning")
+        ui.notify(_("That plan is no longer there."), type="warning")
         return None
     return {
         "id": str(found.id),

@@ -18,6 +18,7 @@ from components.browser_sign_in import Me, act
 from components.frame import frame
 from components.page_route import signed_in_page
 from components.practice_tools import PracticeTools
+from core.i18n import _
 from services import practice_tools
 from services.errors import NotFound
 
@@ -26,14 +27,17 @@ from services.errors import NotFound
 async def tools_page(me: Me, piece: str = "", tab: str = "metronome") -> RedirectResponse | None:
     chosen, tempo, target = await _piece_and_tempo(piece)
     # The tools handle space (start/stop), m, b and the arrows themselves; the frame must not act on them.
-    with frame("Practice tools", me, shortcuts={" ": lambda: None, "m": lambda: None, "b": lambda: None}):
+    with frame(_("Practice tools"), me, shortcuts={" ": lambda: None, "m": lambda: None, "b": lambda: None}):
         with ui.card().classes("w-full"):
             PracticeTools(
                 me, piece=chosen, tempo=tempo, target=target, tab=tab, space_toggles=True, timer_strip=True
             ).mark("tools")
         ui.label(
-            "Space starts and stops the metronome, the arrows change the tempo (up/down by 5), b taps the tempo."
-            " Time here counts for the timer while it runs."
+            # Translators: Space, the arrows and b are keys of the keyboard
+            _(
+                "Space starts and stops the metronome, the arrows change the tempo (up/down by 5), b taps the tempo."
+                " Time here counts for the timer while it runs."
+            )
         ).classes("text-caption text-grey-7")
     return None
 
