@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from components.format import short_date
 from core.i18n import _
 from services.goals import GoalProgress
 from services.today import Today, TodayItem
@@ -84,7 +85,7 @@ def goal_bars(goals: list[GoalProgress], *, quiet: bool = False) -> None:
                     f"rounded size=8px color={'positive' if goal.met else 'primary'}"
                 ).props(f'aria-label="{_quoted(bar_label)}"')
                 if goal.due_on:
-                    ui.label(_("by {date}", date=goal.due_on.strftime("%d %b %Y"))).classes("text-caption text-grey-7")
+                    ui.label(_("by {date}", date=short_date(goal.due_on))).classes("text-caption text-grey-7")
 
 
 def _quoted(text: str) -> str:

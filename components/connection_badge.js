@@ -1,5 +1,14 @@
 // Shows whether the page is connected to the server, and how many saved changes wait to sync.
 // NOTE: reads the outbox through window.MirubatoOutbox (components/static/mirubato-offline.js).
+// The page's translation functions (components/language.py); English as written where a page has none.
+const _t = window._t || function (s, v) {
+  return v ? s.replace(/\{(\w+)\}/g, function (m, k) { return k in v ? v[k] : m; }) : s;
+};
+const _nt = window._nt || function (one, other, n, v) {
+  const all = Object.assign({ n: n }, v || {});
+  return (n === 1 ? one : other).replace(/\{(\w+)\}/g, function (m, k) { return k in all ? all[k] : m; });
+};
+
 export default {
   template: `
     <span class="mirubato-connection cursor-pointer" :data-state="state" :title="title" role="status"
@@ -24,25 +33,32 @@ export default {
     pending() {
       // Saved logs and recorded takes still on this device, e.g. "2 waiting · 1 take to upload".
       const parts = [];
-      if (this.waiting) parts.push(`${this.waiting} ${this.online ? "to sync" : "waiting"}`);
-      if (this.takes) parts.push(`${this.takes} take${this.takes === 1 ? "" : "s"} to upload`);
+      if (this.waiting) {
+        parts.push(this.online ? _nt("{n} to sync", "{n} to sync", this.waiting)
+          : _nt("{n} waiting", "{n} waiting", this.waiting));
+      }
+      if (this.takes) parts.push(_nt("{n} take to upload", "{n} takes to upload", this.takes));
       return parts.join(" · ");
     },
     label() {
-      if (this.attention) return `${this.attention} need${this.attention === 1 ? "s" : ""} your decision`;
-      if (this.online === null) return "Connecting";
-      if (!this.online) return this.pending ? `Offline · ${this.pending}` : "Offline";
-      return this.pending || "Online";
+      if (this.attention) return _nt("{n} needs your decision", "{n} need your decision", this.attention);
+      if (this.online === null) return _t("Connecting");
+      if (!this.online) return this.pending ? _t("Offline · {pending}", { pending: this.pending }) : _t("Offline");
+      return this.pending || _t("Online");
     },
     short() {
       // A phone has room for the count only, and it must not hide it.
-      if (this.attention) return `${this.attention} to decide`;
-      if (this.waiting || this.takes) return `${this.waiting + this.takes} waiting`;
+      if (this.attention) return _nt("{n} to decide", "{n} to decide", this.attention);
+      if (this.waiting || this.takes) return _nt("{n} waiting", "{n} waiting", this.waiting + this.takes);
       return "";
     },
     title() {
-      const base = this.online ? "Connected to Mirubato" : "No connection: what you save stays on this device until you are back online";
-      return this.others ? `${base}. ${this.others} change(s) saved here by another account wait for its sign-in.` : base;
+      const base = this.online ? _t("Connected to Mirubato")
+        : _t("No connection: what you save stays on this device until you are back online");
+      if (!this.others) return base;
+      // Translators: {base} is "Connected to Mirubato" or "No connection: ..."; {n} counts another account's changes.
+      return _nt("{base}. {n} change(s) saved here by another account wait for its sign-in.",
+        "{base}. {n} change(s) saved here by another account wait for its sign-in.", this.others, { base });
     },
   },
   mounted() {

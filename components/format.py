@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton
+
 from core.i18n import N_, _, current_language, format_day
+from core.i18n import locale as i18n_locale
 from services.labels import ACTIVITY_LABELS, activity_label  # noqa: F401  (pages read labels from here)
 
 FOCUS_LABELS = {
@@ -81,6 +84,30 @@ def day_name(day: date, today: date) -> str:
     if current_language() == "en":
         return day.strftime("%A, %d %B %Y")  # the form English pages have always shown
     return format_day(day, "full")
+
+
+def short_date(day: date | datetime | None) -> str:
+    """'12 Mar 2027' in English, each language's own short form elsewhere ('2027年3月12日')."""
+    return _dated(day, "%d %b %Y", "yMMMd")
+
+
+def day_month(day: date | datetime) -> str:
+    """'12 Mar', '12. März', '3月12日'."""
+    return _dated(day, "%d %b", "MMMd")
+
+
+def weekday_day_month(day: date | datetime) -> str:
+    """'Fri 12 Mar', 'ven. 12 mars', '3月12日(金)'."""
+    return _dated(day, "%a %d %b", "MMMEd")
+
+
+def _dated(day: date | datetime | None, english: str, skeleton: str) -> str:
+    if day is None:
+        return ""
+    # English keeps the day-first form its pages have always shown; other languages their own order.
+    if current_language() == "en":
+        return day.strftime(english)
+    return str(format_skeleton(skeleton, day, locale=i18n_locale()))
 
 
 def piece_name(composer: str | None, title: str | None, fallback: str | None = None) -> str:

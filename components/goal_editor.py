@@ -9,6 +9,7 @@ from nicegui import ui
 
 from components.browser_sign_in import act
 from components.feedback import page_dialog
+from components.format import short_date
 from core.i18n import N_, _, ngettext
 from services import goals, repertoire
 from services.errors import ServiceError
@@ -62,9 +63,7 @@ class GoalsSection:
                 figures = {"value": goal.value, "target": goal.target, "unit": goal.unit}
                 if goal.due_on:
                     # Translators: {unit} is "min" or "BPM"; {date} the day the goal is due.
-                    progress = _(
-                        "{value} of {target} {unit} · by {date}", date=goal.due_on.strftime("%d %b %Y"), **figures
-                    )
+                    progress = _("{value} of {target} {unit} · by {date}", date=short_date(goal.due_on), **figures)
                 else:
                     # Translators: {unit} is "min" or "BPM".
                     progress = _("{value} of {target} {unit}", **figures)
@@ -129,7 +128,7 @@ async def _goal_dialog(
             changes = ngettext("History ({n} changes)", "History ({n} changes)", len(goal.history))
             with ui.expansion(changes).classes("w-full").mark("goal-history"):
                 for change in goal.history:
-                    when = f"{change.changed_at:%d %b %Y}"
+                    when = short_date(change.changed_at)
                     ui.label(_("{date}: target was {target}", date=when, target=change.before.get("target"))).classes(
                         "text-caption"
                     )

@@ -77,10 +77,12 @@ def _js_messages() -> tuple[tuple[str, ...], ...]:
     for directory in JS_DIRS:
         for path in sorted(directory.glob("*.js")):
             with path.open("rb") as source:
-                for _line, _function, message, _comments in extract_javascript(
+                for _line, function, message, _comments in extract_javascript(
                     source, keywords={"_t": None, "_nt": (1, 2)}, comment_tags=(), options={}
                 ):
-                    found.add((message,) if isinstance(message, str) else tuple(message[:2]))
+                    # A call's further arguments come back too (as None): only _nt has a plural.
+                    texts = (message,) if isinstance(message, str) else tuple(message)
+                    found.add(texts[:2] if function == "_nt" else texts[:1])
     return tuple(sorted(found))
 
 

@@ -2,6 +2,17 @@
 // window.MirubatoTimer, so a reload, a sleeping phone, a background tab or a lost connection
 // never changes the time. Stopping never saves anything: online it hands the activity blocks to
 // the page's review; offline it shows a short review here that saves into the outbox.
+// The page's translation functions (components/language.py); English as written where a page has none.
+const _t = window._t || function (s, v) {
+  return v ? s.replace(/\{(\w+)\}/g, function (m, k) { return k in v ? v[k] : m; }) : s;
+};
+const _nt = window._nt || function (one, other, n, v) {
+  const all = Object.assign({ n: n }, v || {});
+  return (n === 1 ? one : other).replace(/\{(\w+)\}/g, function (m, k) { return k in all ? all[k] : m; });
+};
+// NOTE: values of more than one name are passed as a variable, not written in the _t(...) call: the
+// extractor (components/language.py) would take the comma between them for a plural's second text.
+
 export default {
   template: `
     <div class="mirubato-timer column items-center q-gutter-md full-width">
@@ -11,42 +22,41 @@ export default {
         data-testid="plan-runner">
         <div class="row items-center no-wrap q-gutter-sm">
           <div class="col">
-            <div class="text-caption text-grey-7">{{ state.plan.title }} · block {{ state.plan.index + 1 }} of
-              {{ state.plan.steps.length }}</div>
+            <div class="text-caption text-grey-7">{{ planProgress }}</div>
             <div class="text-subtitle1 text-weight-medium" data-testid="plan-step">{{ stepName(state.plan.steps[state.plan.index]) }}</div>
           </div>
           <div class="text-h5 mirubato-countdown" :class="{ 'text-negative': stepLeftSeconds <= 10 }"
             aria-live="off" data-testid="plan-countdown">{{ countdown }}</div>
         </div>
         <div class="row q-gutter-sm q-mt-sm">
-          <q-btn outline no-caps icon="skip_next" :label="lastStep ? 'Finish' : 'Next block'" @click="skipStep"
+          <q-btn outline no-caps icon="skip_next" :label="lastStep ? text.finish : text.nextBlock" @click="skipStep"
             data-testid="plan-skip" />
-          <q-btn flat no-caps icon="more_time" label="+2 min" @click="extendStep" data-testid="plan-extend" />
+          <q-btn flat no-caps icon="more_time" :label="text.extend" @click="extendStep" data-testid="plan-extend" />
         </div>
         <div class="q-mt-sm">
           <div v-for="(step, i) in state.plan.steps" :key="i" class="row items-center q-gutter-xs text-body2"
             :class="{ 'text-weight-medium': i === state.plan.index, 'text-grey-6': i < state.plan.index }">
             <q-icon :name="i < state.plan.index ? 'check_circle' : (i === state.plan.index ? 'play_circle' : 'radio_button_unchecked')"
               :color="i < state.plan.index ? 'positive' : 'primary'" size="xs" />
-            <span>{{ step.minutes }} min · {{ stepName(step) }}</span>
+            <span>{{ stepLine(step) }}</span>
           </div>
         </div>
         <div class="sr-only" aria-live="polite" data-testid="plan-announce">{{ announcement }}</div>
       </q-card>
       <q-select v-if="state.status !== 'stopped'" :model-value="state.activity" :options="options" emit-value map-options
-        outlined label="Activity" style="min-width: 16rem" @update:model-value="changeActivity"
+        outlined :label="text.activity" style="min-width: 16rem" @update:model-value="changeActivity"
         data-testid="timer-activity" />
       <div class="row q-gutter-sm justify-center">
-        <q-btn v-if="state.status === 'idle'" unelevated color="primary" size="lg" icon="play_arrow" label="Start"
-          @click="start" data-testid="timer-start" />
-        <q-btn v-if="state.status === 'running'" unelevated color="primary" size="lg" icon="pause" label="Pause"
+        <q-btn v-if="state.status === 'idle'" unelevated color="primary" size="lg" icon="play_arrow"
+          :label="text.start" @click="start" data-testid="timer-start" />
+        <q-btn v-if="state.status === 'running'" unelevated color="primary" size="lg" icon="pause" :label="text.pause"
           @click="pause" data-testid="timer-pause" />
-        <q-btn v-if="state.status === 'paused'" unelevated color="primary" size="lg" icon="play_arrow" label="Resume"
-          @click="resume" data-testid="timer-resume" />
+        <q-btn v-if="state.status === 'paused'" unelevated color="primary" size="lg" icon="play_arrow"
+          :label="text.resume" @click="resume" data-testid="timer-resume" />
         <q-btn v-if="state.status === 'running' || state.status === 'paused'" outline color="negative" size="lg"
-          icon="stop" label="Stop" @click="stop" data-testid="timer-stop" />
+          icon="stop" :label="text.stop" @click="stop" data-testid="timer-stop" />
         <q-btn v-if="state.status === 'stopped' && !offlineReview" unelevated color="primary" size="lg"
-          icon="edit_note" label="Review and save" @click="review" data-testid="timer-review" />
+          icon="edit_note" :label="text.review" @click="review" data-testid="timer-review" />
       </div>
       <q-list v-if="laps.length && !offlineReview" bordered separator class="rounded-borders" style="min-width: 18rem">
         <q-item v-for="lap in laps" :key="lap.start">
@@ -55,25 +65,25 @@ export default {
         </q-item>
       </q-list>
       <q-card v-if="offlineReview" flat bordered class="full-width q-pa-md" data-testid="timer-offline-review">
-        <div class="text-subtitle1 q-mb-sm">You are offline: save this practice on the device</div>
+        <div class="text-subtitle1 q-mb-sm">{{ text.offline }}</div>
         <div v-for="block in state.blocks" :key="block.id" class="row q-col-gutter-sm items-center q-mb-sm">
           <div class="col-12 col-sm-3 text-weight-medium">{{ labels[block.activity] || block.activity }}</div>
-          <q-input class="col-4 col-sm-2" dense outlined type="number" label="Minutes" v-model="details[block.id].minutes" />
-          <q-input class="col-8 col-sm-5" dense outlined label="Piece" v-model="details[block.id].workTitle" />
-          <q-input class="col-12 col-sm-2" dense outlined type="number" label="Rating 1-10"
+          <q-input class="col-4 col-sm-2" dense outlined type="number" :label="text.minutes"
+            v-model="details[block.id].minutes" />
+          <q-input class="col-8 col-sm-5" dense outlined :label="text.piece" v-model="details[block.id].workTitle" />
+          <q-input class="col-12 col-sm-2" dense outlined type="number" :label="text.rating"
             v-model="details[block.id].selfRating" />
         </div>
         <div class="row justify-end q-gutter-sm">
-          <q-btn flat color="negative" label="Discard" @click="discard" />
-          <q-btn unelevated color="primary" label="Save on this device" @click="saveOffline"
+          <q-btn flat color="negative" :label="text.discard" @click="discard" />
+          <q-btn unelevated color="primary" :label="text.saveHere" @click="saveOffline"
             data-testid="timer-offline-save" />
         </div>
       </q-card>
       <q-select v-if="state.status !== 'stopped'" :model-value="state.reminderMinutes" :options="reminderOptions"
-        emit-value map-options dense outlined label="Remind me every" style="min-width: 12rem"
+        emit-value map-options dense outlined :label="text.remind" style="min-width: 12rem"
         @update:model-value="setReminder" />
-      <div class="text-caption text-grey-6">Space starts, pauses and resumes. The timer keeps running if you reload
-        or lose the connection.</div>
+      <div class="text-caption text-grey-6">{{ text.help }}</div>
     </div>`,
   props: {
     activities: Object,
@@ -86,6 +96,27 @@ export default {
       offlineReview: false, details: {}, announcement: "" };
   },
   computed: {
+    text() {
+      return {
+        finish: _t("Finish"),
+        nextBlock: _t("Next block"),
+        extend: _t("+2 min"),
+        activity: _t("Activity"),
+        start: _t("Start"),
+        pause: _t("Pause"),
+        resume: _t("Resume"),
+        stop: _t("Stop"),
+        review: _t("Review and save"),
+        offline: _t("You are offline: save this practice on the device"),
+        minutes: _t("Minutes"),
+        piece: _t("Piece"),
+        rating: _t("Rating 1-10"),
+        discard: _t("Discard"),
+        saveHere: _t("Save on this device"),
+        remind: _t("Remind me every"),
+        help: _t("Space starts, pauses and resumes. The timer keeps running if you reload or lose the connection."),
+      };
+    },
     labels() {
       return this.activities || {};
     },
@@ -93,15 +124,22 @@ export default {
       return Object.entries(this.labels).map(([value, label]) => ({ value, label }));
     },
     reminderOptions() {
-      return [0, 5, 10, 15, 20, 30, 45, 60].map((m) => ({ value: m, label: m ? `${m} minutes` : "Off" }));
+      return [0, 5, 10, 15, 20, 30, 45, 60].map((m) => ({ value: m,
+        label: m ? _nt("{n} minutes", "{n} minutes", m) : _t("Off") }));
     },
     clock() {
       return MirubatoTimer.clock(this.state, this.now);
     },
     statusText() {
-      return { idle: "Ready", running: "Practising", paused: "Paused", stopped: "Stopped: review and save" }[
-        this.state.status
-      ];
+      return { idle: _t("Ready"), running: _t("Practising"), paused: _t("Paused"),
+        stopped: _t("Stopped: review and save") }[this.state.status];
+    },
+    planProgress() {
+      const plan = this.state.plan;
+      if (!plan) return "";
+      const values = { title: plan.title, block: plan.index + 1, blocks: plan.steps.length };
+      // Translators: {title} is the plan's name; {block} of {blocks}: which of its blocks is running.
+      return _t("{title} · block {block} of {blocks}", values);
     },
     laps() {
       return MirubatoTimer.merge(this.state.segments, this.now);
@@ -169,7 +207,8 @@ export default {
       }
     },
     remind() {
-      const message = `${this.clock} practised: time for a short break or the next activity.`;
+      // Translators: {time} is the time practised so far, e.g. "25:00".
+      const message = _t("{time} practised: time for a short break or the next activity.", { time: this.clock });
       this.$q.notify({ message, icon: "alarm", color: "primary", timeout: 8000 });
       if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
       if (window.Notification && Notification.permission === "granted" && document.hidden) {
@@ -191,28 +230,39 @@ export default {
       if (this.state.plan && this.state.plan.id === plan.id && this.state.status !== "idle") return;
       this.apply((state, now) => MirubatoTimer.startPlan(state, plan, now));
       if (this.state.status !== "running") return;
-      this.announce(`Plan started: ${this.stepName(plan.steps[0])}, ${plan.steps[0].minutes} minutes`);
+      const first = { step: this.stepName(plan.steps[0]) };
+      // Translators: {step} is the block's activity (and piece); {n} its minutes.
+      this.announce(_nt("Plan started: {step}, {n} minutes", "Plan started: {step}, {n} minutes", plan.steps[0].minutes,
+        first));
       this.$emit("started", { startedAt: new Date(this.state.segments[0].start).toISOString() });
     },
     skipStep() {
       const moved = MirubatoTimer.nextStep(this.state, Mirubato.now());
       if (!moved) {
         this.chime(2);
-        this.announce("Plan finished");
+        this.announce(_t("Plan finished"));
         this.stop();
         return;
       }
       MirubatoTimer.save(this.state);
       const step = this.state.plan.steps[this.state.plan.index];
       this.chime(1);
-      this.announce(`Next: ${this.stepName(step)}, ${step.minutes} minutes`);
-      this.$q.notify({ message: `Next: ${this.stepName(step)} · ${step.minutes} min`, icon: "skip_next",
-        color: "primary", timeout: 5000 });
+      const next = { step: this.stepName(step) };
+      // Translators: {step} is the block's activity (and piece); {n} its minutes.
+      this.announce(_nt("Next: {step}, {n} minutes", "Next: {step}, {n} minutes", step.minutes, next));
+      // Translators: {step} is the block's activity (and piece); {n} its minutes.
+      this.$q.notify({ message: _nt("Next: {step} · {n} min", "Next: {step} · {n} min", step.minutes, next),
+        icon: "skip_next", color: "primary", timeout: 5000 });
     },
     extendStep() {
       this.apply((state) => {
         if (state.plan) state.plan.extra += 120;
       });
+    },
+    stepLine(step) {
+      const values = { minutes: step.minutes, step: this.stepName(step) };
+      // Translators: a plan's block: its minutes and its activity (and piece).
+      return _t("{minutes} min · {step}", values);
     },
     stepName(step) {
       if (!step) return "";
@@ -287,11 +337,11 @@ export default {
       } catch (error) {
         return; // storage full: the timer keeps its blocks, nothing is lost
       }
-      Mirubato.notify("Saved on this device. It will sync when you are back online.", "info");
+      Mirubato.notify(_t("Saved on this device. It will sync when you are back online."), "info");
       this.reset();
     },
     discard() {
-      if (window.confirm("Discard this practice? It will not be logged.")) this.reset();
+      if (window.confirm(_t("Discard this practice? It will not be logged."))) this.reset();
     },
     pendingStop() {
       if (this.state.status !== "stopped") return null;
@@ -309,7 +359,8 @@ export default {
     format(seconds) {
       const m = Math.floor(seconds / 60);
       const s = Math.round(seconds % 60);
-      return m ? `${m} min ${String(s).padStart(2, "0")} s` : `${s} s`;
+      const values = { minutes: m, seconds: String(s).padStart(2, "0") };
+      return m ? _t("{minutes} min {seconds} s", values) : _t("{seconds} s", { seconds: s });
     },
   },
 };

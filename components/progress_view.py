@@ -16,7 +16,7 @@ from nicegui import app, ui
 from components.browser_sign_in import act
 from components.figure_card import figure_card
 from components.filter_bar import FilterBar
-from components.format import duration
+from components.format import duration, short_date
 from core.i18n import N_, _, ngettext
 from services import charts, log_export, report_pdf
 from services.analytics import AnalyticsPage
@@ -177,7 +177,7 @@ def _plain_headline(overview: ProgressOverview, longest: int, streaks: bool) -> 
     with figure_card(_("All practice"), "schedule"):
         ui.label(duration(overview.total_practice_time)).classes("text-h6").mark("total-time")
         last = overview.last_practice_date
-        ui.label(_("Last on {date}", date=last.strftime("%d %b %Y")) if last else _("Nothing logged yet")).classes(
+        ui.label(_("Last on {date}", date=short_date(last)) if last else _("Nothing logged yet")).classes(
             "text-caption text-grey-7"
         )
 
@@ -193,7 +193,7 @@ def _achievements(overview: ProgressOverview) -> None:
             chip.mark("achievement-earned" if got else "achievement-locked")
             description = _(achievement.description)
             if got and got.earned_on:
-                earned_on = f"{got.earned_on:%d %b %Y}"
+                earned_on = short_date(got.earned_on)
                 # Translators: an achievement's description, then the day it was earned.
                 chip.tooltip(_("{description} · earned {date}", description=description, date=earned_on))
             else:

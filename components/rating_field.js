@@ -1,12 +1,17 @@
 // A 1-10 rating that can be left empty: nothing is stored until the musician picks a star, and
 // a rating picked by mistake can be cleared. It keeps its value in the browser, so it works
 // with the connection down, and tells the server (and the log form's draft) each change.
+// The page's translation functions (components/language.py); English as written where a page has none.
+const _t = window._t || function (s, v) {
+  return v ? s.replace(/\{(\w+)\}/g, function (m, k) { return k in v ? v[k] : m; }) : s;
+};
+
 export default {
   template: `
     <div class="row items-center no-wrap q-gutter-sm" role="group" :aria-label="label">
       <q-rating :model-value="shown || 0" @update:model-value="choose" :max="10" size="1.6em" color="primary"
         icon="star_border" icon-selected="star" :aria-label="label" data-testid="rating-stars" />
-      <span class="text-grey-7" data-testid="rating-shown">{{ shown ? shown + "/10" : notRated }}</span>
+      <span class="text-grey-7" data-testid="rating-shown">{{ shown ? outOfTen : notRated }}</span>
       <q-btn v-if="shown" flat dense no-caps size="sm" :label="clear" @click="choose(null)" />
     </div>`,
   props: {
@@ -18,6 +23,11 @@ export default {
   emits: ["update:model-value"],
   data() {
     return { shown: this.modelValue || null };
+  },
+  computed: {
+    outOfTen() {
+      return _t("{rating}/10", { rating: this.shown });
+    },
   },
   watch: {
     modelValue(value) {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from components.format import ACTIVITY_LABELS, duration
+from components.format import ACTIVITY_LABELS, day_month, duration, weekday_day_month
 from core.i18n import _, ngettext
 from services.take_feedback import TakeCommentOut
 from services.teaching import AssignmentOut, CommentOut
@@ -28,9 +28,9 @@ def assignment_row(item: AssignmentOut) -> None:
 
 def _progress_line(item: AssignmentOut) -> str:
     if item.overdue:
-        due = _("overdue since {date}", date=item.due_date.strftime("%d %b"))
+        due = _("overdue since {date}", date=day_month(item.due_date))
     else:
-        due = _("due {date}", date=item.due_date.strftime("%a %d %b"))
+        due = _("due {date}", date=weekday_day_month(item.due_date))
     if item.practice_logs:
         # Translators: {duration} is the time practised toward an assignment, e.g. "1 h 05 min in 3 logs".
         done = ngettext(

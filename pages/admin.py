@@ -12,6 +12,7 @@ from pydantic.alias_generators import to_snake
 
 from components.browser_sign_in import Me, act
 from components.feedback import page_dialog, show_error
+from components.format import short_date
 from components.frame import frame
 from components.page_route import signed_in_page
 from core.i18n import N_, _, ngettext
@@ -82,7 +83,7 @@ class UsersPanel:
                 ui.icon("person" if user.is_active else "person_off", color="primary" if user.is_active else "grey")
                 with ui.column().classes("gap-0 grow min-w-[12rem]"):
                     ui.label(f"{user.display_name or '—'} · {user.email}").classes("ellipsis")
-                    last = f"{user.last_login_at:%d %b %Y}" if user.last_login_at else _("never")
+                    last = short_date(user.last_login_at) if user.last_login_at else _("never")
                     # Translators: {last} is a date (12 Mar 2027) or "never"
                     logs = ngettext(
                         "{n} logs · last sign-in {last}", "{n} logs · last sign-in {last}", user.logs, last=last

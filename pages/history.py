@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from components.browser_sign_in import Me, act
-from components.format import ACTIVITY_LABELS, clock, day_name, duration, piece_name, shorten
+from components.format import ACTIVITY_LABELS, clock, day_month, day_name, duration, piece_name, shorten
 from components.frame import frame
 from components.outbox_sync import page_sync
 from components.page_route import signed_in_page
@@ -94,7 +94,7 @@ class HistoryView:
         self.list.clear()
         with self.list:
             if not window.days:
-                first, last = f"{window.first_day:%d %b}", f"{window.last_day:%d %b}"
+                first, last = day_month(window.first_day), day_month(window.last_day)
                 ui.label(_("No practice between {first} and {last}.", first=first, last=last)).classes("text-grey-7")
             logs = [log.id for day in window.days for log in day.logs]
             self.take_counts = await act(takes.counts_by_log, write=False, owner_id=self.me.actor.id, log_ids=logs)

@@ -11,7 +11,7 @@ from nicegui import ui
 
 from components.browser_sign_in import Me, act
 from components.feedback import show_error
-from components.format import ACTIVITY_LABELS, STATUS_LABELS, duration
+from components.format import ACTIVITY_LABELS, STATUS_LABELS, duration, short_date
 from components.frame import frame
 from components.notation import show_notation
 from components.page_route import signed_in_page
@@ -104,7 +104,7 @@ async def _history(piece: PieceOut, activity: PieceActivity) -> None:
             best, average = f"{activity.best_accuracy:.0f}", f"{activity.average_accuracy:.0f}"
             ui.label(_("Accuracy: best {best}%, average {average}%", best=best, average=average))
         for point in timeline[-8:][::-1]:
-            details = [f"{point.start_time:%d %b %Y}", duration(point.duration_seconds)]
+            details = [short_date(point.start_time), duration(point.duration_seconds)]
             details.append(_(ACTIVITY_LABELS[point.activity_type]) if point.activity_type in ACTIVITY_LABELS else "")
             if point.tempo_practiced:
                 details.append(_("{tempo} BPM", tempo=point.tempo_practiced))

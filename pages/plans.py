@@ -6,7 +6,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from components.browser_sign_in import Me, act
-from components.format import ACTIVITY_LABELS
+from components.format import ACTIVITY_LABELS, weekday_day_month
 from components.frame import frame
 from components.page_route import signed_in_page
 from components.plan_editor import open_plan_editor
@@ -91,7 +91,7 @@ class PlansView:
                     parts.append(_("{tempo} BPM", tempo=block.target_tempo))
                 ui.label(" · ".join(parts)).classes("q-pl-md")
             if plan.next_days:
-                days = ", ".join(f"{d:%a %d %b}" for d in plan.next_days[:3])
+                days = ", ".join(weekday_day_month(d) for d in plan.next_days[:3])
                 ui.label(_("Next: {days}", days=days)).classes("text-caption text-grey-7")
 
     def edit(self, plan: PlanOut | None) -> None:

@@ -7,7 +7,7 @@ from nicegui import ui
 
 from components.browser_sign_in import Me, act
 from components.feedback import show_error
-from components.format import STATUS_LABELS, duration
+from components.format import STATUS_LABELS, duration, short_date
 from components.frame import frame
 from components.page_route import signed_in_page
 from core.i18n import N_, _, ngettext
@@ -156,7 +156,7 @@ class RepertoireView:
             if not points:
                 ui.label(_("No practice of this piece logged yet.")).classes("text-caption text-grey-7")
             for point in points[::-1][:20]:
-                details = [f"{point.start_time:%d %b %Y}", duration(point.duration_seconds)]
+                details = [short_date(point.start_time), duration(point.duration_seconds)]
                 if point.tempo_practiced:
                     details.append(_("{tempo} BPM", tempo=point.tempo_practiced))
                 if point.self_rating:

@@ -11,6 +11,7 @@ from nicegui import app, ui
 from components.auth_card import forget_url_token
 from components.browser_sign_in import Me, act
 from components.feedback import page_dialog, show_error
+from components.format import short_date
 from components.frame import frame
 from components.page_route import signed_in_page
 from core.i18n import _, ngettext
@@ -106,11 +107,11 @@ class SharingView:
                 with ui.column().classes("gap-0 grow min-w-0"):
                     if share.teacher:
                         ui.label(share.teacher.display_name or share.teacher.email).classes("ellipsis")
-                        since = f"{share.accepted_at:%d %b %Y}"
+                        since = short_date(share.accepted_at)
                         ui.label(_("Can see your practice since {day}", day=since)).classes("text-caption text-grey-7")
                     else:
                         ui.label(share.invite_email or _("Invitation link")).classes("ellipsis")
-                        expires = f"{share.expires_at:%d %b %Y}"
+                        expires = short_date(share.expires_at)
                         ui.label(_("Invited, not accepted yet · expires {day}", day=expires)).classes(
                             "text-caption text-grey-7"
                         )

@@ -13,7 +13,7 @@ from nicegui import ui
 
 from components.browser_sign_in import Me, act
 from components.feedback import page_dialog
-from components.format import ACTIVITY_LABELS, FOCUS_AREAS, duration, piece_name
+from components.format import ACTIVITY_LABELS, FOCUS_AREAS, day_month, duration, piece_name
 from components.frame import frame
 from components.page_route import signed_in_page
 from components.plan_editor import open_plan_editor
@@ -63,7 +63,7 @@ def _student_card(week: StudentWeek) -> None:
             ngettext("{n} day streak", "{n} day streak", week.current_streak) if week.current_streak else _("no streak")
         )
         if week.last_practice_date:
-            day = f"{week.last_practice_date:%d %b}"
+            day = day_month(week.last_practice_date)
             last = _("last practice {day}", day=day)
         else:
             last = _("no practice yet")
@@ -151,7 +151,9 @@ class StudentTeaching:
                         activity = _(ACTIVITY_LABELS.get(log.activity_type, log.activity_type))
                         what = piece_name(log.composer, log.work_title, activity)
                         when = local_day(log.start_time, self.timezone)
-                        ui.label(f"{when:%d %b} · {what} · {duration(log.duration_seconds)}").classes("grow ellipsis")
+                        ui.label(f"{day_month(when)} · {what} · {duration(log.duration_seconds)}").classes(
+                            "grow ellipsis"
+                        )
                         if count := recorded.get(log.id):
                             recordings = _("Recordings ({count})", count=count)
                             ui.button(icon="graphic_eq", on_click=lambda lg=log: open_takes(self.me, lg)).props(

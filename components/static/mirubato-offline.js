@@ -5,6 +5,10 @@
 // components/practice_timer.js.
 (function () {
   "use strict";
+  // The page's translation functions (components/language.py); English as written where a page has none.
+  const _t = window._t || function (s, v) {
+    return v ? s.replace(/\{(\w+)\}/g, function (m, k) { return k in v ? v[k] : m; }) : s;
+  };
   const LEGACY_OUTBOX = "mirubato.outbox"; // one array for all entries, before each had its own key
   const ENTRY = "mirubato.outbox:"; // + the entry's id: one key per queued change
   const TIMER = "mirubato.timer";
@@ -163,8 +167,8 @@
         put(entry);
       } catch (error) {
         notify(
-          "This device's storage is full, so this change could not be kept. Everything saved before is safe; " +
-            "reconnect to sync it, or free some space.",
+          _t("This device's storage is full, so this change could not be kept. Everything saved before is safe; " +
+            "reconnect to sync it, or free some space."),
           "negative"
         );
         throw error;
@@ -331,7 +335,7 @@
     submit(key) {
       const draft = drafts[key];
       if (!draft) {
-        notify("This form is still loading. Please try again in a moment.", "warning");
+        notify(_t("This form is still loading. Please try again in a moment."), "warning");
         return null;
       }
       Outbox.forgetRejected(key);
@@ -346,7 +350,7 @@
       // The saved log takes the takes recorded in its form; a new one also those recorded with no timer running.
       if (window.MirubatoTakes) MirubatoTakes.claim(draft.logId, draft.kind === "create" ? Timer.load().status : "edit");
       if (!connected()) {
-        notify("Saved on this device. It will sync when you are back online.", "info");
+        notify(_t("Saved on this device. It will sync when you are back online."), "info");
         if (draft.kind === "create" && !draft.fixedId) draft.logId = uuid4(); // another save is another log
       }
       return entry.id;
@@ -376,10 +380,11 @@
         if (!Outbox.cancel(entry.id)) Outbox.enqueue({ kind: "restore", logId, origin });
         if (row) row.style.display = "";
       };
-      const message = connected() ? "Log removed" : "Removed on this device. It will sync when you are back online.";
+      const message = connected() ? _t("Log removed")
+        : _t("Removed on this device. It will sync when you are back online.");
       if (window.Quasar && Quasar.Notify) {
         Quasar.Notify.create({ message, timeout: 8000, multiLine: !connected(),
-          actions: [{ label: "Undo", color: "amber", handler: undo, attrs: { "data-testid": "undo" } }] });
+          actions: [{ label: _t("Undo"), color: "amber", handler: undo, attrs: { "data-testid": "undo" } }] });
       } else notify(message, "info");
     },
   };

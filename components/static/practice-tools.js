@@ -12,6 +12,17 @@
 (function () {
   "use strict";
 
+  // The page's translation functions (components/language.py); English as written where a page has none.
+  const _t = window._t || function (s, v) {
+    return v ? s.replace(/\{(\w+)\}/g, function (m, k) { return k in v ? v[k] : m; }) : s;
+  };
+  const _nt = window._nt || function (one, other, n, v) {
+    const all = Object.assign({ n: n }, v || {});
+    return (n === 1 ? one : other).replace(/\{(\w+)\}/g, function (m, k) { return k in all ? all[k] : m; });
+  };
+  // NOTE: values of more than one name are passed as a variable, not written in the _t(...) call: the
+  // extractor (components/language.py) would take the comma between them for a plural's second text.
+
   const LOOKAHEAD = 0.6; // seconds scheduled ahead: longer than a long main-thread stall (300 ms and more)
   const WAKE_MS = 25;
   const START_DELAY = 0.12; // the first click, after the context has surely started
@@ -24,9 +35,11 @@
   const GROUPS = { "5/4": [3, 2], "7/4": [4, 3], "5/8": [3, 2], "6/8": [3, 3], "7/8": [2, 2, 3], "9/8": [3, 3, 3],
     "12/8": [3, 3, 3, 3], "6/4": [3, 3] };
   const NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
-  const SOUND_NAMES = { wood: "Woodblock", beep: "Beep", click: "Click" };
-  const TEMPO_WORDS = [[40, "Grave"], [60, "Largo"], [66, "Larghetto"], [76, "Adagio"], [108, "Andante"],
-    [120, "Moderato"], [156, "Allegro"], [176, "Vivace"], [200, "Presto"], [Infinity, "Prestissimo"]];
+  const SOUND_NAMES = { wood: _t("Woodblock"), beep: _t("Beep"), click: _t("Click") };
+  // Translators: the Italian tempo markings musicians read in scores (usually kept as they are).
+  const TEMPO_WORDS = [[40, _t("Grave")], [60, _t("Largo")], [66, _t("Larghetto")], [76, _t("Adagio")],
+    [108, _t("Andante")], [120, _t("Moderato")], [156, _t("Allegro")], [176, _t("Vivace")], [200, _t("Presto")],
+    [Infinity, _t("Prestissimo")]];
 
   // The version stamp this script was loaded with, for the files it loads itself (cached by the service worker).
   const VERSION = document.currentScript && document.currentScript.src ? new URL(document.currentScript.src).search : "";
@@ -600,7 +613,7 @@
     const bpmText = h("span", { class: "mt-bpm", "data-testid": "metronome-bpm" });
     const wordText = h("span", { class: "mt-word" });
     const slider = h("input", { type: "range", min: MIN_BPM, max: MAX_BPM, value: startBpm, class: "mt-slider",
-      "aria-label": "Tempo in beats per minute", oninput: (e) => setBpm(Number(e.target.value)) });
+      "aria-label": _t("Tempo in beats per minute"), oninput: (e) => setBpm(Number(e.target.value)) });
     const startButton = h("button", { class: "mt-primary", type: "button", "data-testid": "metronome-toggle",
       onclick: () => toggleMetronome() });
     const live = h("div", { class: "mt-live", role: "status", "aria-live": "polite", "data-testid": "metronome-status" });
@@ -650,12 +663,13 @@
       bpmText.textContent = String(state.bpm);
       wordText.textContent = tempoWord(state.bpm);
       if (document.activeElement !== slider) slider.value = state.bpm;
-      startButton.textContent = state.running ? "■ Stop" : "▶ Start";
+      startButton.textContent = state.running ? _t("■ Stop") : _t("▶ Start");
       startButton.setAttribute("aria-pressed", String(state.running));
       const trainer = state.trainer;
-      trainerStatus.textContent = trainer && state.running
-        ? `Speed trainer: ${state.bpm} BPM, target ${trainer.to}${state.reached ? `, reached ${state.reached}` : ""}`
-        : "";
+      const progress = { bpm: state.bpm, target: trainer && trainer.to, reached: state.reached };
+      trainerStatus.textContent = !(trainer && state.running) ? ""
+        : state.reached ? _t("Speed trainer: {bpm} BPM, target {target}, reached {reached}", progress)
+          : _t("Speed trainer: {bpm} BPM, target {target}", progress);
       if (use && state.running) {
         use.end = now();
         const tempo = state.reached || state.bpm;
@@ -673,7 +687,9 @@
     metronome.onChange((state) => {
       renderMetronome(state);
       // Screen readers hear starts, stops and tempo changes, not every beat.
-      const message = state.running ? `Metronome playing at ${state.bpm} beats per minute` : "Metronome stopped";
+      const message = state.running
+        ? _nt("Metronome playing at {n} beats per minute", "Metronome playing at {n} beats per minute", state.bpm)
+        : _t("Metronome stopped");
       if (message !== lastAnnounced) {
         live.textContent = message;
         lastAnnounced = message;
@@ -694,22 +710,22 @@
     frame = requestAnimationFrame(paint);
     cleanups.push(() => cancelAnimationFrame(frame));
 
-    const meterSelect = select("Time signature", Object.fromEntries(METERS.map((m) => [m, m])),
+    const meterSelect = select(_t("Time signature"), Object.fromEntries(METERS.map((m) => [m, m])),
       metronome.options.meter, (meter) => {
         metronome.set({ meter });
         persist({ meter });
       }, "metronome-meter");
-    const subdivisionSelect = select("Subdivision", { 1: "None", 2: "2 per beat", 3: "Triplets",
-      4: "4 per beat" }, metronome.options.subdivision, (value) => {
+    const subdivisionSelect = select(_t("Subdivision"), { 1: _t("None"), 2: _t("2 per beat"), 3: _t("Triplets"),
+      4: _t("4 per beat") }, metronome.options.subdivision, (value) => {
       metronome.set({ subdivision: Number(value) });
       persist({ subdivision: Number(value) });
     }, "metronome-subdivision");
-    const countInSelect = select("Count-in", { 0: "None", 1: "1 bar", 2: "2 bars" }, metronome.options.countInBars,
-      (value) => {
+    const countInSelect = select(_t("Count-in"), { 0: _t("None"), 1: _nt("{n} bar", "{n} bars", 1),
+      2: _nt("{n} bar", "{n} bars", 2) }, metronome.options.countInBars, (value) => {
         metronome.set({ countInBars: Number(value) });
         persist({ countInBars: Number(value) });
       }, "metronome-count-in");
-    const soundSelect = select("Click sound", SOUND_NAMES, metronome.options.sound, (sound) => {
+    const soundSelect = select(_t("Click sound"), SOUND_NAMES, metronome.options.sound, (sound) => {
       metronome.set({ sound });
       persist({ clickSound: sound }, { personal: true });
     }, "metronome-sound");
@@ -728,38 +744,41 @@
       persist({ trainer: { ...next, enabled: false } });
     }
     const trainerBox = h("details", { class: "mt-trainer", "data-testid": "speed-trainer" },
-      h("summary", { text: "Speed trainer" }),
+      h("summary", { text: _t("Speed trainer") }),
       h("div", { class: "mt-row" },
         h("label", { class: "mt-check" }, h("input", { type: "checkbox", checked: false,
           "data-testid": "trainer-enabled", onchange: (e) => updateTrainer({ enabled: e.target.checked }) }),
-        "Use the speed trainer")),
-      h("div", { class: "mt-row" }, trainerField("From BPM", "from", MIN_BPM, MAX_BPM),
-        trainerField("To BPM", "to", MIN_BPM, MAX_BPM), trainerField("Step +BPM", "step", 1, 50),
-        trainerField("Every", "every", 1, 64),
-        select("Unit", { bars: "bars", seconds: "seconds" }, trainer.unit, (unit) => updateTrainer({ unit }),
-          "trainer-unit"),
-        select("At the target", { stay: "Stay there", stepBack: "Step back, climb again" }, trainer.afterTarget,
+        _t("Use the speed trainer"))),
+      h("div", { class: "mt-row" }, trainerField(_t("From BPM"), "from", MIN_BPM, MAX_BPM),
+        trainerField(_t("To BPM"), "to", MIN_BPM, MAX_BPM), trainerField(_t("Step +BPM"), "step", 1, 50),
+        trainerField(_t("Every"), "every", 1, 64),
+        select(_t("Unit"), { bars: _t("bars"), seconds: _t("seconds") }, trainer.unit,
+          (unit) => updateTrainer({ unit }), "trainer-unit"),
+        select(_t("At the target"), { stay: _t("Stay there"), stepBack: _t("Step back, climb again") },
+          trainer.afterTarget,
           (afterTarget) => updateTrainer({ afterTarget }), "trainer-after")),
       trainerStatus);
 
     const metronomeView = h("div", { class: "mt-view", "data-testid": "metronome" },
       dots,
       h("div", { class: "mt-tempo" },
-        h("button", { type: "button", class: "mt-round", "aria-label": "Slower", onclick: () => setBpm(metronome.bpm - 1),
-          text: "−" }),
-        h("div", { class: "mt-readout" }, bpmText, h("span", { class: "mt-unit", text: "BPM" }), wordText),
-        h("button", { type: "button", class: "mt-round", "aria-label": "Faster", onclick: () => setBpm(metronome.bpm + 1),
-          text: "+" })),
+        h("button", { type: "button", class: "mt-round", "aria-label": _t("Slower"),
+          onclick: () => setBpm(metronome.bpm - 1), text: "−" }),
+        h("div", { class: "mt-readout" }, bpmText, h("span", { class: "mt-unit", text: _t("BPM") }), wordText),
+        h("button", { type: "button", class: "mt-round", "aria-label": _t("Faster"),
+          onclick: () => setBpm(metronome.bpm + 1), text: "+" })),
       slider,
       h("div", { class: "mt-row mt-center" }, startButton,
         h("button", { type: "button", class: "mt-secondary", "data-testid": "metronome-tap",
-          onclick: () => metronome.tap(), text: "Tap tempo" })),
+          onclick: () => metronome.tap(), text: _t("Tap tempo") })),
       h("div", { class: "mt-row" }, meterSelect, subdivisionSelect, countInSelect, soundSelect,
-        h("label", { class: "mt-check" }, accentBox, "Accent the first beat")),
+        h("label", { class: "mt-check" }, accentBox, _t("Accent the first beat"))),
       trainerBox, live);
     if (piece) {
+      const name = `${piece.composer ? `${piece.composer}: ` : ""}${piece.title || ""}`;
       metronomeView.prepend(h("div", { class: "mt-piece", "data-testid": "tools-piece" },
-        `For ${piece.composer ? `${piece.composer}: ` : ""}${piece.title || ""}`));
+        // Translators: {piece} is the piece's composer and title, e.g. "Chopin: Nocturne op. 9 no. 2".
+        _t("For {piece}", { piece: name })));
     }
 
     // --- drone view ---
@@ -767,7 +786,7 @@
     for (let hz = 415; hz <= 466; hz += 1) refOptions[hz] = `A = ${hz} Hz`;
     const referenceSelects = [];
     function referenceSelect(testid) {
-      const field = select("Reference A", refOptions, settings.referenceA, (value) => {
+      const field = select(_t("Reference A"), refOptions, settings.referenceA, (value) => {
         persist({ referenceA: Number(value) }, { personal: true });
         for (const other of referenceSelects) other.querySelector("select").value = String(value);
         if (drone.playing) drone.tune(droneNow());
@@ -777,31 +796,37 @@
     }
     const droneNow = () => ({ ...settings.drone, referenceA: settings.referenceA });
     const droneButton = h("button", { class: "mt-primary", type: "button", "data-testid": "drone-toggle",
-      text: "▶ Play drone", onclick: () => {
+      text: _t("▶ Play drone"), onclick: () => {
         if (drone.playing) drone.stop();
         else drone.start(droneNow());
-        droneButton.textContent = drone.playing ? "■ Stop drone" : "▶ Play drone";
-        droneLive.textContent = drone.playing ? `Drone playing ${droneName()}` : "Drone stopped";
+        droneButton.textContent = drone.playing ? _t("■ Stop drone") : _t("▶ Play drone");
+        droneLive.textContent = drone.playing ? droneSays() : _t("Drone stopped");
       } });
     const droneLive = h("div", { class: "mt-live", role: "status", "aria-live": "polite" });
-    const droneName = () => `${NOTE_NAMES[settings.drone.pitchClass]}${settings.drone.octave}` +
-      (settings.drone.fifth ? ` with the fifth` : "");
+    const droneName = () => {
+      const note = `${NOTE_NAMES[settings.drone.pitchClass]}${settings.drone.octave}`;
+      // Translators: {note} is a note name and octave, e.g. "A3".
+      return settings.drone.fifth ? _t("{note} with the fifth", { note }) : note;
+    };
+    // Translators: {note} is a note name and octave, e.g. "A3" or "A3 with the fifth".
+    const droneSays = () => _t("Drone playing {note}", { note: droneName() });
     function changeDrone(changes) {
       persist({ drone: { ...settings.drone, ...changes } });
       if (drone.playing) {
         drone.tune(droneNow());
-        droneLive.textContent = `Drone playing ${droneName()}`;
+        droneLive.textContent = droneSays();
       }
     }
     const droneView = h("div", { class: "mt-view", "data-testid": "drone", hidden: true },
       h("div", { class: "mt-row" },
-        select("Note", Object.fromEntries(NOTE_NAMES.map((n, i) => [i, n])), settings.drone.pitchClass,
+        select(_t("Note"), Object.fromEntries(NOTE_NAMES.map((n, i) => [i, n])), settings.drone.pitchClass,
           (v) => changeDrone({ pitchClass: Number(v) }), "drone-note"),
-        select("Octave", { 1: "1", 2: "2", 3: "3", 4: "4", 5: "5" }, settings.drone.octave,
+        select(_t("Octave"), { 1: "1", 2: "2", 3: "3", 4: "4", 5: "5" }, settings.drone.octave,
           (v) => changeDrone({ octave: Number(v) }), "drone-octave"),
         referenceSelect("drone-reference"),
         h("label", { class: "mt-check" }, h("input", { type: "checkbox", checked: settings.drone.fifth,
-          "data-testid": "drone-fifth", onchange: (e) => changeDrone({ fifth: e.target.checked }) }), "Add the fifth")),
+          "data-testid": "drone-fifth", onchange: (e) => changeDrone({ fifth: e.target.checked }) }),
+        _t("Add the fifth"))),
       h("div", { class: "mt-row mt-center" }, droneButton), droneLive);
 
     // --- tuner view ---
@@ -816,21 +841,21 @@
     const tunerMessage = h("div", { class: "mt-message", role: "status", "aria-live": "polite",
       "data-testid": "tuner-message" });
     const tunerButton = h("button", { class: "mt-primary", type: "button", "data-testid": "tuner-toggle",
-      text: "Start the tuner", onclick: () => (tuner ? stopTuner() : startTuner()) });
-    const modeSelect = select("Mode", { chromatic: "Chromatic", guitar: "Guitar (standard tuning)" },
+      text: _t("Start the tuner"), onclick: () => (tuner ? stopTuner() : startTuner()) });
+    const modeSelect = select(_t("Mode"), { chromatic: _t("Chromatic"), guitar: _t("Guitar (standard tuning)") },
       settings.tunerMode, (mode) => {
         persist({ tunerMode: mode });
         showStrings();
       }, "tuner-mode");
     const TUNER_STATES = {
-      asking: "Allow the microphone when the browser asks.",
-      listening: "Listening: play one note.",
-      denied: "The microphone is blocked for Mirubato. Allow it in the browser's site settings (the icon " +
-        "left of the address), then press Start again.",
-      "no-microphone": "No microphone was found. Connect one, or use a device with a microphone, then press " +
-        "Start again.",
-      unsupported: "This browser cannot run the tuner here: it needs a secure (https) page and a current browser.",
-      error: "The tuner could not start",
+      asking: _t("Allow the microphone when the browser asks."),
+      listening: _t("Listening: play one note."),
+      denied: _t("The microphone is blocked for Mirubato. Allow it in the browser's site settings (the icon " +
+        "left of the address), then press Start again."),
+      "no-microphone": _t("No microphone was found. Connect one, or use a device with a microphone, then press " +
+        "Start again."),
+      unsupported: _t("This browser cannot run the tuner here: it needs a secure (https) page and a current browser."),
+      error: _t("The tuner could not start"),
     };
     async function startTuner() {
       if (!window.MirubatoTuner) {
@@ -842,7 +867,9 @@
         tuner = await MirubatoTuner.start({
           workletUrl: `/static/pitch-worklet.js${VERSION}`,
           onState: (state, detail) => {
-            tunerMessage.textContent = TUNER_STATES[state] + (state === "error" && detail ? `: ${detail}` : "");
+            // Translators: {error} is the browser's own message (often in English).
+            tunerMessage.textContent = state === "error" && detail ? _t("The tuner could not start: {error}",
+              { error: detail }) : TUNER_STATES[state];
             root.dataset.tuner = state;
             if (!["asking", "listening"].includes(state)) stopTuner();
           },
@@ -852,12 +879,12 @@
         tunerButton.disabled = false;
       }
       if (tuner && !["asking", "listening"].includes(tuner.state)) tuner = null; // refused: nothing to stop
-      tunerButton.textContent = tuner ? "■ Stop the tuner" : "Start the tuner";
+      tunerButton.textContent = tuner ? _t("■ Stop the tuner") : _t("Start the tuner");
     }
     function stopTuner() {
       if (tuner) tuner.stop();
       tuner = null;
-      tunerButton.textContent = "Start the tuner";
+      tunerButton.textContent = _t("Start the tuner");
     }
     function showReading(reading) {
       if (!reading || !reading.frequency) return;
@@ -866,8 +893,10 @@
       if (settings.tunerMode === "guitar") {
         const string = MirubatoTuner.guitarString(reading.frequency, settings.referenceA);
         cents = string.cents;
-        const direction = Math.abs(cents) <= 5 ? "in tune" : cents < 0 ? "tune up" : "tune down";
-        stringText.textContent = `String ${string.name}: ${direction}`;
+        const direction = Math.abs(cents) <= 5 ? _t("in tune") : cents < 0 ? _t("tune up") : _t("tune down");
+        const heard = { string: string.name, direction };
+        // Translators: {string} is a guitar string's note (e.g. "E2"); {direction}: "in tune", "tune up"...
+        stringText.textContent = _t("String {string}: {direction}", heard);
         [...strings.children].forEach((chip) => chip.classList.toggle("mt-on", chip.textContent === string.name));
         noteText.textContent = string.name;
       } else {
@@ -875,7 +904,9 @@
         stringText.textContent = `${reading.frequency.toFixed(1)} Hz`;
       }
       const shown = Math.round(cents);
-      centsText.textContent = `${shown > 0 ? "+" : ""}${shown} cents`;
+      const signed = `${shown > 0 ? "+" : ""}${shown}`;
+      // Translators: {cents} is how far the note is from the nearest one, with its sign, e.g. "+12" or "-3".
+      centsText.textContent = _nt("{cents} cents", "{cents} cents", Math.abs(shown), { cents: signed });
       needle.style.left = `${50 + clamp(cents, -50, 50)}%`;
       meter.classList.toggle("mt-in-tune", Math.abs(cents) <= 5);
       root.dataset.tunerNote = noteText.textContent;
@@ -901,15 +932,17 @@
           paintTimer();
         } });
       const strip = h("div", { class: "mt-timer", "data-testid": "tools-timer" },
-        h("div", {}, h("span", { text: "Timer " }), clock, " ", what), h("div", { class: "mt-row mt-center" }, button,
-          h("a", { href: "/timer", class: "mt-secondary", style: "text-decoration: none", text: "Open the timer" })));
+        h("div", {}, h("span", { text: _t("Timer") }), " ", clock, " ", what), h("div", { class: "mt-row mt-center" },
+          button, h("a", { href: "/timer", class: "mt-secondary", style: "text-decoration: none",
+            text: _t("Open the timer") })));
       function paintTimer() {
         const state = MirubatoTimer.load("repertoire", 0);
         clock.textContent = MirubatoTimer.clock(state, now());
-        what.textContent = { idle: "not started: time with the tools is not logged yet",
-          running: "running: time here counts", paused: "paused", stopped: "stopped: review it on the timer page" }[
-          state.status] || "";
-        button.textContent = { idle: "Start the timer", running: "Pause", paused: "Resume" }[state.status] || "";
+        what.textContent = { idle: _t("not started: time with the tools is not logged yet"),
+          running: _t("running: time here counts"), paused: _t("paused"),
+          stopped: _t("stopped: review it on the timer page") }[state.status] || "";
+        button.textContent = { idle: _t("Start the timer"), running: _t("Pause"), paused: _t("Resume") }[state.status]
+          || "";
         button.hidden = state.status === "stopped";
       }
       paintTimer();
@@ -925,11 +958,12 @@
     const recordView = h("div", { class: "mt-view", "data-testid": "record", hidden: true }, recordHost, recordNote);
     function paintRecordNote() {
       if (!window.MirubatoTakes) return;
-      const attach = options.formKey ? "Takes kept here are saved with this log."
-        : "A take recorded while the timer runs goes with that practice; otherwise with the next log you save.";
+      const attach = options.formKey ? _t("Takes kept here are saved with this log.")
+        : _t("A take recorded while the timer runs goes with that practice; otherwise with the next log you save.");
       const waiting = MirubatoTakes.waiting;
-      recordNote.textContent = waiting ? `${attach} ${waiting === 1 ? "1 take" : `${waiting} takes`} on this device ${waiting === 1 ? "waits" : "wait"} to upload.`
-        : attach;
+      // Translators: {attach} is one of the two sentences above (where takes go); {n} counts takes to upload.
+      recordNote.textContent = waiting ? _nt("{attach} {n} take on this device waits to upload.",
+        "{attach} {n} takes on this device wait to upload.", waiting, { attach }) : attach;
     }
     function startRecorder() {
       if (recorder || !window.MirubatoRecorder) return;
@@ -954,7 +988,7 @@
 
     // --- tabs ---
     const views = { metronome: metronomeView, drone: droneView, tuner: tunerView, record: recordView };
-    const labels = { metronome: "Metronome", drone: "Drone", tuner: "Tuner", record: "Record" };
+    const labels = { metronome: _t("Metronome"), drone: _t("Drone"), tuner: _t("Tuner"), record: _t("Record") };
     const shown = (options.tabs || ["metronome", "drone", "tuner", "record"]).filter((name) => views[name]);
     const ids = (window.Mirubato && Mirubato.uuid4()) || String(Math.random()).slice(2);
     const tabButtons = shown.map((name) => h("button", { type: "button", role: "tab", class: "mt-tab",

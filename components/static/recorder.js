@@ -14,20 +14,29 @@
 (function () {
   "use strict";
 
+  // The page's translation functions (components/language.py); English as written where a page has none.
+  const _t = window._t || function (s, v) {
+    return v ? s.replace(/\{(\w+)\}/g, function (m, k) { return k in v ? v[k] : m; }) : s;
+  };
+
   const TYPES = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/webm", "audio/mp4"];
   const LABELS = {
-    ready: "Ready to record", recording: "Recording", paused: "Paused", review: "Listen back",
-    record: "Record", pause: "Pause", resume: "Resume", stop: "Stop", keep: "Keep", saving: "Saving…",
-    discard: "Discard", discardAsk: "Discard this take?", discardYes: "Yes, discard", cancel: "Cancel",
-    name: "Name of the take", level: "Input level", asking: "Allow the microphone when the browser asks.",
-    started: "Recording started", pausedSay: "Recording paused", resumed: "Recording resumed",
-    stopped: "Stopped. Listen back, then keep or discard the take.", kept: "Take kept", discarded: "Take discarded",
-    limit: "Stopped at the {limit} limit",
-    refused: "Microphone access was refused. Allow it in the browser's site settings to record.",
-    noMicrophone: "No microphone found.", disconnected: "The microphone was disconnected.",
-    insecure: "This browser cannot record here: it needs a secure (https) page.",
-    unsupported: "This browser cannot record audio: it needs a current browser.",
-    failed: "The recording could not start", keepFailed: "The take could not be kept",
+    ready: _t("Ready to record"), recording: _t("Recording"), paused: _t("Paused"), review: _t("Listen back"),
+    record: _t("Record"), pause: _t("Pause"), resume: _t("Resume"), stop: _t("Stop"), keep: _t("Keep"),
+    saving: _t("Saving…"), discard: _t("Discard"), discardAsk: _t("Discard this take?"),
+    discardYes: _t("Yes, discard"), cancel: _t("Cancel"), name: _t("Name of the take"), level: _t("Input level"),
+    asking: _t("Allow the microphone when the browser asks."), started: _t("Recording started"),
+    pausedSay: _t("Recording paused"), resumed: _t("Recording resumed"),
+    stopped: _t("Stopped. Listen back, then keep or discard the take."), kept: _t("Take kept"),
+    discarded: _t("Take discarded"),
+    // Translators: {limit} is a length such as "20-minute" or "2-second" (translated on its own).
+    limit: _t("Stopped at the {limit} limit"),
+    refused: _t("Microphone access was refused. Allow it in the browser's site settings to record."),
+    noMicrophone: _t("No microphone found."), disconnected: _t("The microphone was disconnected."),
+    insecure: _t("This browser cannot record here: it needs a secure (https) page."),
+    unsupported: _t("This browser cannot record audio: it needs a current browser."),
+    // Translators: {error} is the browser's own message (often in English).
+    failed: _t("The recording could not start: {error}"), keepFailed: _t("The take could not be kept."),
   };
 
   const h = window.MirubatoDom.h; // components/static/dom.js
@@ -36,7 +45,9 @@
     const whole = Math.floor(Math.max(0, seconds));
     return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
   };
-  const limitText = (max) => (max % 60 === 0 ? `${max / 60}-minute` : max < 60 ? `${max}-second` : clock(max));
+  // Translators: the two lengths of the recording limit, as in "Stopped at the 20-minute limit".
+  const limitText = (max) => (max % 60 === 0 ? _t("{minutes}-minute", { minutes: max / 60 })
+    : max < 60 ? _t("{seconds}-second", { seconds: max }) : clock(max));
   const nextName = (name) => {
     const match = /^(.*?)(\d+)\s*$/.exec(name);
     return match ? `${match[1]}${Number(match[2]) + 1}` : `${name} 2`;
@@ -88,7 +99,8 @@
         console.error(e);
       }
     };
-    let defaultName = String(options.defaultName || "Take 1");
+    // Translators: the first take's name; the next ones count on from the number, which must end the name.
+    let defaultName = String(options.defaultName || _t("Take {number}", { number: 1 }));
     let status = "idle";
     let level = 0;
     let done = 0; // ms recorded in finished segments
@@ -197,7 +209,7 @@
         message.textContent = "";
         showError(["NotAllowedError", "SecurityError", "PermissionDeniedError"].includes(name) ? L.refused
           : ["NotFoundError", "OverconstrainedError", "DevicesNotFoundError"].includes(name) ? L.noMicrophone
-            : `${L.failed}: ${(e && e.message) || e}`);
+            : L.failed.replace("{error}", () => (e && e.message) || e));
         return;
       } finally {
         asking = recordButton.disabled = false;
@@ -249,7 +261,7 @@
 
     function tick() {
       if (seconds() >= maxSeconds) {
-        stop(L.limit.replace("{limit}", limitText(maxSeconds)));
+        stop(L.limit.replace("{limit}", () => limitText(maxSeconds)));
         return;
       }
       time.textContent = clock(seconds());
@@ -348,7 +360,7 @@
       try {
         if (options.onKeep) await options.onKeep(kept);
       } catch (e) {
-        if (!destroyed) showError((e && e.message) || `${L.keepFailed}.`);
+        if (!destroyed) showError((e && e.message) || L.keepFailed);
         return;
       } finally {
         keepButton.disabled = discardButton.disabled = false;

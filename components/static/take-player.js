@@ -16,20 +16,38 @@
 (function () {
   "use strict";
 
+  // The page's translation functions (components/language.py); English as written where a page has none.
+  const _t = window._t || function (s, v) {
+    return v ? s.replace(/\{(\w+)\}/g, function (m, k) { return k in v ? v[k] : m; }) : s;
+  };
+
   const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5];
   const STEP_MS = 5000; // ← and → on the waveform
+  // Labels with {names} are filled in here (fill); a page may pass its own (options.labels).
   const LABELS = {
-    play: "Play", pause: "Pause", position: "Position in the take", speed: "Speed", setA: "Set A", setB: "Set B",
-    clearLoop: "Clear loop", loop: "Loop", comments: "Comments", comment: "Comment", commentAt: "Comment at",
-    placeholder: "What you hear here", bar: "Bar", barTo: "To bar", bar1: "bar", barsN: "bars",
-    deleteComment: "Delete this comment", writeFirst: "Write what you hear first.",
-    badBars: "Bars are whole numbers from 1, and the second is not before the first.",
-    unplayable: "This recording could not be played.", of: "of",
+    play: _t("Play"), pause: _t("Pause"), position: _t("Position in the take"), speed: _t("Speed"),
+    setA: _t("Set A"), setB: _t("Set B"), clearLoop: _t("Clear loop"), loop: _t("Loop"),
+    // Translators: the A-B loop's two ends, e.g. "Loop 0:01.0–0:01.5".
+    loopRange: _t("Loop {from}–{to}"),
+    comments: _t("Comments"), comment: _t("Comment"),
+    // Translators: the button that sends a comment pinned to a moment of the take, e.g. "Comment at 0:02".
+    commentAt: _t("Comment at {time}"),
+    // Translators: a comment's marker on the waveform, read out by screen readers: its moment and its text.
+    marker: _t("Comment at {time}: {body}"),
+    placeholder: _t("What you hear here"), bar: _t("Bar"), barTo: _t("To bar"),
+    // Translators: the bar (or bars) a comment is about, e.g. "bar 2", "bars 5–6".
+    barOne: _t("bar {bar}"), barRange: _t("bars {from}–{to}"),
+    deleteComment: _t("Delete this comment"), writeFirst: _t("Write what you hear first."),
+    badBars: _t("Bars are whole numbers from 1, and the second is not before the first."),
+    unplayable: _t("This recording could not be played."),
+    // Translators: the waveform's position read out by screen readers, e.g. "0:02 of 0:04".
+    positionOf: _t("{position} of {length}"),
   };
 
   const h = window.MirubatoDom.h; // components/static/dom.js
 
   const clamp = (value, low, high) => Math.min(high, Math.max(low, value));
+  const fill = (label, values) => label.replace(/\{(\w+)\}/g, (m, name) => (name in values ? values[name] : m));
 
   function clock(ms) {
     const seconds = Math.max(0, Math.floor((Number(ms) || 0) / 1000));
@@ -42,7 +60,7 @@
     const from = Number(comment.barFrom) || 0;
     const to = Number(comment.barTo) || 0;
     if (!from) return "";
-    return to && to !== from ? `${L.barsN} ${from}–${to}` : `${L.bar1} ${from}`;
+    return to && to !== from ? fill(L.barRange, { from, to }) : fill(L.barOne, { bar: from });
   }
 
   // "" is no bar; a positive whole number is one; anything else (2.5, -1, "e") is an error.
@@ -144,7 +162,7 @@
       [loopA, loopB] = a !== null && b !== null && b < a ? [b, a] : [a, b];
       if (loopA !== null && loopB !== null && loopB - loopA < 50) loopB = null; // no loop of nothing
       loopText.textContent = loopA === null && loopB === null ? ""
-        : `${L.loop} ${fine(loopA ?? 0)}–${loopB === null ? clock(total) : fine(loopB)}`;
+        : fill(L.loopRange, { from: fine(loopA ?? 0), to: loopB === null ? clock(total) : fine(loopB) });
       clearButton.disabled = loopA === null && loopB === null;
       draw();
     }
@@ -186,7 +204,8 @@
       markers.replaceChildren(...comments.map((item) => h("button", { type: "button",
         class: `tp-marker${item.id === selected ? " tp-on" : ""}`, "data-testid": "take-marker",
         "data-at-ms": item.atMs, style: `left: ${(100 * clamp(item.atMs, 0, total)) / total}%`,
-        title: `${clock(item.atMs)} · ${item.body}`, "aria-label": `${L.commentAt} ${clock(item.atMs)}: ${item.body}`,
+        title: `${clock(item.atMs)} · ${item.body}`,
+        "aria-label": fill(L.marker, { time: clock(item.atMs), body: item.body }),
         onclick: (event) => {
           event.stopPropagation();
           choose(item);
@@ -248,9 +267,9 @@
     function paint() {
       const shown = now();
       time.textContent = `${clock(shown)} / ${clock(Math.round(total / 1000) * 1000)}`; // 2.96 s is "0:03"
-      send.textContent = `${L.commentAt} ${clock(shown)}`;
+      send.textContent = fill(L.commentAt, { time: clock(shown) });
       wave.setAttribute("aria-valuenow", Math.round(shown / 1000));
-      wave.setAttribute("aria-valuetext", `${clock(shown)} ${L.of} ${clock(total)}`);
+      wave.setAttribute("aria-valuetext", fill(L.positionOf, { position: clock(shown), length: clock(total) }));
       playButton.textContent = audio.paused ? "▶" : "❚❚";
       playButton.setAttribute("aria-label", audio.paused ? L.play : L.pause);
       panel.dataset.playing = String(!audio.paused);

@@ -5,6 +5,12 @@
 // outbox, and is dropped, never uploaded, when its log was deleted.
 // NOTE: the upload protocol is app/api/takes.py's.
 (function () {
+  // The page's translation functions (components/language.py); English as written where a page has none.
+  const _t = window._t || function (s, v) {
+    return v ? s.replace(/\{(\w+)\}/g, function (m, k) { return k in v ? v[k] : m; }) : s;
+  };
+  // NOTE: values of more than one name are passed as a variable, not written in the _t(...) call: the
+  // extractor (components/language.py) would take the comma between them for a plural's second text.
   const DB_NAME = "mirubato-takes";
   const STORE = "takes";
   const RETRY_MS = 10000;
@@ -48,13 +54,15 @@
 
   Takes.keep = async function ({ blob, mime, durationMs, peaks, name, logId, recordedAt }) {
     // A take recorded in a form is held until that form is saved: its log does not exist before.
-    const take = { id: Mirubato.uuid4(), owner: user(), logId: logId || null, held: Boolean(logId), name: name || "Take",
+    const take = { id: Mirubato.uuid4(), owner: user(), logId: logId || null, held: Boolean(logId),
+      name: name || _t("Take"),
       mime: mime || blob.type, size: blob.size, durationMs, peaks: peaks || [], blob,
       recordedAt: recordedAt || Date.now(), state: "waiting", problem: null };
     try {
       await put(take);
     } catch (error) {
-      throw new Error("This device's storage is full, so the take could not be kept. Free some space and record again.");
+      throw new Error(
+        _t("This device's storage is full, so the take could not be kept. Free some space and record again."));
     }
     await changed();
     setTimeout(() => Takes.upload(), 0);
@@ -153,9 +161,13 @@
 
   async function refused(take, reply) {
     if (reply.status === 401 || reply.status === 429 || reply.status >= 500) throw new Error(`busy ${reply.status}`);
-    const problem = (reply.answer && reply.answer.detail) || `The server refused this take (${reply.status}).`;
+    // Translators: {status} is the HTTP status code of the answer, e.g. 413.
+    const problem = (reply.answer && reply.answer.detail) || _t("The server refused this take ({status}).",
+      { status: reply.status });
     await put({ ...take, state: "failed", problem });
-    if (window.Mirubato) Mirubato.notify(`"${take.name}" could not be uploaded: ${problem}`, "negative");
+    const values = { name: take.name, problem };
+    // Translators: {name} is the take's name, {problem} why the server refused it.
+    if (window.Mirubato) Mirubato.notify(_t("\"{name}\" could not be uploaded: {problem}", values), "negative");
   }
 
   Takes.upload = async function () {
