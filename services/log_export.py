@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
+from core.i18n import pgettext
 from core.models import PracticeLog
 from services.actor import Actor
 from services.analytics_query import AnalyticsQuery, DayRange, conditions, resolve
@@ -60,10 +61,42 @@ def logs_json(session: Session, *, actor: Actor, query: AnalyticsQuery | dict[st
 def to_csv(logs: Iterable[Any]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(LOG_COLUMNS)
+    writer.writerow(column_headers())
     for log in logs:
         writer.writerow([csv_value(getattr(log, name)) for name in LOG_COLUMNS])
     return buffer.getvalue()
+
+
+def column_headers() -> list[str]:
+    """The header row of the CSV in the current language (the cells below stay machine-readable)."""
+    headers = {
+        # Translators: a column header of the practice log CSV export (as are all "CSV column header" texts);
+        # spreadsheets show it as it is, so a short name without spaces reads best.
+        "id": pgettext("CSV column header", "id"),
+        "start_time": pgettext("CSV column header", "start_time"),
+        "end_time": pgettext("CSV column header", "end_time"),
+        "duration_seconds": pgettext("CSV column header", "duration_seconds"),
+        "activity_type": pgettext("CSV column header", "activity_type"),
+        "instrument": pgettext("CSV column header", "instrument"),
+        "composer": pgettext("CSV column header", "composer"),
+        "work_title": pgettext("CSV column header", "work_title"),
+        "opus_number": pgettext("CSV column header", "opus_number"),
+        "movement_section": pgettext("CSV column header", "movement_section"),
+        "tempo_practiced": pgettext("CSV column header", "tempo_practiced"),
+        "target_tempo": pgettext("CSV column header", "target_tempo"),
+        "focus_areas": pgettext("CSV column header", "focus_areas"),
+        "self_rating": pgettext("CSV column header", "self_rating"),
+        "accuracy_percentage": pgettext("CSV column header", "accuracy_percentage"),
+        "notes_played": pgettext("CSV column header", "notes_played"),
+        "notes_correct": pgettext("CSV column header", "notes_correct"),
+        "practice_notes": pgettext("CSV column header", "practice_notes"),
+        "session_id": pgettext("CSV column header", "session_id"),
+        "sheet_music_id": pgettext("CSV column header", "sheet_music_id"),
+        "is_active": pgettext("CSV column header", "is_active"),
+        "created_at": pgettext("CSV column header", "created_at"),
+        "updated_at": pgettext("CSV column header", "updated_at"),
+    }
+    return [headers[name] for name in LOG_COLUMNS]
 
 
 def json_value(value: Any) -> Any:

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints
 from sqlmodel import Session, col, select
 
+from core.i18n import _
 from core.models import ActivityType, Plan, PlanBlock, SheetMusic, User, utcnow
 from services import recurrence, sharing
 from services.actor import Actor
@@ -108,7 +109,7 @@ def delete_plan(session: Session, *, actor: Actor, plan_id: uuid.UUID) -> None:
     """Stop a plan: its owner may always stop it; a teacher may withdraw one they gave."""
     row = session.get(Plan, plan_id)
     if row is None or not row.is_active or not (row.user_id == actor.id or _gave_and_shares(session, actor, row)):
-        raise NotFound("No plan of yours has this id.")
+        raise NotFound(_("No plan of yours has this id."))
     row.is_active = False
     row.updated_at = utcnow()
     session.add(row)
@@ -117,7 +118,7 @@ def delete_plan(session: Session, *, actor: Actor, plan_id: uuid.UUID) -> None:
 def get_plan(session: Session, *, actor: Actor, plan_id: uuid.UUID) -> PlanOut:
     row = session.get(Plan, plan_id)
     if row is None or not row.is_active or not (row.user_id == actor.id or _gave_and_shares(session, actor, row)):
-        raise NotFound("No plan of yours has this id.")
+        raise NotFound(_("No plan of yours has this id."))
     return _plan_out(session, row, _owner(session, row))
 
 
@@ -172,12 +173,12 @@ def _save(session: Session, row: Plan, wanted: PlanIn, owner: Actor) -> PlanOut:
     try:
         rule = recurrence.rule_text(wanted.repeat.frequency, list(wanted.repeat.days), wanted.repeat.interval)
     except ValueError:
-        raise InvalidInput("repeat.days", "choose at least one day for a weekly plan") from None
+        raise InvalidInput("repeat.days", _("choose at least one day for a weekly plan")) from None
     starts_on = wanted.starts_on or (
         row.starts_on if row.starts_on != date.min else local_day(utcnow(), owner.timezone)
     )
     if wanted.ends_on is not None and wanted.ends_on < starts_on:
-        raise InvalidInput("endsOn", "must not be before the plan starts")
+        raise InvalidInput("endsOn", _("must not be before the plan starts"))
     blocks = [_block_row(session, block, position) for position, block in enumerate(wanted.blocks)]
     row.title, row.rrule, row.starts_on, row.ends_on, row.at_time = (
         wanted.title,
@@ -201,7 +202,7 @@ def _save(session: Session, row: Plan, wanted: PlanIn, owner: Actor) -> PlanOut:
 def _block_row(session: Session, block: BlockIn, position: int) -> PlanBlock:
     piece = session.get(SheetMusic, block.sheet_music_id) if block.sheet_music_id else None
     if block.sheet_music_id and (piece is None or not piece.is_active):
-        raise InvalidInput(f"blocks[{position}].sheetMusicId", "no piece in the catalogue has this id")
+        raise InvalidInput(f"blocks[{position}].sheetMusicId", _("no piece in the catalogue has this id"))
     return PlanBlock(
         plan_id=uuid.UUID(int=0),
         position=position,
@@ -218,7 +219,7 @@ def _block_row(session: Session, block: BlockIn, position: int) -> PlanBlock:
 
 def _room_for_another(session: Session, user_id: uuid.UUID) -> None:
     if len(_active_plans(session, user_id)) >= MAX_PLANS:
-        raise InvalidInput("title", f"you have {MAX_PLANS} plans already; stop one first")
+        raise InvalidInput("title", _("you have {count} plans already; stop one first", count=MAX_PLANS))
 
 
 def _active_plans(session: Session, user_id: uuid.UUID) -> list[Plan]:
@@ -229,14 +230,14 @@ def _plan_to_change(session: Session, actor: Actor, plan_id: uuid.UUID) -> Plan:
     """The musician changes their own plans; a plan a teacher gave is the teacher's to change."""
     row = session.get(Plan, plan_id)
     if row is None or not row.is_active:
-        raise NotFound("No plan of yours has this id.")
+        raise NotFound(_("No plan of yours has this id."))
     if row.given_by is None and row.user_id == actor.id:
         return row
     if row.given_by == actor.id and _gave_and_shares(session, actor, row):
         return row
     if row.user_id == actor.id:
-        raise InvalidInput("planId", "your teacher gave this plan: ask them to change it, or stop it")
-    raise NotFound("No plan of yours has this id.")
+        raise InvalidInput("planId", _("your teacher gave this plan: ask them to change it, or stop it"))
+    raise NotFound(_("No plan of yours has this id."))
 
 
 def _gave_and_shares(session: Session, actor: Actor, row: Plan) -> bool:

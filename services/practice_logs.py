@@ -18,6 +18,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from core import effects
+from core.i18n import _
 from core.models import Instrument, PracticeLog, PracticeSession, SheetMusic, User, utcnow
 from services import takes
 from services.actor import Actor
@@ -54,7 +55,7 @@ def log_practice(session: Session, *, actor: Actor, data: LogIn | Mapping[str, A
     if not insert_new(session, row):
         existing = session.get(PracticeLog, row.id)
         if existing is None:  # removed for good between our insert and this read
-            raise Conflict("This log id is already in use; the app must make a new one.")
+            raise Conflict(_("This log id is already in use; the app must make a new one."))
         return _replay(existing, actor, log_in, values)
     _pieces_changed(session, row, appended=True)
     return SavedLog(log=LogOut.model_validate(row), created=True)
@@ -127,7 +128,7 @@ def list_logs(session: Session, *, actor: Actor, query: LogQuery | Mapping[str, 
     """The actor's logs matching the filters, newest first; days are the actor's local days."""
     q = parse(LogQuery, query)
     if q.date_from and q.date_to and q.date_from > q.date_to:
-        raise InvalidInput("from", "must not be after 'to'")
+        raise InvalidInput("from", _("must not be after 'to'"))
     conditions = _log_conditions(actor, q)
     total = session.exec(select(func.count()).select_from(PracticeLog).where(*conditions)).one()
     rows = session.exec(
@@ -146,15 +147,19 @@ def own_log(
     """The actor's log, or NotFound (also when it belongs to someone else: no existence leak)."""
     row = session.get(PracticeLog, log_id, with_for_update=for_update or None)
     if row is None or row.user_id != actor.id or not (row.is_active or include_removed):
-        raise NotFound("No practice log with this id.")
+        raise NotFound(_("No practice log with this id."))
     return row
 
 
 def check_version(row: PracticeLog, based_on: int | None) -> None:
     if based_on is not None and based_on != row.version:
         raise Conflict(
-            f"This log was changed elsewhere after you opened it (you had version {based_on}, "
-            f"it is now version {row.version})."
+            _(
+                "This log was changed elsewhere after you opened it (you had version {based_on}, "
+                "it is now version {current}).",
+                based_on=based_on,
+                current=row.version,
+            )
         )
 
 
@@ -172,26 +177,28 @@ def _resolve_times(values: dict[str, Any]) -> None:
     start, end, duration = values["start_time"], values["end_time"], values["duration_seconds"]
     if duration is None:
         if start is None or end is None:
-            raise InvalidInput("durationSeconds", "is required unless both startTime and endTime are given")
+            raise InvalidInput("durationSeconds", _("is required unless both startTime and endTime are given"))
         duration = int((end - start).total_seconds())
         if duration < 1:
-            raise InvalidInput("endTime", "must be after startTime")
+            raise InvalidInput("endTime", _("must be after startTime"))
     if start is None:
         end = end or utcnow()
         start = end - timedelta(seconds=duration)
     elif end is None:
         end = start + timedelta(seconds=duration)
     if end < start:
-        raise InvalidInput("endTime", "must not be before startTime")
+        raise InvalidInput("endTime", _("must not be before startTime"))
     span = end - start
     if span > MAX_SPAN:
-        raise InvalidInput("endTime", "must be within 48 hours of startTime")
+        raise InvalidInput("endTime", _("must be within 48 hours of startTime"))
     if duration > span.total_seconds() + 1:
-        raise InvalidInput("durationSeconds", f"is longer than the {int(span.total_seconds())} s from start to end")
+        raise InvalidInput(
+            "durationSeconds", _("is longer than the {seconds} s from start to end", seconds=int(span.total_seconds()))
+        )
     if start > utcnow() + FUTURE_TOLERANCE:
-        raise InvalidInput("startTime", "is in the future; check the date, the time and the device's clock")
+        raise InvalidInput("startTime", _("is in the future; check the date, the time and the device's clock"))
     if start < EARLIEST:
-        raise InvalidInput("startTime", "must be after 1900")
+        raise InvalidInput("startTime", _("must be after 1900"))
     values.update(start_time=start, end_time=end, duration_seconds=duration)
 
 
@@ -200,9 +207,9 @@ def _resolve_accuracy(values: dict[str, Any]) -> None:
     if correct is None:
         return
     if played is None:
-        raise InvalidInput("notesPlayed", "is required when notesCorrect is given")
+        raise InvalidInput("notesPlayed", _("is required when notesCorrect is given"))
     if correct > played:
-        raise InvalidInput("notesCorrect", "cannot be more than notesPlayed")
+        raise InvalidInput("notesCorrect", _("cannot be more than notesPlayed"))
     if values["accuracy_percentage"] is None and played > 0:
         values["accuracy_percentage"] = round(100 * correct / played, 1)
 
@@ -211,11 +218,11 @@ def _resolve_references(session: Session, actor: Actor, values: dict[str, Any]) 
     if values["session_id"] is not None:
         practice_session = session.get(PracticeSession, values["session_id"])
         if practice_session is None or practice_session.user_id != actor.id:
-            raise InvalidInput("sessionId", "no practice session of yours has this id")
+            raise InvalidInput("sessionId", _("no practice session of yours has this id"))
     if values["sheet_music_id"] is not None:
         piece = session.get(SheetMusic, values["sheet_music_id"])
         if piece is None or not piece.is_active:
-            raise InvalidInput("sheetMusicId", "no piece in the catalogue has this id")
+            raise InvalidInput("sheetMusicId", _("no piece in the catalogue has this id"))
         values["composer"] = values["composer"] or piece.composer
         values["work_title"] = values["work_title"] or piece.title
         values["opus_number"] = values["opus_number"] or piece.catalog_number or piece.opus
@@ -229,11 +236,11 @@ def default_instrument(session: Session, actor: Actor) -> str:
 
 def _replay(existing: PracticeLog, actor: Actor, log_in: LogIn, values: dict[str, Any]) -> SavedLog:
     if existing.user_id != actor.id:
-        raise Conflict("This log id is already in use; the app must make a new one.")
+        raise Conflict(_("This log id is already in use; the app must make a new one."))
     # Only what the client sent is compared: defaults such as "now" differ on every retry.
     sent = log_in.model_fields_set - {"id"}
     if any(getattr(existing, name) != values[name] for name in sent):
-        raise Conflict("A different practice log with this id already exists.")
+        raise Conflict(_("A different practice log with this id already exists."))
     return SavedLog(log=LogOut.model_validate(existing), created=False)
 
 

@@ -12,6 +12,7 @@ from pydantic import AwareDatetime, Field
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core.i18n import _
 from core.models import ActivityType, Instrument, PracticeLog, PracticeSession, SessionType, utcnow
 from services.actor import Actor
 from services.errors import Conflict, InvalidInput, NotFound
@@ -68,7 +69,7 @@ def start_session(session: Session, *, actor: Actor, data: SessionStart | Mappin
     start = parse(SessionStart, data)
     begins = start.start_time or utcnow()
     if begins > utcnow() + FUTURE_TOLERANCE:
-        raise InvalidInput("startTime", "is too far in the future; check the device's clock")
+        raise InvalidInput("startTime", _("is too far in the future; check the device's clock"))
     for stale in session.exec(_open_sessions(actor)).all():
         _close(session, stale, ends=max(_last_log_end(session, stale) or stale.start_time, stale.start_time))
     row = PracticeSession(
@@ -91,12 +92,12 @@ def end_session(
     end = parse(SessionEnd, data)
     row = _own_session(session, actor, session_id, for_update=True)
     if row.end_time is not None:
-        raise Conflict("This practice session has already ended.")
+        raise Conflict(_("This practice session has already ended."))
     ends = end.end_time or utcnow()
     if ends < row.start_time:
-        raise InvalidInput("endTime", "must not be before the session's start")
+        raise InvalidInput("endTime", _("must not be before the session's start"))
     if ends - row.start_time > MAX_SESSION:
-        raise InvalidInput("endTime", "must be within 24 hours of the session's start")
+        raise InvalidInput("endTime", _("must be within 24 hours of the session's start"))
     if end.notes is not None:
         row.notes = end.notes
     _close(session, row, ends=ends)
@@ -112,7 +113,7 @@ def list_sessions(session: Session, *, actor: Actor, query: SessionQuery | Mappi
     """The actor's sessions, newest first, by local day."""
     q = parse(SessionQuery, query)
     if q.date_from and q.date_to and q.date_from > q.date_to:
-        raise InvalidInput("from", "must not be after 'to'")
+        raise InvalidInput("from", _("must not be after 'to'"))
     conditions: list[Any] = [PracticeSession.user_id == actor.id]
     if q.date_from:
         conditions.append(col(PracticeSession.session_date) >= q.date_from)
@@ -182,5 +183,5 @@ def _open_sessions(actor: Actor) -> Any:
 def _own_session(session: Session, actor: Actor, session_id: uuid.UUID, *, for_update: bool = False) -> PracticeSession:
     row = session.get(PracticeSession, session_id, with_for_update=for_update or None)
     if row is None or row.user_id != actor.id:
-        raise NotFound("No practice session with this id.")
+        raise NotFound(_("No practice session with this id."))
     return row

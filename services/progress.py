@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from core.fast_times import as_utc
+from core.i18n import _
 from core.models import Instrument, PracticeLog, ProgressTracking, utcnow
 from core.views import user_statistics
 from services import progress_rules as rules
@@ -134,7 +136,7 @@ def overview(session: Session, *, actor: Actor, today: date | None = None) -> Pr
         consecutive_days=_alive(total, today),
         last_practice_date=headline.last_practice_date,
         achievements=[a for a in _achievements(total) if a.earned],
-        milestones=[Milestone.model_validate(m) for m in (total.milestones or [])] if total else [],
+        milestones=[_milestone(m) for m in (total.milestones or [])] if total else [],
         instruments=[_instrument(rows, i.value) for i in Instrument if (i.value, OVERALL) in rows],
         recent_activity=_recent(session, actor),
     )
@@ -143,7 +145,7 @@ def overview(session: Session, *, actor: Actor, today: date | None = None) -> Pr
 def instrument_progress(session: Session, *, actor: Actor, instrument: Instrument | str) -> InstrumentProgress:
     """Level and skill areas on one instrument (level 1 with no XP when not practised yet)."""
     if instrument not in set(Instrument):
-        raise InvalidInput("instrument", f"must be one of {', '.join(Instrument)}")
+        raise InvalidInput("instrument", _("must be one of {choices}", choices=", ".join(Instrument)))
     return _instrument(_rows(session, actor), Instrument(instrument).value)
 
 
@@ -235,7 +237,7 @@ def _skill(row: ProgressTracking | None, area: str) -> SkillProgress:
     return SkillProgress(
         skill_area=area,
         level=level,
-        title=rules.title_for(level),
+        title=rules.level_title(level),
         experience_points=row.experience_points if row else 0,
         level_start_xp=rules.xp_for_level(level),
         next_level_xp=rules.xp_for_level(level + 1),
@@ -267,10 +269,20 @@ def _achievements(row: ProgressTracking | None) -> list[AchievementOut]:
     earned = {m["achievement"]: date.fromisoformat(m["date"]) for m in (row.milestones or [])} if row else {}
     return [
         AchievementOut(
-            key=a.key, title=a.title, description=a.description, earned=a.key in earned, earned_on=earned.get(a.key)
+            key=a.key,
+            title=_(a.title),
+            description=_(a.description),
+            earned=a.key in earned,
+            earned_on=earned.get(a.key),
         )
         for a in rules.ACHIEVEMENTS
     ]
+
+
+def _milestone(stored: dict[str, Any]) -> Milestone:
+    """A stored milestone (its title kept in English) with the title in the current language."""
+    milestone = Milestone.model_validate(stored)
+    return milestone.model_copy(update={"title": rules.milestone_title(milestone.achievement, milestone.title)})
 
 
 def _recent(session: Session, actor: Actor) -> list[LogOut]:

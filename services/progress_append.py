@@ -204,6 +204,7 @@ def _level_milestone(milestone: dict[str, str], instrument: str) -> dict[str, st
     return {
         "date": milestone["date"],
         "achievement": f"{instrument}_level_{level}",
+        # Stored in English, like every title here: progress_rules.milestone_title translates it when shown.
         "title": f"Level {level} on {instrument}",
     }
 

@@ -18,12 +18,14 @@ and speed as the tempo practised in percent of the log's target tempo.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from math import isqrt
 
+from core.i18n import N_, _
 from core.models import ActivityType
 
 XP_PER_LOG_CAP = 180
@@ -48,7 +50,15 @@ SKILL_AREAS: dict[ActivityType, str] = {
     ActivityType.SCORE_REDUCTION: "musicianship",
 }
 
-TITLES = ((1, "Beginner"), (5, "Developing"), (10, "Intermediate"), (20, "Advanced"), (35, "Virtuoso"))
+# The level titles, and the achievements below, are stored in English (progress_tracking.current_grade and
+# the milestones) and translated where they are shown: see level_title and milestone_title.
+TITLES = (
+    (1, N_("Beginner")),
+    (5, N_("Developing")),
+    (10, N_("Intermediate")),
+    (20, N_("Advanced")),
+    (35, N_("Virtuoso")),
+)
 LEVEL_MILESTONES = (5, 10, 20, 35, 50)
 
 
@@ -74,17 +84,17 @@ class Achievement:
 
 
 ACHIEVEMENTS: tuple[Achievement, ...] = (
-    Achievement("first_log", "First notes", "Logged your first practice"),
-    Achievement("streak_7", "A week in a row", "Practised 7 days in a row"),
-    Achievement("streak_30", "A month in a row", "Practised 30 days in a row"),
-    Achievement("streak_100", "Hundred-day run", "Practised 100 days in a row"),
-    Achievement("hours_10", "Ten hours", "10 hours of practice in all"),
-    Achievement("hours_100", "A hundred hours", "100 hours of practice in all"),
-    Achievement("hours_1000", "A thousand hours", "1,000 hours of practice in all"),
-    Achievement("pieces_10", "Ten pieces", "Practised 10 different pieces"),
-    Achievement("pieces_100", "A hundred pieces", "Practised 100 different pieces"),
-    Achievement("target_tempo", "Up to speed", "Played a piece at its target tempo"),
-    Achievement("both_instruments", "Two instruments", "Practised both piano and guitar"),
+    Achievement("first_log", N_("First notes"), N_("Logged your first practice")),
+    Achievement("streak_7", N_("A week in a row"), N_("Practised 7 days in a row")),
+    Achievement("streak_30", N_("A month in a row"), N_("Practised 30 days in a row")),
+    Achievement("streak_100", N_("Hundred-day run"), N_("Practised 100 days in a row")),
+    Achievement("hours_10", N_("Ten hours"), N_("10 hours of practice in all")),
+    Achievement("hours_100", N_("A hundred hours"), N_("100 hours of practice in all")),
+    Achievement("hours_1000", N_("A thousand hours"), N_("1,000 hours of practice in all")),
+    Achievement("pieces_10", N_("Ten pieces"), N_("Practised 10 different pieces")),
+    Achievement("pieces_100", N_("A hundred pieces"), N_("Practised 100 different pieces")),
+    Achievement("target_tempo", N_("Up to speed"), N_("Played a piece at its target tempo")),
+    Achievement("both_instruments", N_("Two instruments"), N_("Practised both piano and guitar")),
 )
 ACHIEVEMENT_BY_KEY = {a.key: a for a in ACHIEVEMENTS}
 
@@ -113,7 +123,25 @@ def xp_for_level(level: int) -> int:
 
 
 def title_for(level: int) -> str:
+    """The level's title in English, as stored (``level_title`` gives it in the current language)."""
     return [title for floor, title in TITLES if level >= floor][-1]
+
+
+def level_title(level: int) -> str:
+    return _(title_for(level))
+
+
+_INSTRUMENT_LEVEL = re.compile(r"^(?P<instrument>.+)_level_(?P<level>\d+)$")
+
+
+def milestone_title(key: str, stored: str) -> str:
+    """A stored milestone's title in the current language (``stored`` is its English text)."""
+    if key in ACHIEVEMENT_BY_KEY:
+        return _(ACHIEVEMENT_BY_KEY[key].title)
+    if found := _INSTRUMENT_LEVEL.match(key):
+        # Translators: a milestone, e.g. "Level 5 on piano"; {instrument} is the instrument's name as stored.
+        return _("Level {level} on {instrument}", level=found["level"], instrument=found["instrument"])
+    return stored
 
 
 def streak_ending(days: Iterable[date], last: date) -> int:

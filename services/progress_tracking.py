@@ -182,6 +182,7 @@ def _add_milestones(wanted: dict[Scope, dict[str, Any]], facts: list[LogFact]) -
             {
                 "date": day.isoformat(),
                 "achievement": f"{instrument}_level_{level}",
+                # Stored in English, like every title here: progress_rules.milestone_title translates it when shown.
                 "title": f"Level {level} on {instrument}",
             }
             for day, level in reached

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from core.i18n import N_, _
 from services.errors import ServiceError
 
 FIFTEEN_MINUTES = 15 * 60
@@ -66,24 +67,28 @@ class RateLimiter:
         self.limits = limits or Limits()
         self.windows = windows or MemoryWindows(clock)
 
-    def hit(self, key: str, *, limit: int, window: float, message: str, cost: int = 1) -> None:
+    def hit(self, key: str, *, limit: int, window: float, message: str | Callable[[], str], cost: int = 1) -> None:
         """Count ``cost`` attempts for ``key``; raise RateLimited when that is over the limit.
+
+        ``message``: the text for the user, already translated, or what makes it (called only when
+        the limit is reached, so a hit that passes does not translate anything).
 
         A cost above the limit counts as the limit: a batch larger than the limit gets through
         on an empty window instead of never.
         """
         wait = self.windows.hit(key, limit=limit, window=window, cost=max(1, min(cost, limit)))
         if wait is not None:
-            raise RateLimited(message, retry_after=max(1, math.ceil(wait)))
+            text = message if isinstance(message, str) else message()
+            raise RateLimited(text, retry_after=max(1, math.ceil(wait)))
 
     # The limits every entry point shares (REST, page events, offline sync), by what is limited.
 
     def writes(self, user_id: object, *, count: int = 1) -> None:
         """``count`` changes saved by one user (a sync batch counts each of its changes)."""
-        self.hit(f"writes:{user_id}", limit=self.limits.writes_per_user, window=ONE_MINUTE, cost=count, message=SLOW)
+        self.hit(f"writes:{user_id}", limit=self.limits.writes_per_user, window=ONE_MINUTE, cost=count, message=_slow)
 
     def reads(self, user_id: object) -> None:
-        self.hit(f"reads:{user_id}", limit=self.limits.reads_per_user, window=ONE_MINUTE, message=SLOW)
+        self.hit(f"reads:{user_id}", limit=self.limits.reads_per_user, window=ONE_MINUTE, message=_slow)
 
     def mail_to(self, address: str) -> None:
         """One more email to ``address``, of any kind (sign-in link, invitation)."""
@@ -91,7 +96,9 @@ class RateLimiter:
             f"mail-to:{address.strip().lower()}",
             limit=self.limits.mail_per_recipient,
             window=ONE_HOUR,
-            message=f"Too many emails to {address} in the last hour. Please try again later.",
+            message=lambda: _(
+                "Too many emails to {address} in the last hour. Please try again later.", address=address
+            ),
         )
 
     def invites(self, user_id: object) -> None:
@@ -100,11 +107,15 @@ class RateLimiter:
             f"invites:{user_id}",
             limit=self.limits.invites_per_user,
             window=ONE_DAY,
-            message="You have sent the most invitations allowed for today. Please try again tomorrow.",
+            message=lambda: _("You have sent the most invitations allowed for today. Please try again tomorrow."),
         )
 
 
-SLOW = "Too many requests in a short time. Please slow down for a moment."
+SLOW = N_("Too many requests in a short time. Please slow down for a moment.")
+
+
+def _slow() -> str:
+    return _(SLOW)
 
 
 class MemoryWindows:

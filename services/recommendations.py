@@ -19,6 +19,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
+from core.i18n import _
 from core.models import CatalogueInstrument, Instrument, PracticeLog, RepertoireStatus, SheetMusic, User
 from core.models import UserSheetMusicProgress as Progress
 from services.actor import Actor
@@ -149,16 +150,25 @@ def _reason(piece: SheetMusic, history: list[Practised], periods: Counter[str], 
     same_composer = [p for p in history if p.composer and p.composer == piece.composer and p.piece_id != piece.id]
     if same_composer:
         previous = max(same_composer, key=lambda p: p.seconds)
-        return f"A next step after {previous.title}"
+        # Translators: {title} is the title of a piece the musician practised, by the same composer.
+        return _("A next step after {title}", title=previous.title)
     if periods and piece.style_period and piece.style_period not in periods:
         main, main_seconds = periods.most_common(1)[0]
         if main and periods[piece.style_period] < BALANCE_SHARE * main_seconds:
-            phrase = with_article(piece.style_period)
-            return f"{phrase[0].upper()}{phrase[1:]} piece to balance your {main}"
+            # English needs "A" or "An" by the period's first sound: two texts, translated alike.
+            if with_article(piece.style_period).startswith("an "):
+                # Translators: {period} and {main} are style periods (Baroque...); translate as "A {period}...".
+                return _("An {period} piece to balance your {main}", period=piece.style_period, main=main)
+            # Translators: {period} and {main} are style periods (Baroque...); translate as "An {period}...".
+            return _("A {period} piece to balance your {main}", period=piece.style_period, main=main)
     difficulty = piece.difficulty_level or level
     if difficulty > level:
-        return f"A step up from your level ({difficulty} of 10 against your {level})"
-    return f"Within reach at your level ({difficulty} of 10)"
+        # Translators: difficulties run from 1 to 10; {level} is the musician's own level on that scale.
+        return _(
+            "A step up from your level ({difficulty} of 10 against your {level})", difficulty=difficulty, level=level
+        )
+    # Translators: difficulties run from 1 to 10.
+    return _("Within reach at your level ({difficulty} of 10)", difficulty=difficulty)
 
 
 # Words whose first letter is a vowel but whose first sound is not, and the other way round.

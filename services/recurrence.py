@@ -13,12 +13,14 @@ from typing import Literal
 
 from dateutil import rrule
 
+from core.i18n import _, ngettext, pgettext, weekday_name
+
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 Weekday = Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 Frequency = Literal["daily", "weekdays", "weekly"]
 WEEKDAY_OF: dict[str, Weekday] = {"MO": "MO", "TU": "TU", "WE": "WE", "TH": "TH", "FR": "FR", "SA": "SA", "SU": "SU"}
 MAX_INTERVAL = 8  # "every 8 weeks" is the longest a practice plan sensibly repeats
-_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_A_MONDAY = date(2024, 1, 1)  # the days' names come from the locale: this Monday and the six days after it
 
 
 def rule_text(frequency: Frequency, days: list[Weekday] | None = None, interval: int = 1) -> str:
@@ -47,14 +49,20 @@ def parts_of(rule: str) -> tuple[Frequency, list[Weekday], int]:
 
 
 def describe(rule: str) -> str:
-    """A short English description: "Every day", "Weekdays", "Every 2 weeks on Tue, Thu"."""
+    """A short description in the current language: "Every day", "Weekdays", "Every 2 weeks on Tue, Thu"."""
     frequency, days, interval = parts_of(rule)
     if frequency == "daily":
-        return "Every day" if interval == 1 else f"Every {interval} days"
+        return _("Every day") if interval == 1 else ngettext("Every {n} day", "Every {n} days", interval)
     if frequency == "weekdays":
-        return "Weekdays"
-    names = ", ".join(_DAY_NAMES[WEEKDAYS.index(d)] for d in days)
-    return f"Every week on {names}" if interval == 1 else f"Every {interval} weeks on {names}"
+        return _("Weekdays")
+    # Translators: what separates the short weekday names in "Every week on Mon, Wed".
+    separator = pgettext("between weekday names", ", ")
+    names = separator.join(weekday_name(_A_MONDAY + timedelta(days=WEEKDAYS.index(d)), "abbreviated") for d in days)
+    if interval == 1:
+        # Translators: {days} is a list of short weekday names, e.g. "Tue, Thu".
+        return _("Every week on {days}", days=names)
+    # Translators: {days} is a list of short weekday names, e.g. "Tue, Thu".
+    return ngettext("Every {n} week on {days}", "Every {n} weeks on {days}", interval, days=names)
 
 
 def days_between(rule: str, starts_on: date, first: date, last: date, ends_on: date | None = None) -> list[date]:

@@ -27,7 +27,9 @@ from sqlalchemy import delete, exists
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from core import i18n
 from core.db import Database
+from core.i18n import _, ngettext
 from core.models import PracticeLog, PushSubscription, ReminderSent, ReminderSetting, User, utcnow
 from core.security import InvalidToken, SignedLinks
 from services.actor import Actor
@@ -97,6 +99,7 @@ class Due:
     local_day: date
     by_email: bool
     by_push: bool
+    language: str | None = None  # the musician's chosen language; None: English (no browser to ask)
 
 
 DEFAULT = ReminderOut(
@@ -135,12 +138,19 @@ def add_push_subscription(
     """Keep this browser's push subscription (the same endpoint again replaces the keys)."""
     wanted = parse(PushSubscriptionIn, data)
     if not wanted.endpoint.startswith("https://"):
-        raise InvalidInput("endpoint", "must be an https address from the browser's push service")
+        raise InvalidInput("endpoint", _("must be an https address from the browser's push service"))
     digest = _digest(wanted.endpoint)
     row = session.exec(select(PushSubscription).where(PushSubscription.endpoint_hash == digest)).first()
     if row is None:
         if len(_subscriptions(session, actor.id)) >= MAX_DEVICES:
-            raise InvalidInput("endpoint", f"reminders go to at most {MAX_DEVICES} devices; remove one first")
+            raise InvalidInput(
+                "endpoint",
+                ngettext(
+                    "reminders go to at most {n} device; remove one first",
+                    "reminders go to at most {n} devices; remove one first",
+                    MAX_DEVICES,
+                ),
+            )
         row = PushSubscription(user_id=actor.id, endpoint=wanted.endpoint, endpoint_hash=digest, p256dh="", auth="")
     row.user_id, row.p256dh, row.auth = actor.id, wanted.keys.p256dh, wanted.keys.auth
     session.add(row)
@@ -167,7 +177,7 @@ def stop_by_link(session: Session, *, token: str, links: SignedLinks) -> None:
     try:
         user_id = uuid.UUID(links.read(token, max_age=LINK_LIFETIME))
     except (InvalidToken, ValueError):
-        raise InvalidInput("token", "is not a valid unsubscribe link") from None
+        raise InvalidInput("token", _("is not a valid unsubscribe link")) from None
     row = session.get(ReminderSetting, user_id)
     if row is not None and row.enabled:
         row.enabled = False
@@ -198,7 +208,17 @@ def due_now(session: Session, now: datetime) -> list[Due]:
             continue
         if session.get(ReminderSent, (user.id, day)) is not None or _practised(session, user, day):
             continue
-        found.append(Due(user.id, user.email, user.display_name, day, setting.by_email, setting.by_push))
+        found.append(
+            Due(
+                user.id,
+                user.email,
+                user.display_name,
+                day,
+                setting.by_email,
+                setting.by_push,
+                language=_chosen_language(user),
+            )
+        )
     return found
 
 
@@ -236,6 +256,12 @@ def _release(database: Database, reminder: Due) -> None:
 
 
 def _deliver(database: Database, reminder: Due, couriers: Couriers) -> bool:
+    # No request is running: the notification and the email speak the musician's chosen language.
+    with i18n.use_language(reminder.language):
+        return _deliver_now(database, reminder, couriers)
+
+
+def _deliver_now(database: Database, reminder: Due, couriers: Couriers) -> bool:
     delivered = False
     if reminder.by_push and couriers.push is not None:
         delivered = _push_all(database, reminder, couriers)
@@ -254,7 +280,7 @@ def _push_all(database: Database, reminder: Due, couriers: Couriers) -> bool:
     assert couriers.push is not None
     with database.transaction(write=False) as session:
         targets = [(s.id, PushTarget(s.endpoint, s.p256dh, s.auth)) for s in _subscriptions(session, reminder.user_id)]
-    payload = {"title": "Time to practise", "body": "You have not practised yet today.", "url": "/"}
+    payload = {"title": _("Time to practise"), "body": _("You have not practised yet today."), "url": "/"}
     delivered, gone = False, []
     for subscription_id, target in targets:
         outcome = couriers.push(target, payload)
@@ -270,15 +296,16 @@ def _push_all(database: Database, reminder: Due, couriers: Couriers) -> bool:
 def reminder_message(reminder: Due, stop: str) -> EmailMessage:
     message = EmailMessage()
     message["To"] = reminder.email
-    message["Subject"] = "Time to practise"
+    message["Subject"] = _("Time to practise")
     # RFC 8058 one-click unsubscribe: mail clients show an "Unsubscribe" button that POSTs here.
     message["List-Unsubscribe"] = f"<{stop.replace(STOP_PATH, '/api' + STOP_PATH, 1)}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    hello = f"Hello {reminder.name}," if reminder.name else "Hello,"
-    message.set_content(
-        f"{hello}\n\nyou have not practised yet today. Even ten minutes keep a piece alive.\n\n"
-        f"Stop these reminders: {stop}\n(or change the time and days in Mirubato's settings)\n"
-    )
+    # Translators: {name} is the musician's name as they gave it.
+    hello = _("Hello {name},", name=reminder.name) if reminder.name else _("Hello,")
+    nudge = _("you have not practised yet today. Even ten minutes keep a piece alive.")
+    # Translators: {link} is the address that turns the reminders off; the line break is for plain-text email.
+    stop_text = _("Stop these reminders: {link}\n(or change the time and days in Mirubato's settings)", link=stop)
+    message.set_content(f"{hello}\n\n{nudge}\n\n{stop_text}\n")
     return message
 
 
@@ -298,6 +325,12 @@ def _practised(session: Session, user: User, day: date) -> bool:
             )
         ).one()
     )
+
+
+def _chosen_language(user: User) -> str | None:
+    """The language the musician chose in Settings; None for "auto" (it follows a browser, and none is here)."""
+    chosen = (user.preferences or {}).get("language")
+    return chosen if chosen != "auto" else None
 
 
 def _subscriptions(session: Session, user_id: uuid.UUID) -> list[PushSubscription]:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from core.i18n import _
 from core.models import ActivityType, PracticeLog, RepertoireStatus, SheetMusic, UserSheetMusicProgress, utcnow
 from services.actor import Actor
 from services.errors import NotFound
@@ -112,7 +113,7 @@ def remove_from_repertoire(session: Session, *, actor: Actor, piece_id: uuid.UUI
     """Take a piece off the repertoire list; its practice history stays."""
     row = _row(session, actor, piece_id)
     if row is None or not row.in_repertoire:
-        raise NotFound("This piece is not in your repertoire.")
+        raise NotFound(_("This piece is not in your repertoire."))
     row.in_repertoire, row.status, row.updated_at = False, None, utcnow()
 
 
@@ -181,7 +182,7 @@ def refresh_piece_stats(session: Session, user_id: uuid.UUID, piece_id: uuid.UUI
 def _piece(session: Session, piece_id: uuid.UUID) -> SheetMusic:
     piece = session.get(SheetMusic, piece_id)
     if piece is None or not piece.is_active:
-        raise NotFound("No piece with this id in the catalogue.")
+        raise NotFound(_("No piece with this id in the catalogue."))
     return piece
 
 

@@ -30,6 +30,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from core.fast_times import as_utc, raw_time
+from core.i18n import _
 from core.models import PracticeLog, RepertoireStatus, ReviewOverride, SheetMusic, UserSheetMusicProgress, utcnow
 from services.actor import Actor
 from services.calendar_days import local_day
@@ -170,7 +171,7 @@ def change_review(
         (i for i in review_items(session, actor=actor, today=today) if i.sheet_music_id == sheet_music_id), None
     )
     if item is None:
-        raise NotFound("No piece you are learning or have polished has this id.")
+        raise NotFound(_("No piece you are learning or have polished has this id."))
     row = session.get(ReviewOverride, (actor.id, sheet_music_id)) or ReviewOverride(
         user_id=actor.id, sheet_music_id=sheet_music_id
     )

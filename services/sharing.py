@@ -18,6 +18,7 @@ from pydantic import EmailStr
 from sqlmodel import Session, col, select
 
 from core import effects
+from core.i18n import _
 from core.models import Role, Share, ShareStatus, User, utcnow
 from core.security import ExpiredLink, InvalidToken, SignedLinks
 from services import audit
@@ -81,9 +82,9 @@ def invite_teacher(
     student = _user(session, actor.id)
     email = invite.email.strip().lower() if invite.email else None
     if email == student.email.lower():
-        raise InvalidInput("email", "is your own address; invite your teacher's")
+        raise InvalidInput("email", _("is your own address; invite your teacher's"))
     if email and _active_with_email(session, actor.id, email):
-        raise Conflict(f"{email} can already see your practice.")
+        raise Conflict(_("{email} can already see your practice.", email=email))
     if email:
         limiter.invites(actor.id)
         limiter.mail_to(email)
@@ -128,7 +129,7 @@ def revoke_share(session: Session, *, actor: Actor, share_id: uuid.UUID) -> Shar
     """End a share (the student withdraws it, or the teacher steps back); ending it again changes nothing."""
     share = session.get(Share, share_id, with_for_update=True)
     if share is None or actor.id not in (share.student_id, share.teacher_id):
-        raise NotFound("No share of yours has this id.")
+        raise NotFound(_("No share of yours has this id."))
     if share.status != ShareStatus.REVOKED.value:
         share.status, share.revoked_at = ShareStatus.REVOKED.value, utcnow()
         session.add(share)
@@ -172,7 +173,7 @@ def student_actor(session: Session, *, actor: Actor, student_id: uuid.UUID) -> A
     ).first()
     student = session.get(User, student_id) if share is not None else None
     if student is None or not student.is_active:
-        raise NotFound("No student of yours has this id.")
+        raise NotFound(_("No student of yours has this id."))
     return Actor(id=student.id, role=Role.MUSICIAN, timezone=student.timezone)
 
 
@@ -180,18 +181,23 @@ def _acceptable(session: Session, actor: Actor, token: str, links: InviteLinks) 
     try:
         share_id = uuid.UUID(links.signer.read(token, max_age=INVITE_LIFETIME))
     except ExpiredLink:
-        raise InvalidInput("token", "this invitation has expired; ask for a new one") from None
+        raise InvalidInput("token", _("this invitation has expired; ask for a new one")) from None
     except (InvalidToken, ValueError):
-        raise InvalidInput("token", "is not a valid invitation link") from None
+        raise InvalidInput("token", _("is not a valid invitation link")) from None
     share = session.get(Share, share_id, with_for_update=True)
     if share is None or share.status != ShareStatus.PENDING.value or share.expires_at <= utcnow():
-        raise Conflict("This invitation was already used or withdrawn; ask for a new one.")
+        raise Conflict(_("This invitation was already used or withdrawn; ask for a new one."))
     if share.student_id == actor.id:
-        raise InvalidInput("token", "is your own invitation; send it to your teacher")
+        raise InvalidInput("token", _("is your own invitation; send it to your teacher"))
     if share.invite_email and share.invite_email != _user(session, actor.id).email.lower():
-        raise Forbidden(f"This invitation was sent to {share.invite_email}. Sign in with that address to accept it.")
+        raise Forbidden(
+            _(
+                "This invitation was sent to {email}. Sign in with that address to accept it.",
+                email=share.invite_email,
+            )
+        )
     if _active_pair(session, share.student_id, actor.id):
-        raise Conflict("You can already see this student's practice.")
+        raise Conflict(_("You can already see this student's practice."))
     return share
 
 
@@ -220,7 +226,7 @@ def _active_with_email(session: Session, student_id: uuid.UUID, email: str) -> b
 def _user(session: Session, user_id: uuid.UUID) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     return user
 
 

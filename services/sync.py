@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import Session
 
+from core.i18n import _
 from core.models import PracticeLog, SyncChange, SyncStatus, utcnow
 from services import practice_logs
 from services.actor import Actor
@@ -196,7 +197,7 @@ def _apply(session: Session, actor: Actor, change: Change) -> ChangeResult:
     except NotFound as error:
         current = _current(session, actor, change.log_id)
         if current is not None:  # removed on another device while this one edited it
-            return _answer(change, SyncStatus.CONFLICT, "This log was deleted on another device.", log=current)
+            return _answer(change, SyncStatus.CONFLICT, _("This log was deleted on another device."), log=current)
         return _answer(change, SyncStatus.REJECTED, error.message)
     except ServiceError as error:
         return _answer(change, SyncStatus.REJECTED, error.message)
@@ -204,7 +205,7 @@ def _apply(session: Session, actor: Actor, change: Change) -> ChangeResult:
         # A value the checks at the boundary let through but the database refused: this change
         # is answered (so the device stops resending it), the batch's other changes still apply.
         log.error("sync change %s could not be stored: %s", change.id, str(error).splitlines()[0])
-        return _answer(change, SyncStatus.REJECTED, "The server could not store this change.")
+        return _answer(change, SyncStatus.REJECTED, _("The server could not store this change."))
     return _answer(change, SyncStatus.APPLIED, None, log=saved or _current(session, actor, change.log_id))
 
 

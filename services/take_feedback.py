@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import Field, model_validator
 from sqlmodel import Session, col, select
 
+from core.i18n import _
 from core.models import PracticeLog, Take, TakeComment, TakeStatus, User
 from services import takes
 from services.actor import Actor
@@ -33,9 +34,9 @@ class TakeCommentIn(Input):
     @model_validator(mode="after")
     def _bars_in_order(self) -> TakeCommentIn:
         if self.bar_to is not None and self.bar_from is None:
-            raise ValueError("barTo needs barFrom")
+            raise ValueError(_("barTo needs barFrom"))
         if self.bar_to is not None and self.bar_from is not None and self.bar_to < self.bar_from:
-            raise ValueError("barTo must not be before barFrom")
+            raise ValueError(_("barTo must not be before barFrom"))
         if self.bar_to == self.bar_from:
             return self.model_copy(update={"bar_to": None})  # "bars 5-5" is bar 5
         return self
@@ -64,7 +65,7 @@ def add_comment(
     comment = parse(TakeCommentIn, data)
     take = takes.get_take(session, actor=actor, take_id=take_id)  # NotFound unless the actor may hear it
     if take.duration_ms and comment.at_ms > take.duration_ms + 1000:
-        raise InvalidInput("atMs", f"must be within the take ({take.duration_ms} ms long)")
+        raise InvalidInput("atMs", _("must be within the take ({length} ms long)", length=take.duration_ms))
     row = TakeComment(
         take_id=take.id, author_id=actor.id, at_ms=comment.at_ms, bar_from=comment.bar_from,
         bar_to=comment.bar_to, body=comment.body,
@@ -84,7 +85,7 @@ def delete_comment(session: Session, *, actor: Actor, comment_id: uuid.UUID) -> 
     """Its author takes a comment back (while they may still hear the take)."""
     row = session.get(TakeComment, comment_id)
     if row is None or row.author_id != actor.id:
-        raise NotFound("No comment of yours has this id.")
+        raise NotFound(_("No comment of yours has this id."))
     takes.get_take(session, actor=actor, take_id=row.take_id)
     session.delete(row)
     session.flush()

@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 
 from core import effects
 from core.effects import AfterCommit
+from core.i18n import N_, _, ngettext
 from core.models import PracticeLog, Take, TakeStatus, User, utcnow
 from services import sharing
 from services.actor import Actor
@@ -40,7 +41,7 @@ SNIFF_BYTES = 4096
 READ_PIECE = 256 * 1024  # a range is streamed in pieces of this size, each read on its own
 MB = 1_000_000
 ABANDONED_AFTER = timedelta(days=7)  # a device offline for a week still resumes; older uploads are dropped
-NOT_FOUND = "No take with this id."
+NOT_FOUND = N_("No take with this id.")
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class TakeIn(Input):
 
     def model_post_init(self, _context: Any) -> None:
         if any(not 0 <= level <= 255 for level in self.peaks):
-            raise InvalidInput("peaks", "each level must be between 0 and 255")
+            raise InvalidInput("peaks", _("each level must be between 0 and 255"))
 
 
 class TakeRename(Input):
@@ -124,19 +125,30 @@ def begin_upload(
     existing = session.get(Take, take_id)
     if existing is not None:
         if existing.user_id != actor.id or existing.log_id != take_in.log_id:
-            raise NotFound(NOT_FOUND)  # a take id made by another device for another log, or a guess
+            raise NotFound(_(NOT_FOUND))  # a take id made by another device for another log, or a guess
         return _state(existing)
     log = session.get(PracticeLog, take_in.log_id)
     if log is None or log.user_id != actor.id or not log.is_active:
-        raise NotFound("No practice log with this id: it was deleted, or it has not been synced yet.")
+        raise NotFound(_("No practice log with this id: it was deleted, or it has not been synced yet."))
     if take_in.size_bytes > shelf.max_bytes:
-        raise TooLarge(f"A take can be at most {_mb(shelf.max_bytes)}; this one is {_mb(take_in.size_bytes)}.")
+        raise TooLarge(
+            _(
+                "A take can be at most {limit}; this one is {size}.",
+                limit=_mb(shelf.max_bytes),
+                size=_mb(take_in.size_bytes),
+            )
+        )
     _forget_abandoned(session, actor.id)
     used = _used_bytes(session, actor.id)
     if used + take_in.size_bytes > shelf.quota_bytes:
         raise TooLarge(
-            f"Your recordings are full: {_mb(used)} of {_mb(shelf.quota_bytes)} used, and this take needs "
-            f"{_mb(take_in.size_bytes)}. Delete older takes to make room."
+            _(
+                "Your recordings are full: {used} of {quota} used, and this take needs {size}. "
+                "Delete older takes to make room.",
+                used=_mb(used),
+                quota=_mb(shelf.quota_bytes),
+                size=_mb(take_in.size_bytes),
+            )
         )
     row = Take(
         id=take_id, user_id=actor.id, log_id=log.id, name=take_in.name, size_bytes=take_in.size_bytes,
@@ -164,18 +176,22 @@ def append_chunk(
     if row.status == TakeStatus.READY.value:
         if offset + len(data) <= row.size_bytes:
             return _state(row)  # a repeat of a chunk already applied: nothing changes
-        raise OffsetMismatch("This take is complete.", row.size_bytes)
+        raise OffsetMismatch(_("This take is complete."), row.size_bytes)
     if offset != row.received_bytes:
         raise OffsetMismatch(
-            f"This chunk starts at byte {offset}, but the upload stands at byte {row.received_bytes}: send from there.",
+            _(
+                "This chunk starts at byte {offset}, but the upload stands at byte {received}: send from there.",
+                offset=offset,
+                received=row.received_bytes,
+            ),
             row.received_bytes,
         )
     if not data:
-        raise InvalidInput("body", "the chunk is empty")
+        raise InvalidInput("body", _("the chunk is empty"))
     if len(data) > MAX_CHUNK:
-        raise TooLarge(f"A chunk can be at most {MAX_CHUNK // 1024} KiB.")
+        raise TooLarge(_("A chunk can be at most {size} KiB.", size=MAX_CHUNK // 1024))
     if offset + len(data) > row.size_bytes:
-        raise InvalidInput("body", f"the chunk goes past the take's size of {row.size_bytes} bytes")
+        raise InvalidInput("body", _("the chunk goes past the take's size of {size} bytes", size=row.size_bytes))
     refusal = _check_head(row, data) if offset == 0 else None
     if refusal is not None:
         return _refuse(session, row, refusal)
@@ -192,7 +208,7 @@ def takes_of_log(session: Session, *, actor: Actor, log_id: uuid.UUID) -> list[T
     """The log's finished takes, for its owner or a teacher the owner shares with."""
     log = session.get(PracticeLog, log_id)
     if log is None or not log.is_active or not _may_hear(session, actor, log.user_id):
-        raise NotFound("No practice log with this id.")
+        raise NotFound(_("No practice log with this id."))
     rows = session.exec(
         select(Take)
         .where(col(Take.log_id) == log_id, col(Take.status) == TakeStatus.READY.value)
@@ -297,7 +313,7 @@ def _check_head(row: Take, head: bytes) -> Refusal | None:
     if container is None:
         return Refusal(
             status=415,
-            detail="This file is not a recording we can keep: expected WebM or Ogg audio (Opus), MP4 audio or WAV.",
+            detail=_("This file is not a recording we can keep: expected WebM or Ogg audio (Opus), MP4 audio or WAV."),
         )
     row.container, row.mime = container.name, container.mime
     return None
@@ -307,9 +323,14 @@ def _complete(session: Session, row: Take, shelf: TakeShelf) -> Refusal | None:
     container = sniffed(row.container)
     length = duration_ms(lambda start, size: shelf.store.read(session, row.id, start, size), row.size_bytes, container)
     if length is None or length <= 0:
-        return Refusal(status=415, detail="This recording is damaged or empty: its length cannot be read.")
+        return Refusal(status=415, detail=_("This recording is damaged or empty: its length cannot be read."))
     if length > shelf.max_ms + 5000:  # a little slack: a recorder stops on the limit, not before it
-        return Refusal(status=413, detail=f"A take can be at most {shelf.max_minutes} minutes long.")
+        return Refusal(
+            status=413,
+            detail=ngettext(
+                "A take can be at most {n} minute long.", "A take can be at most {n} minutes long.", shelf.max_minutes
+            ),
+        )
     row.duration_ms = length
     row.status = TakeStatus.READY.value
     row.completed_at = utcnow()
@@ -327,17 +348,17 @@ def _own(session: Session, actor: Actor, take_id: uuid.UUID, *, lock: bool = Fal
     # SQLite's write transactions already take turns.
     row = session.get(Take, take_id, with_for_update=lock and session.bind is not None and _is_pg(session))
     if row is None or row.user_id != actor.id:
-        raise NotFound(NOT_FOUND)
+        raise NotFound(_(NOT_FOUND))
     return row
 
 
 def _readable(session: Session, actor: Actor, take_id: uuid.UUID) -> Take:
     row = session.get(Take, take_id)
     if row is None or row.status != TakeStatus.READY.value or not _may_hear(session, actor, row.user_id):
-        raise NotFound(NOT_FOUND)
+        raise NotFound(_(NOT_FOUND))
     log = session.get(PracticeLog, row.log_id)
     if log is None or not log.is_active:
-        raise NotFound(NOT_FOUND)
+        raise NotFound(_(NOT_FOUND))
     return row
 
 
@@ -396,7 +417,9 @@ def _is_pg(session: Session) -> bool:
 
 
 def _mb(size: int) -> str:
-    return f"{size / MB:.1f} MB"
+    megabytes = f"{size / MB:.1f}"
+    # Translators: a size in megabytes, e.g. "12.5 MB".
+    return _("{size} MB", size=megabytes)
 
 
 def owner_name(user: User) -> str:

@@ -15,6 +15,7 @@ from pydantic import Field, StringConstraints
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
+from core.i18n import _
 from core.models import ActivityType, Assignment, LogComment, PracticeLog, SheetMusic, User, utcnow
 from services import sharing
 from services.actor import Actor
@@ -112,10 +113,10 @@ def assign(
     wanted = parse(AssignmentIn, data)
     piece = session.get(SheetMusic, wanted.sheet_music_id) if wanted.sheet_music_id else None
     if wanted.sheet_music_id and (piece is None or not piece.is_active):
-        raise InvalidInput("sheetMusicId", "no piece in the catalogue has this id")
+        raise InvalidInput("sheetMusicId", _("no piece in the catalogue has this id"))
     title = wanted.title or (piece.title if piece else None)
     if not title:
-        raise InvalidInput("title", "is required: name the piece or exercise")
+        raise InvalidInput("title", _("is required: name the piece or exercise"))
     row = Assignment(
         student_id=student.id,
         teacher_id=actor.id,
@@ -148,7 +149,7 @@ def withdraw_assignment(session: Session, *, actor: Actor, assignment_id: uuid.U
     """The teacher who gave it takes it back (also after the student stopped sharing)."""
     row = session.get(Assignment, assignment_id)
     if row is None or row.teacher_id != actor.id or not row.is_active:
-        raise NotFound("No assignment of yours has this id.")
+        raise NotFound(_("No assignment of yours has this id."))
     row.is_active = False
     session.add(row)
 
@@ -208,12 +209,12 @@ def _assignment_out(session: Session, row: Assignment, student: Actor) -> Assign
 def _readable_log(session: Session, actor: Actor, log_id: uuid.UUID) -> PracticeLog:
     log = session.get(PracticeLog, log_id)
     if log is None or not log.is_active:
-        raise NotFound("No practice log with this id.")
+        raise NotFound(_("No practice log with this id."))
     if log.user_id != actor.id:
         try:
             sharing.student_actor(session, actor=actor, student_id=log.user_id)
         except NotFound:
-            raise NotFound("No practice log with this id.") from None
+            raise NotFound(_("No practice log with this id.")) from None
     return log
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import Field, field_validator
 from sqlmodel import Session, col, func, select
 
+from core.i18n import _
 from core.models import ActivityType, Instrument, PracticeTemplate, utcnow
 from services.actor import Actor
 from services.errors import Conflict, NotFound
@@ -92,7 +93,7 @@ def delete_template(session: Session, *, actor: Actor, template_id: uuid.UUID) -
     """Remove one of the actor's templates."""
     row = session.get(PracticeTemplate, template_id)
     if row is None or row.user_id != actor.id or not row.is_active:
-        raise NotFound("No template with this id.")
+        raise NotFound(_("No template with this id."))
     row.is_active = False
     row.updated_at = utcnow()
     session.add(row)
@@ -105,4 +106,4 @@ def _check_room(session: Session, actor: Actor) -> None:
         .where(PracticeTemplate.user_id == actor.id, col(PracticeTemplate.is_active).is_(True))
     ).one()
     if count >= MAX_TEMPLATES:
-        raise Conflict(f"You already have {MAX_TEMPLATES} templates; delete one before saving another.")
+        raise Conflict(_("You already have {count} templates; delete one before saving another.", count=MAX_TEMPLATES))

@@ -16,6 +16,7 @@ from typing import Literal
 
 from sqlmodel import Session, col, select
 
+from core.i18n import _, ngettext
 from core.models import ActivityType, PracticeLog, utcnow
 from services import plans as plans_service
 from services import review_queue
@@ -84,7 +85,8 @@ def today(
             minutes=None,
             sheet_music_id=a.sheet_music_id,
             target_tempo=a.target_tempo,
-            detail=f"From {a.teacher_name} · due {a.due_date.isoformat()}",
+            # Translators: {teacher} is the teacher's name, {day} the due date (2026-03-12).
+            detail=_("From {teacher} · due {day}", teacher=a.teacher_name, day=a.due_date.isoformat()),
             done=any(_matches(log, a.sheet_music_id, a.title, a.activity_type) for log in logged),
         )
         for a in given
@@ -174,6 +176,12 @@ def _folded(text: str) -> str:
 
 def _review_detail(item: review_queue.ReviewItem, day: date) -> str:
     if item.last_practised is None:
-        return "Not practised yet"
+        return _("Not practised yet")
     days = (day - item.last_practised).days
-    return f"Last practised {days} day{'s' if days != 1 else ''} ago · every {item.interval_days} d"
+    # Translators: {interval} is the review interval in days ("d" short for days).
+    return ngettext(
+        "Last practised {n} day ago · every {interval} d",
+        "Last practised {n} days ago · every {interval} d",
+        days,
+        interval=item.interval_days,
+    )

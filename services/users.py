@@ -11,6 +11,7 @@ from pydantic import EmailStr, Field, computed_field, field_validator
 from sqlmodel import Session, select
 
 from core import models
+from core.i18n import _
 from core.models import Instrument, SkillLevel, User, utcnow
 from services import audit
 from services.actor import Actor
@@ -154,7 +155,7 @@ def actor_for(session: Session, user_id: uuid.UUID) -> Actor:
     """The acting identity for an active user id; raises NotFound for unknown or inactive users."""
     user = session.get(User, user_id)
     if user is None or not user.is_active:
-        raise NotFound("This account does not exist or has been deactivated.")
+        raise NotFound(_("This account does not exist or has been deactivated."))
     return Actor(id=user.id, role=Role(user.role), timezone=user.timezone)
 
 
@@ -170,14 +171,14 @@ def own_row(session: Session, actor: Actor) -> User:
     """The acting user's own row; NotFound once the account is gone or deactivated."""
     user = session.get(User, actor.id)
     if user is None or not user.is_active:
-        raise NotFound("This account does not exist or has been deactivated.")
+        raise NotFound(_("This account does not exist or has been deactivated."))
     return user
 
 
 def _refuse_nulls(changes: dict[str, Any], required: set[str]) -> None:
     for name in required:
         if name in changes and changes[name] is None:
-            raise InvalidInput(name, "cannot be empty")
+            raise InvalidInput(name, _("cannot be empty"))
 
 
 def _timezone_changing(session: Session, user: User, timezone: str | None) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 from zoneinfo import available_timezones
@@ -27,6 +28,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from core.i18n import _, ngettext
 from services.errors import FieldProblem, InvalidInput
 
 M = TypeVar("M", bound=BaseModel)
@@ -71,19 +73,19 @@ def check_storable(value: Any, where: str = "") -> None:
     problem: str | None = None
     if isinstance(value, str):
         if "\x00" in value:
-            problem = "must not contain the NUL character (\\u0000)"
+            problem = _("must not contain the NUL character (\\u0000)")
     elif isinstance(value, bool | BaseModel):
         return  # a flag; or a nested input, which checked itself
     elif isinstance(value, int):
         if not SMALLEST_INT <= value <= LARGEST_INT:
-            problem = f"must be between {SMALLEST_INT} and {LARGEST_INT}"
+            problem = _("must be between {low} and {high}", low=SMALLEST_INT, high=LARGEST_INT)
     elif isinstance(value, float):
         if not math.isfinite(value):
-            problem = "must be a finite number"
+            problem = _("must be a finite number")
     elif isinstance(value, date):
         day = value.replace(tzinfo=None).date() if isinstance(value, datetime) else value
         if not EARLIEST_DAY <= day <= LATEST_DAY:
-            problem = f"must be between {EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}"
+            problem = _("must be between {low} and {high}", low=EARLIEST_DAY.isoformat(), high=LATEST_DAY.isoformat())
     elif isinstance(value, Mapping):
         for key, item in value.items():
             check_storable(key, f"{where}[{key!r}]")
@@ -149,6 +151,112 @@ def field_path(loc: Sequence[Any]) -> str:
     return path
 
 
+def friendly_message(error: Mapping[str, Any]) -> str:
+    """A pydantic error in our words and in the current language (pydantic's own text, reworded, for the rare
+    kinds we do not know)."""
+    ours = _OWN_MESSAGES.get(str(error.get("type")))
+    if ours is not None:
+        try:
+            return ours(error.get("ctx") or {})
+        except (KeyError, TypeError, ValueError):  # a context without what the message needs
+            pass
+    message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")  # our ValueErrors are translated
+    for pydantic_phrase, ours_phrase in _PHRASES:
+        if message.startswith(pydantic_phrase):
+            return ours_phrase + message[len(pydantic_phrase) :]
+    return message
+
+
+def _shown(value: Any) -> str:
+    """A limit from an error's context as pydantic writes it in its message (a float in full: 0.00001, 2)."""
+    if isinstance(value, float) and math.isfinite(value):
+        text = format(Decimal(repr(value)), "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value)
+
+
+def _collection_length(ctx: Mapping[str, Any], longest: bool) -> str:
+    # Only the kinds whose English said "must have" before (pydantic names a set or a tuple otherwise).
+    if ctx.get("field_type", "List") not in ("List", "Value", "Input"):
+        raise ValueError("worded by pydantic")
+    if longest:
+        return ngettext(
+            "must have at most {max_length} item after validation, not {actual_length}",
+            "must have at most {max_length} items after validation, not {actual_length}",
+            int(ctx["max_length"]),
+            max_length=_shown(ctx["max_length"]),
+            actual_length=_shown(ctx["actual_length"]),
+        )
+    return ngettext(
+        "must have at least {min_length} item after validation, not {actual_length}",
+        "must have at least {min_length} items after validation, not {actual_length}",
+        int(ctx["min_length"]),
+        min_length=_shown(ctx["min_length"]),
+        actual_length=_shown(ctx["actual_length"]),
+    )
+
+
+# Our message for each common kind of pydantic error, with the error's context as placeholders; in English
+# the same words as pydantic's message with "Input should be" turned into "must be" (and so on). A page shows
+# them next to the field, the API after the field's name ("title: must have at most 100 characters").
+_OWN_MESSAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    # Translators: the messages about a field start without its name, shown before them ("title: is required").
+    "missing": lambda _ctx: _("is required"),
+    "extra_forbidden": lambda _ctx: _("is not a known field"),
+    "string_too_long": lambda ctx: ngettext(
+        "must have at most {max_length} character",
+        "must have at most {max_length} characters",
+        int(ctx["max_length"]),
+        max_length=_shown(ctx["max_length"]),
+    ),
+    "string_too_short": lambda ctx: ngettext(
+        "must have at least {min_length} character",
+        "must have at least {min_length} characters",
+        int(ctx["min_length"]),
+        min_length=_shown(ctx["min_length"]),
+    ),
+    "too_long": lambda ctx: _collection_length(ctx, longest=True),
+    "too_short": lambda ctx: _collection_length(ctx, longest=False),
+    "string_pattern_mismatch": lambda ctx: _("String should match pattern '{pattern}'", pattern=ctx["pattern"]),
+    "string_type": lambda _ctx: _("must be a valid string"),
+    "greater_than_equal": lambda ctx: _("must be greater than or equal to {ge}", ge=_shown(ctx["ge"])),
+    "less_than_equal": lambda ctx: _("must be less than or equal to {le}", le=_shown(ctx["le"])),
+    "greater_than": lambda ctx: _("must be greater than {gt}", gt=_shown(ctx["gt"])),
+    "less_than": lambda ctx: _("must be less than {lt}", lt=_shown(ctx["lt"])),
+    "multiple_of": lambda ctx: _("must be a multiple of {multiple_of}", multiple_of=_shown(ctx["multiple_of"])),
+    "int_type": lambda _ctx: _("must be a valid integer"),
+    "int_parsing": lambda _ctx: _("must be a valid integer, unable to parse string as an integer"),
+    "int_from_float": lambda _ctx: _("must be a valid integer, got a number with a fractional part"),
+    "int_parsing_size": lambda _ctx: _("Unable to parse input string as an integer, exceeded maximum size"),
+    "float_type": lambda _ctx: _("must be a valid number"),
+    "float_parsing": lambda _ctx: _("must be a valid number, unable to parse string as a number"),
+    "finite_number": lambda _ctx: _("must be a finite number"),
+    "decimal_parsing": lambda _ctx: _("must be a valid decimal"),
+    "bool_type": lambda _ctx: _("must be a valid boolean"),
+    "bool_parsing": lambda _ctx: _("must be a valid boolean, unable to interpret input"),
+    # Translators: {expected} lists the accepted values as pydantic writes them: 'a', 'b' or 'c'.
+    "enum": lambda ctx: _("must be one of {expected}", expected=ctx["expected"]),
+    # Translators: {expected} lists the accepted values as pydantic writes them: 'a', 'b' or 'c'.
+    "literal_error": lambda ctx: _("must be {expected}", expected=ctx["expected"]),
+    # Translators: {error} is pydantic's own explanation, in English (e.g. "invalid character").
+    "uuid_parsing": lambda ctx: _("must be a valid UUID, {error}", error=ctx["error"]),
+    "date_type": lambda _ctx: _("must be a valid date"),
+    "date_parsing": lambda ctx: _("must be a valid date in the format YYYY-MM-DD, {error}", error=ctx["error"]),
+    "date_from_datetime_parsing": lambda ctx: _("must be a valid date or datetime, {error}", error=ctx["error"]),
+    "datetime_type": lambda _ctx: _("must be a valid datetime"),
+    "datetime_parsing": lambda ctx: _("must be a valid datetime, {error}", error=ctx["error"]),
+    "datetime_from_date_parsing": lambda ctx: _("must be a valid datetime or date, {error}", error=ctx["error"]),
+    "time_type": lambda _ctx: _("must be a valid time"),
+    "time_parsing": lambda ctx: _("must be in a valid time format, {error}", error=ctx["error"]),
+    "timezone_aware": lambda _ctx: _("must have timezone info"),
+    "url_parsing": lambda ctx: _("must be a valid URL, {error}", error=ctx["error"]),
+    "list_type": lambda _ctx: _("must be a valid list"),
+    "dict_type": lambda _ctx: _("must be a valid dictionary"),
+    "model_type": lambda ctx: _("must be a valid dictionary or instance of {class_name}", class_name=ctx["class_name"]),
+    "json_invalid": lambda ctx: _("Invalid JSON: {error}", error=ctx["error"]),
+}
+
+# For the kinds above when their context lacks a value, and for the others: pydantic's English, reworded.
 _PHRASES = (
     ("Input should be a valid", "must be a valid"),
     ("Input should be", "must be"),
@@ -161,20 +269,9 @@ _PHRASES = (
 )
 
 
-def friendly_message(error: Mapping[str, Any]) -> str:
-    message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
-    if error.get("type") == "enum":
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"must be one of {expected}" if expected else message
-    for pydantic_phrase, ours in _PHRASES:
-        if message.startswith(pydantic_phrase):
-            return ours + message[len(pydantic_phrase) :]
-    return message
-
-
 def _valid_timezone(value: str) -> str:
     if value not in _timezones():
-        raise ValueError("must be an IANA time zone such as Europe/Berlin or America/New_York")
+        raise ValueError(_("must be an IANA time zone such as Europe/Berlin or America/New_York"))
     return value
 
 
@@ -195,7 +292,7 @@ _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 def _valid_url(value: str) -> str:
     if not _URL.match(value):
-        raise ValueError("must be an http:// or https:// address")
+        raise ValueError(_("must be an http:// or https:// address"))
     return value
 
 
@@ -207,7 +304,8 @@ def _valid_tags(values: list[str]) -> list[str]:
     for value in values:
         tag = value.strip().lower()
         if not _TAG.match(tag):
-            raise ValueError(f"{value!r} must use only letters, digits, spaces, '-' and '_'")
+            # Translators: {tag} is the tag as typed, in quotes.
+            raise ValueError(_("{tag} must use only letters, digits, spaces, '-' and '_'", tag=repr(value)))
         if tag not in cleaned:
             cleaned.append(tag)
     return cleaned

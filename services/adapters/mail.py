@@ -7,6 +7,7 @@ only by the server's user, and the log says where.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import smtplib
@@ -18,6 +19,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
+from core.i18n import _, ngettext
 from services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -60,7 +62,7 @@ class Mailer:
                 smtp.send_message(message)
         except (OSError, smtplib.SMTPException) as exc:
             log.error("could not send mail to the SMTP server at %s:%d: %s", self.config.host, self.config.port, exc)
-            raise MailUnavailable("We could not send the email right now. Please try again in a minute.") from None
+            raise MailUnavailable(_("We could not send the email right now. Please try again in a minute.")) from None
 
     def _keep(self, message: EmailMessage) -> None:
         folder = self.config.undelivered_dir
@@ -81,19 +83,35 @@ class Mailer:
 
 
 def sign_in_message(*, to: str, link: str, minutes: int) -> EmailMessage:
+    """The sign-in email, in the current language (the one the link was asked for in)."""
     message = EmailMessage()
     message["To"] = to
-    message["Subject"] = "Your Mirubato sign-in link"
-    message.set_content(
-        f"Hello,\n\nopen this link to sign in to Mirubato:\n\n{link}\n\n"
-        f"It works once and expires in {minutes} minutes. If you did not ask for it, ignore this email.\n"
+    message["Subject"] = _("Your Mirubato sign-in link")
+    hello = _("Hello,")
+    expiry = ngettext(
+        "It works once and expires in {n} minute. If you did not ask for it, ignore this email.",
+        "It works once and expires in {n} minutes. If you did not ask for it, ignore this email.",
+        minutes,
     )
+    intro = _("open this link to sign in to Mirubato:")
+    message.set_content(f"{hello}\n\n{intro}\n\n{link}\n\n{expiry}\n")
+    expiry_html = ngettext(
+        "The link works once and expires in {n} minute. If you did not ask for it, ignore this email.",
+        "The link works once and expires in {n} minutes. If you did not ask for it, ignore this email.",
+        minutes,
+    )
+    button = _("Sign in to Mirubato")
     message.add_alternative(
-        f"""<p>Hello,</p><p><a href="{link}">Sign in to Mirubato</a></p>
-<p>The link works once and expires in {minutes} minutes. If you did not ask for it, ignore this email.</p>""",
+        f"""<p>{_html(hello)}</p><p><a href="{link}">{_html(button)}</a></p>
+<p>{_html(expiry_html)}</p>""",
         subtype="html",
     )
     return message
+
+
+def _html(text: str) -> str:
+    """A translated text inside the HTML part (a translation may hold an ampersand or a bracket)."""
+    return html.escape(text, quote=False)
 
 
 def deliver_sign_in_link(mailer: Mailer, *, email: str, link: str, minutes: int) -> None:
@@ -102,17 +120,27 @@ def deliver_sign_in_link(mailer: Mailer, *, email: str, link: str, minutes: int)
 
 
 def share_invite_message(*, to: str, student: str, link: str, days: int) -> EmailMessage:
+    """The invitation email, in the current language (the student's: the teacher's is not known)."""
     message = EmailMessage()
     message["To"] = to
     # The subject is ours alone: a name the sender chose never leads an email (it could pose as anything).
-    message["Subject"] = "A student shares their practice with you on Mirubato"
-    message.set_content(
-        f'Hello,\n\na Mirubato musician who calls themselves "{student}" would like you to see their\n'
-        f"practice journal: their week, streaks, charts and the pieces they are learning.\n"
-        f"Open this link to accept:\n\n{link}\n\n"
-        f"It works once and expires in {days} days. They can stop sharing at any time. If you do not\n"
-        f"know them, ignore this email.\n"
+    message["Subject"] = _("A student shares their practice with you on Mirubato")
+    # Translators: {student} is the name the musician gave themselves; the line breaks are for plain-text email.
+    offer = _(
+        'a Mirubato musician who calls themselves "{student}" would like you to see their\n'
+        "practice journal: their week, streaks, charts and the pieces they are learning.\n"
+        "Open this link to accept:",
+        student=student,
     )
+    expiry = ngettext(
+        "It works once and expires in {n} day. They can stop sharing at any time. If you do not\n"
+        "know them, ignore this email.",
+        "It works once and expires in {n} days. They can stop sharing at any time. If you do not\n"
+        "know them, ignore this email.",
+        days,
+    )
+    hello = _("Hello,")
+    message.set_content(f"{hello}\n\n{offer}\n\n{link}\n\n{expiry}\n")
     return message
 
 
