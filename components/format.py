@@ -66,7 +66,7 @@ def duration(seconds: int | None) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes = rest // 60
     if hours:
-        return _("{hours} h {minutes} min", hours=hours, minutes=f"{minutes:02d}")
+        return _("{hours} h {minutes} min", hours=hours, minutes=str(minutes).zfill(2))
     if minutes:
         return _("{minutes} min", minutes=minutes)
     return _("{seconds} s", seconds=seconds)
