@@ -38,6 +38,8 @@ def for_this_page(preferences: dict[str, Any] | None = None) -> str:
         # Screen readers pick their voice from <html lang>; NiceGUI writes one language for all pages.
         ui.add_head_html(f"<script>document.documentElement.lang={json.dumps(language)}</script>")
         ui.add_head_html(js_head(language))
+        names = i18n.note_names((preferences or {}).get("noteNames"), language)
+        ui.add_head_html(f"<script>window.MirubatoNoteNames={json.dumps(names, ensure_ascii=False)};</script>")
     return language
 
 

@@ -176,6 +176,26 @@ def locale() -> Locale:
     return Locale.parse(LANGUAGES[current_language()])
 
 
+# Note names: letters (C D E ... B), German letters (... A B H: B is B flat, H is B natural), or fixed-do
+# solfège (do ré mi) as French, Spanish and Italian musicians name notes. "auto" picks by language.
+NOTE_NAMES: dict[str, list[str]] = {
+    "letters": ["C", "C♯", "D", "D♯", "E", "F", "F♯", "G", "G♯", "A", "A♯", "B"],
+    "german": ["C", "Cis", "D", "Dis", "E", "F", "Fis", "G", "Gis", "A", "B", "H"],
+    "solfege": ["Do", "Do♯", "Ré", "Ré♯", "Mi", "Fa", "Fa♯", "Sol", "Sol♯", "La", "La♯", "Si"],
+}
+_SOLFEGE_ES = ["Do", "Do♯", "Re", "Re♯", "Mi", "Fa", "Fa♯", "Sol", "Sol♯", "La", "La♯", "Si"]
+_NOTES_BY_LANGUAGE = {"de": "german", "fr": "solfege", "es": "solfege"}
+
+
+def note_names(choice: str | None, language: str | None = None) -> list[str]:
+    """The twelve pitch classes from C, named the way the musician reads them."""
+    language = language or current_language()
+    system = choice if choice in NOTE_NAMES else _NOTES_BY_LANGUAGE.get(language, "letters")
+    if system == "solfege" and language == "es":
+        return list(_SOLFEGE_ES)  # Spanish writes Re without the accent
+    return list(NOTE_NAMES[system])
+
+
 # Locale-aware formatting: dates, numbers and durations as the current language writes them.
 
 

@@ -107,6 +107,20 @@ def _preferences(me: Me) -> None:
                 .props("outlined")
                 .mark("settings-language")
             )
+            note_systems = {
+                "auto": _("As my language names them"),
+                "letters": _("Letters: C D E F G A B"),
+                "german": _("German letters: C D E F G A H"),
+                "solfege": _("Solfège: do ré mi fa sol la si"),
+            }
+            chosen_notes = prefs.get("noteNames", "auto")
+            note_names = (
+                ui.select(
+                    note_systems, value=chosen_notes if chosen_notes in note_systems else "auto", label=_("Note names")
+                )
+                .props("outlined")
+                .mark("settings-note-names")
+            )
             default = ui.select(
                 {"piano": _("Piano"), "guitar": _("Guitar")},
                 value=prefs.get("defaultInstrument"),
@@ -139,6 +153,7 @@ def _preferences(me: Me) -> None:
                     data={
                         "theme": theme.value,
                         "language": language.value,
+                        "noteNames": note_names.value,
                         "defaultInstrument": default.value,
                         "dailyGoalMinutes": int(goal.value or 30),
                         "reminderMinutes": int(reminder.value or 0),

@@ -31,6 +31,7 @@ DEFAULT_PREFERENCES: dict[str, Any] = {
     "quietMode": False,  # hide levels, XP and achievements (some find them childish)
     "showStreaks": True,
     "language": "auto",  # "auto" follows the browser's Accept-Language
+    "noteNames": "auto",  # letters, german (H for B) or solfege (do ré mi); "auto" by language
 }
 
 
@@ -84,6 +85,7 @@ class PreferencesUpdate(Input):
     quiet_mode: bool | None = Field(default=None, description="Hide levels, XP and achievements")
     show_streaks: bool | None = None
     language: Literal["auto", "en", "es", "fr", "de", "zh-Hans", "zh-Hant", "ja"] | None = None
+    note_names: Literal["auto", "letters", "german", "solfege"] | None = None
     timezone: TimeZoneName | None = None
 
 

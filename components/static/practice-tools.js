@@ -34,7 +34,8 @@
   // Where the secondary accents fall: compound meters by threes, odd ones in their usual groups.
   const GROUPS = { "5/4": [3, 2], "7/4": [4, 3], "5/8": [3, 2], "6/8": [3, 3], "7/8": [2, 2, 3], "9/8": [3, 3, 3],
     "12/8": [3, 3, 3, 3], "6/4": [3, 3] };
-  const NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
+  // As the page names notes (letters, German H, or solfège), else plain letters.
+  const NOTE_NAMES = window.MirubatoNoteNames || ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
   const SOUND_NAMES = { wood: _t("Woodblock"), beep: _t("Beep"), click: _t("Click") };
   // Translators: the Italian tempo markings musicians read in scores (usually kept as they are).
   const TEMPO_WORDS = [[40, _t("Grave")], [60, _t("Largo")], [66, _t("Larghetto")], [76, _t("Adagio")],

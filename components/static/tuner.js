@@ -10,6 +10,11 @@
   "use strict";
 
   const NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
+  // The page may name notes another way (German H, solfège do ré mi): window.MirubatoNoteNames.
+  function nameOf(midi) {
+    const names = window.MirubatoNoteNames || NAMES;
+    return names[((midi % 12) + 12) % 12];
+  }
   const GUITAR_STANDARD = [
     { name: "E2", midi: 40 },
     { name: "A2", midi: 45 },
@@ -42,7 +47,7 @@
     const cents = Math.round((exact - midi) * 1000) / 10;
     return {
       midi,
-      name: NAMES[((midi % 12) + 12) % 12],
+      name: nameOf(midi),
       octave: Math.floor(midi / 12) - 1,
       cents: cents || 0, // never -0
       frequency,
@@ -57,7 +62,7 @@
     let best = GUITAR_STANDARD[0];
     for (const s of GUITAR_STANDARD) if (Math.abs(exact - s.midi) < Math.abs(exact - best.midi)) best = s;
     const cents = Math.round((exact - best.midi) * 1000) / 10;
-    return { name: best.name, midi: best.midi, cents: cents || 0 };
+    return { name: nameOf(best.midi) + (Math.floor(best.midi / 12) - 1), midi: best.midi, cents: cents || 0 };
   }
 
   function median(values) {

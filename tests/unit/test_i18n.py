@@ -173,3 +173,14 @@ def test_every_marked_text_is_a_literal_and_none_is_translated_at_import_time():
         for problem in _marking_problems(path)
     ]
     assert problems == []
+
+
+def test_note_names_follow_the_language_unless_the_musician_chooses():
+    assert i18n.note_names("auto", "en")[11] == "B"
+    assert i18n.note_names("auto", "de")[10:] == ["B", "H"]  # B flat is B, B natural is H
+    assert i18n.note_names("auto", "fr")[:3] == ["Do", "Do♯", "Ré"]
+    assert i18n.note_names("auto", "es")[2] == "Re"
+    assert i18n.note_names("auto", "ja")[0] == "C"
+    assert i18n.note_names("letters", "fr")[2] == "D"
+    assert i18n.note_names("solfege", "en")[4] == "Mi"
+    assert i18n.note_names("nonsense", "de")[11] == "H"
