@@ -200,9 +200,12 @@ textarea:focus-visible, .q-btn:focus-visible, .q-item:focus-visible, .q-tab:focu
 }
 #main:focus-visible { outline: none !important; }
 /* Contrast AA (4.5:1) for the muted greys and the brand colour on both themes (axe-core checks it). */
-.body--light .text-grey-5, .body--light .text-grey-6 { color: #666 !important; }
-.body--dark .text-grey-6, .body--dark .text-grey-7, .body--dark .text-grey-8 { color: #ababab !important; }
-.body--dark .text-primary, .body--dark .q-btn.text-primary { color: #aaa5f7 !important; }
-.body--dark .q-chip--outline.text-grey-8 { color: #bdbdbd !important; }
+/* In NiceGUI's 'overrides' layer: an !important there beats Quasar's colour classes (layer quasar_importants). */
+@layer overrides {
+  .body--light .text-grey-5, .body--light .text-grey-6 { color: #666 !important; }
+  .body--dark .text-grey-6, .body--dark .text-grey-7, .body--dark .text-grey-8 { color: #ababab !important; }
+  .body--dark .text-primary, .body--dark .q-btn.text-primary { color: #aaa5f7 !important; }
+  .body--dark .q-chip--outline.text-grey-8 { color: #bdbdbd !important; }
+}
 @media (min-width: 1024px) { .mirubato-page { padding-bottom: 24px; } }
 """

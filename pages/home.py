@@ -68,9 +68,10 @@ class DashboardView:
         columns = "sm:grid-cols-3" if data.show_streaks else "sm:grid-cols-2"
         with ui.element("div").classes(f"w-full grid gap-3 grid-cols-1 {columns}"):
             with figure_card(_("Today"), "today"), ui.row().classes("items-center gap-3 no-wrap"):
-                ui.circular_progress(
+                today_ring = ui.circular_progress(
                     min(data.today_seconds / goal, 1) if goal else 0, show_value=False, size="42px", color="primary"
                 )
+                today_ring.props["aria-label"] = _("Today's practice towards your daily goal")
                 with ui.column().classes("gap-0"):
                     ui.label(duration(data.today_seconds)).classes("text-h6").mark("today-total")
                     ui.label(_("of {goal} goal", goal=duration(goal))).classes("text-caption text-grey-7")

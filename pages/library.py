@@ -61,14 +61,16 @@ class Library:
                 self._select("key", self.facets.keys, _("Key"), "library-key", searchable=True)
                 self._select("tags", self.facets.tags, _("Tags"), "library-tags", multiple=True)
             with ui.row().classes("w-full gap-4 items-center"):
-                with ui.column().classes("gap-0 grow min-w-[14rem]"):
-                    ui.label(_("Difficulty")).classes("text-caption text-grey-7")
-                    difficulty = (
-                        ui.range(min=1, max=10, step=1, value={"min": 1, "max": 10})
-                        .props("label markers snap")
-                        .mark("library-difficulty")
-                    )
-                    difficulty.on("change", lambda e: self.set_difficulty(e.args))
+                # Two plain selects, not a two-thumbed slider: Quasar's range gives screen readers one
+                # "slider" whose value reads "1|10", and its thumbs no name (axe-core: critical).
+                levels = {level: str(level) for level in range(1, 11)}
+                with ui.row().classes("gap-2 items-center no-wrap").mark("library-difficulty"):
+                    easiest = ui.select(levels, value=1, label=_("Difficulty from")).props("outlined dense")
+                    hardest = ui.select(levels, value=10, label=_("to")).props("outlined dense")
+                    for end in (easiest, hardest):
+                        end.classes("w-32").on_value_change(
+                            lambda: self.set_difficulty({"min": easiest.value, "max": hardest.value})
+                        )
                 sorts = {key: _(label) for key, label in SORTS.items()}
                 sort = ui.select(sorts, value="composer", label=_("Sort")).props("outlined dense").classes("w-40")
                 sort.on_value_change(lambda e: self.set("sort", e.value))

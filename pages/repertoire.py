@@ -142,7 +142,8 @@ class RepertoireView:
         details = [practised or _("Not practised yet")]
         if target and item.best_tempo:
             with ui.row().classes("w-full items-center gap-3 no-wrap"):
-                ui.linear_progress(min(item.best_tempo / target, 1), show_value=False, size="10px").classes("grow")
+                tempo_bar = ui.linear_progress(min(item.best_tempo / target, 1), show_value=False, size="10px")
+                tempo_bar.classes("grow").props["aria-label"] = _("Best tempo towards the target tempo")
                 ui.label(_("{best} / {target} BPM", best=item.best_tempo, target=target)).classes(
                     "text-caption whitespace-nowrap"
                 ).mark("repertoire-tempo")

@@ -50,7 +50,8 @@ def _student_card(week: StudentWeek) -> None:
             ui.icon("person", color="primary")
             ui.label(week.student.display_name or week.student.email).classes("text-subtitle1 text-weight-medium grow")
             ui.link(_("Open"), f"/studio/{week.student.id}").classes("text-primary").mark("studio-open")
-        ui.linear_progress(min(week.week_seconds / goal, 1) if goal else 0, show_value=False).props("rounded size=8px")
+        week_bar = ui.linear_progress(min(week.week_seconds / goal, 1) if goal else 0, show_value=False)
+        week_bar.props("rounded size=8px").props["aria-label"] = _("This week's practice towards the goal")
         # Translators: each placeholder is a length of time (25 min, 1 h 05 min)
         totals = _(
             "This week {week} of {goal} · today {today}",
