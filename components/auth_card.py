@@ -7,16 +7,21 @@ from contextlib import contextmanager
 
 from nicegui import ui
 
+from components.frame import PRIMARY
+
 
 @contextmanager
 def auth_card(heading: str) -> Iterator[None]:
     ui.query("body").classes("bg-grey-2")
-    with ui.column().classes("absolute-center items-center w-full max-w-sm px-4"):
+    ui.colors(primary=PRIMARY)  # the app's own colour (Quasar's default blue is too light under white text)
+    with ui.column().classes("absolute-center items-center w-full max-w-sm px-4") as content:
+        content.tag = "main"
         with ui.row().classes("items-center gap-2 q-mb-md"):
             ui.icon("music_note", size="2rem", color="primary")
             ui.label("Mirubato").classes("text-h5 text-weight-bold")
         with ui.card().classes("w-full q-pa-lg gap-4"):
-            ui.label(heading).classes("text-h6")
+            title = ui.label(heading).classes("text-h6 q-my-none")
+            title.tag = "h1"
             yield
 
 

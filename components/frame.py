@@ -206,6 +206,7 @@ textarea:focus-visible, .q-btn:focus-visible, .q-item:focus-visible, .q-tab:focu
   .body--dark .text-grey-6, .body--dark .text-grey-7, .body--dark .text-grey-8 { color: #ababab !important; }
   .body--dark .text-primary, .body--dark .q-btn.text-primary { color: #aaa5f7 !important; }
   .body--dark .q-chip--outline.text-grey-8 { color: #bdbdbd !important; }
+  .body--dark .text-negative { color: #ff8a80 !important; }
 }
 @media (min-width: 1024px) { .mirubato-page { padding-bottom: 24px; } }
 """

@@ -9,8 +9,9 @@ const _t = window._t || function (s, v) {
 export default {
   template: `
     <div class="row items-center no-wrap q-gutter-sm" role="group" :aria-label="label">
-      <q-rating :model-value="shown || 0" @update:model-value="choose" :max="10" size="1.6em" color="primary"
-        icon="star_border" icon-selected="star" :aria-label="label" data-testid="rating-stars" />
+      <q-rating :model-value="shown || 0" @update:model-value="choose" :max="10" size="1.75em" color="primary"
+        icon="star_border" icon-selected="star" :icon-aria-label="starNames" :aria-label="label"
+        data-testid="rating-stars" />
       <span class="text-grey-7" data-testid="rating-shown">{{ shown ? outOfTen : notRated }}</span>
       <q-btn v-if="shown" flat dense no-caps size="sm" :label="clear" @click="choose(null)" />
     </div>`,
@@ -27,6 +28,10 @@ export default {
   computed: {
     outOfTen() {
       return _t("{rating}/10", { rating: this.shown });
+    },
+    starNames() {
+      // What a screen reader says for each star (Quasar would say the icon's name: "star_border 3").
+      return Array.from({ length: 10 }, (_, i) => _t("{rating} out of 10", { rating: i + 1 }));
     },
   },
   watch: {
