@@ -11,7 +11,7 @@ from typing import Any
 
 from nicegui import app, ui
 
-from components.browser_sign_in import Me, act
+from components.browser_sign_in import act
 from components.oidc_buttons import start_url
 from core.i18n import _
 from services import oidc
@@ -25,9 +25,8 @@ def remember_notice(storage: dict[str, Any], *, label: str, already: bool) -> No
     storage[NOTICE_KEY] = {"label": label, "already": already}
 
 
-async def linked_accounts(me: Me) -> None:
-    """The section (nothing when no provider is configured and nothing is linked)."""
-    del me  # the signed-in user is who ``act`` acts as; taken for symmetry with the other sections
+async def linked_accounts() -> None:
+    """The section, for the signed-in musician (nothing when no provider is configured and nothing is linked)."""
     runtime = oidc_runtime()
     listing = await act(oidc.list_identities, write=False, providers=runtime.providers)
     if not listing.providers and not listing.identities:
@@ -55,6 +54,7 @@ async def linked_accounts(me: Me) -> None:
                 if listing.providers:
                     with ui.row().classes("gap-2"):
                         for provider in listing.providers:
+                            # Translators: a button; {provider} is where one signs in, e.g. Google or GitHub.
                             ui.button(_("Link {provider}", provider=provider.label)).props(
                                 f'outline no-caps href="{start_url(provider.name, link=True)}"'
                             ).mark(f"link-{provider.name}")
@@ -62,6 +62,7 @@ async def linked_accounts(me: Me) -> None:
         async def unlink(identity: IdentityOut) -> None:
             await act(oidc.unlink_identity, identity_id=identity.id)
             ui.notify(
+                # Translators: {provider} is where one signs in, e.g. Google or GitHub.
                 _("{provider} is no longer linked. Email links still sign you in.", provider=identity.label),
                 type="positive",
             )
@@ -73,6 +74,8 @@ async def linked_accounts(me: Me) -> None:
     if isinstance(notice, dict):
         label = str(notice.get("label", ""))
         if notice.get("already"):
+            # Translators: {provider} is where one signs in, e.g. Google or GitHub.
             ui.notify(_("{provider} was already linked to your account.", provider=label), type="info")
         else:
+            # Translators: {provider} is where one signs in, e.g. Google or GitHub.
             ui.notify(_("{provider} is linked: you can sign in with it now.", provider=label), type="positive")

@@ -31,6 +31,7 @@ def render(*, separator: bool = True) -> None:
             ui.separator().classes("col")
     with ui.column().classes("w-full gap-2"):
         for provider in providers.values():
+            # Translators: a button; {provider} is where one signs in, e.g. Google or GitHub.
             ui.button(_("Sign in with {provider}", provider=provider.label)).props(
                 f'outline no-caps href="{start_url(provider.name)}"'
             ).classes("w-full").mark(f"oidc-sign-in-{provider.name}")

@@ -785,3 +785,21 @@ class CalendarFeed(SQLModel, table=True):
     user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
     created_at: datetime = _created()
     revoked_at: datetime | None = None
+
+
+class UserIdentity(SQLModel, table=True):
+    """An account elsewhere (an OpenID provider, GitHub) that signs a user in: the provider's name in
+    the settings and its stable subject id; the address it last vouched for, verified."""
+
+    __tablename__ = "user_identities"
+    __table_args__ = (
+        UniqueConstraint("provider", "subject"),
+        Index("idx_user_identities_user", "user_id"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    provider: str = Field(max_length=32)
+    subject: str = Field(max_length=255)
+    email: str | None = Field(default=None, max_length=320)
+    linked_at: datetime = _created()

@@ -7,21 +7,34 @@ start with one line naming the variable (see :func:`load_settings`).
 from __future__ import annotations
 
 import base64
+import ipaddress
+import json
 import os
+import re
 import secrets
 import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 import email_validator
 import platformdirs
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -44,6 +57,73 @@ class VapidKeys:
 
     private_pem: str = field(repr=False)  # PKCS#8 PEM of the P-256 key that signs the VAPID tokens; secret
     public_key: str  # base64url, unpadded, uncompressed point: the browser's applicationServerKey
+
+
+GITHUB = "github"  # the provider name GitHub's settings take; no OpenID provider may take it too
+PROVIDER_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
+
+
+def secure_url(value: str) -> bool:
+    """An https URL, or http on this machine's loopback (a provider on localhost in development and tests)."""
+    parts = urlsplit(value)
+    if not parts.hostname or parts.query or parts.fragment:
+        return False
+    if parts.scheme == "https":
+        return True
+    if parts.scheme != "http":
+        return False
+    if parts.hostname == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(parts.hostname).is_loopback
+    except ValueError:
+        return False
+
+
+class OidcProviderSettings(BaseModel):
+    """One OpenID Connect provider people may sign in with (an entry of MIRUBATO_OIDC_PROVIDERS)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(description="in the callback URL: /auth/oidc/<name>/callback; lowercase letters, digits, -")
+    label: str = Field(default="", max_length=40, description="what the buttons say: 'Sign in with <label>'")
+    issuer: str = Field(description="its issuer URL; the rest comes from <issuer>/.well-known/openid-configuration")
+    client_id: str = Field(min_length=1, max_length=500)
+    client_secret: SecretStr
+    scopes: tuple[str, ...] = ("openid", "email", "profile")
+
+    @field_validator("name")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not PROVIDER_NAME.match(value):
+            raise ValueError(f"provider name {value!r} must be 1-32 lowercase letters, digits or -")
+        if value == GITHUB:
+            raise ValueError("the provider name 'github' is GitHub's (MIRUBATO_GITHUB_CLIENT_ID)")
+        return value
+
+    @field_validator("issuer")
+    @classmethod
+    def _issuer_url(cls, value: str) -> str:
+        value = value.strip()  # kept as written: the id_token's iss must equal it exactly (some end in /)
+        if not secure_url(value):
+            raise ValueError(f"issuer {value!r} must be an https URL (http only on localhost) without query")
+        return value
+
+    @field_validator("scopes", mode="before")
+    @classmethod
+    def _scope_list(cls, value: Any) -> Any:
+        return value.split() if isinstance(value, str) else value
+
+    @field_validator("scopes")
+    @classmethod
+    def _with_openid(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return value if "openid" in value else ("openid", *value)
+
+    @model_validator(mode="after")
+    def _default_label(self) -> OidcProviderSettings:
+        if not self.label:
+            object.__setattr__(self, "label", self.name.replace("-", " ").title())
+        return self
 
 
 class Settings(BaseSettings):
@@ -119,6 +199,24 @@ class Settings(BaseSettings):
         description="special-use names accepted in email addresses, comma-separated, e.g. test,local",
     )
 
+    oidc_providers: Annotated[tuple[OidcProviderSettings, ...], NoDecode] = Field(
+        default=(),
+        description="OpenID Connect providers to sign in with: a JSON list of {name, label, issuer, client_id, "
+        'client_secret, scopes}, e.g. [{"name": "google", "label": "Google", "issuer": '
+        '"https://accounts.google.com", "client_id": "...", "client_secret": "..."}]',
+    )
+    github_client_id: str | None = Field(
+        default=None, description="a GitHub OAuth app's client id: sign in with GitHub"
+    )
+    github_client_secret: SecretStr | None = None
+    github_label: str = Field(default="GitHub", max_length=40)
+    github_authorize_url: str = "https://github.com/login/oauth/authorize"
+    github_token_url: str = "https://github.com/login/oauth/access_token"
+    github_api_url: str = "https://api.github.com"
+    oidc_flow_minutes: int = Field(
+        default=10, ge=1, le=60, description="how long a sign-in may stay at the provider before it must start again"
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str | None) -> str | None:
@@ -152,6 +250,45 @@ class Settings(BaseSettings):
         accepted = set(self.private_mail_domains.split(","))
         email_validator.SPECIAL_USE_DOMAIN_NAMES[:] = [d for d in SPECIAL_USE_MAIL_DOMAINS if d not in accepted]
         return self
+
+    @field_validator("oidc_providers", mode="before")
+    @classmethod
+    def _provider_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if not value.strip():
+                return ()
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError as error:
+                raise ValueError(f"is not JSON ({error.msg} at character {error.pos})") from None
+            if not isinstance(value, list):
+                raise ValueError("must be a JSON list of providers")
+        if isinstance(value, list | tuple):
+            return tuple(_provider(number, entry) for number, entry in enumerate(value, start=1))
+        return value
+
+    @field_validator("oidc_providers")
+    @classmethod
+    def _unique_names(cls, value: tuple[OidcProviderSettings, ...]) -> tuple[OidcProviderSettings, ...]:
+        names = [provider.name for provider in value]
+        if len(set(names)) != len(names):
+            raise ValueError("two providers have the same name")
+        return value
+
+    @field_validator("github_authorize_url", "github_token_url", "github_api_url")
+    @classmethod
+    def _github_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not secure_url(value):
+            raise ValueError("must be an https URL (http only on localhost)")
+        return value
+
+    @field_validator("github_client_secret")
+    @classmethod
+    def _github_pair(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if bool(info.data.get("github_client_id")) != bool(value and value.get_secret_value()):
+            raise ValueError("GitHub sign-in needs both MIRUBATO_GITHUB_CLIENT_ID and MIRUBATO_GITHUB_CLIENT_SECRET")
+        return value
 
     @field_validator("base_url")
     @classmethod
@@ -230,6 +367,19 @@ def _stored_secret(path: Path) -> str:
     except FileExistsError:
         return _stored_secret(path)
     return secret
+
+
+def _provider(number: int, entry: Any) -> OidcProviderSettings:
+    """One entry of MIRUBATO_OIDC_PROVIDERS, its first problem named (the provider and the field)."""
+    if isinstance(entry, OidcProviderSettings):
+        return entry
+    try:
+        return OidcProviderSettings.model_validate(entry)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        raise ValueError(f"provider {number}: {where + ': ' if where else ''}{message}") from None
 
 
 def _load_vapid_key(text: str) -> ec.EllipticCurvePrivateKey:

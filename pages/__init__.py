@@ -13,6 +13,7 @@ def install_pages() -> None:
         home,
         library,
         log,
+        oidc,
         piece,
         plans,
         progress,

@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from nicegui import app, ui
 
+from components import oidc_buttons
 from components.auth_card import auth_card, forget_url_token
 from components.browser_sign_in import browser_actor, remember_sign_in, service
 from components.page_route import endpoint, page
@@ -64,6 +65,7 @@ async def login_page(problem: str = "") -> RedirectResponse | None:
                 .classes("w-full")
                 .mark("login-send")
             )
+        oidc_buttons.render()  # "or" and a button per configured provider; nothing when none is
 
     async def send_link() -> None:
         send.props("loading")

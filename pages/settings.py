@@ -10,6 +10,7 @@ from nicegui import app, ui
 from components.browser_sign_in import Me, act, forget_sign_in, sign_out
 from components.feedback import page_dialog, show_error
 from components.frame import frame
+from components.linked_accounts import linked_accounts
 from components.page_route import signed_in_page
 from components.plan_editor import DAYS, weekday_chips
 from core import i18n
@@ -34,6 +35,7 @@ async def settings_page(me: Me) -> RedirectResponse | None:
         _preferences(me)
         await _reminders()
         await _calendar()
+        await linked_accounts()
         _data()
         _account(me)
     return None

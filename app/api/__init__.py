@@ -11,6 +11,7 @@ from app.api import (
     analytics,
     auth,
     health,
+    identities,
     plans,
     practice,
     progress,
@@ -41,6 +42,7 @@ ROUTERS = (
     admin.router,
     sync.router,
     users.router,
+    identities.router,
 )
 
 
