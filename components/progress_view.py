@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from nicegui import app, ui
 
 from components.browser_sign_in import act
+from components.chart_table import chart_with_table
 from components.figure_card import figure_card
 from components.filter_bar import FilterBar
 from components.format import duration, short_date
@@ -270,7 +271,7 @@ def _comparison_line(data: AnalyticsPage) -> None:
 
 def _plot(figure: go.Figure, mark: str) -> None:
     with ui.card().classes("w-full q-pa-xs"):
-        ui.plotly({**figure.to_plotly_json(), "config": PLOT_CONFIG}).classes("w-full").mark(mark)
+        chart_with_table(figure, PLOT_CONFIG, mark)
 
 
 def _days(count: int) -> str:
