@@ -11,8 +11,10 @@ from components.chart_table import chart_rows
 
 def test_bars_give_one_row_per_category_and_one_column_per_series():
     figure = go.Figure(
-        [go.Bar(x=[date(2027, 3, 1), date(2027, 3, 2)], y=[30.0, 12.5], name="Scales"),
-         go.Bar(x=[date(2027, 3, 2)], y=[5], name="Repertoire")]  # fmt: skip
+        [
+            go.Bar(x=[date(2027, 3, 1), date(2027, 3, 2)], y=[30.0, 12.5], name="Scales"),
+            go.Bar(x=[date(2027, 3, 2)], y=[5], name="Repertoire"),
+        ]
     )
     figure.update_xaxes(title_text="Day")
     columns, rows = chart_rows(figure)
@@ -21,14 +23,14 @@ def test_bars_give_one_row_per_category_and_one_column_per_series():
 
 
 def test_horizontal_bars_read_their_categories_from_the_y_axis():
-    columns, rows = chart_rows(go.Figure(go.Bar(y=["Piano", "Guitar"], x=[3600, 1200], orientation="h")))
+    _columns, rows = chart_rows(go.Figure(go.Bar(y=["Piano", "Guitar"], x=[3600, 1200], orientation="h")))
     assert rows == [["Piano", "3,600"], ["Guitar", "1,200"]]
 
 
 def test_a_heatmap_lists_the_cells_that_hold_something_with_their_hover_text():
     figure = go.Figure(go.Heatmap(z=[[0, 20], [5, None]], x=["w1", "w2"], y=["Mon", "Tue"],
                                   text=[["Mon 1: 0 min", "Mon 8: 20 min"], ["Tue 2: 5 min", ""]]))  # fmt: skip
-    columns, rows = chart_rows(figure)
+    _columns, rows = chart_rows(figure)
     assert rows == [["Tue 2: 5 min", "5"], ["Mon 8: 20 min", "20"]]
 
 
