@@ -11,6 +11,7 @@ def install_pages() -> None:
         auth,
         history,
         home,
+        import_history,
         library,
         log,
         oidc,

@@ -302,6 +302,9 @@ def _data() -> None:
                 icon="folder_zip",
                 on_click=lambda: ui.download.from_url("/api/users/me/export.zip"),
             ).props("outline").mark("settings-export-zip")
+            ui.button(
+                _("Import practice history"), icon="upload_file", on_click=lambda: ui.navigate.to("/import")
+            ).props("outline").mark("settings-import")
 
 
 def _account(me: Me) -> None:

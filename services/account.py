@@ -106,8 +106,10 @@ def ownership(table: Table, user: User) -> Any:
         if target.name == "users":
             conditions.append(fk.parent == user.id)
         elif any(inner.column.table.name == "users" for inner in target.foreign_keys) and target.name != table.name:
-            owner = next(inner.parent for inner in target.foreign_keys if inner.column.table.name == "users")
-            conditions.append(fk.parent.in_(select(fk.column).where(owner == user.id)))
+            # Every user column of the parent counts (a plan is the musician's, and the teacher's who
+            # gave it): picking one of them from the set of keys made exports differ run to run.
+            owners = [inner.parent == user.id for inner in target.foreign_keys if inner.column.table.name == "users"]
+            conditions.append(fk.parent.in_(select(fk.column).where(or_(*owners))))
     return or_(*conditions) if conditions else None
 
 

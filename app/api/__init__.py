@@ -12,6 +12,7 @@ from app.api import (
     auth,
     health,
     identities,
+    imports,
     plans,
     practice,
     progress,
@@ -43,6 +44,7 @@ ROUTERS = (
     sync.router,
     users.router,
     identities.router,
+    imports.router,
 )
 
 

@@ -14,6 +14,7 @@ import re
 import time
 from email import message_from_bytes, policy
 
+import hypothesis
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
@@ -45,7 +46,12 @@ def send_with(client, case, token: str):
     elif data is not None:
         kwargs["data"] = data
     kwargs.pop("cookies", None)
-    return client.request(**kwargs)
+    request = client.build_request(**kwargs)
+    try:
+        request.read()  # a multipart body (the history import) is a stream the harness reads afterwards
+    except (TypeError, AttributeError):
+        hypothesis.reject()  # a generated body httpx cannot encode: not a request a client could send
+    return client.send(request)
 
 
 def _first_problem(failure: BaseException) -> str:

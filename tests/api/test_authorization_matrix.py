@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.api.deps import optional_actor
-from core.models import Role
+from core.models import Role, UserIdentity
 from core.security import SignedLinks
 from services import (
     goals,
@@ -38,6 +38,7 @@ from tests.factories import log_body, new_piece, new_user
 from tests.takes_data import CHUNK, real_take
 
 CSV = "title,instrument,difficulty\nMinuet,piano,2\n"
+HISTORY = {"file": ("history.csv", b"Date,Minutes,Activity\n2024-01-02,30,scales\n", "text/csv")}
 ROLES = ["anonymous", "musician B", "teacher, no share", "teacher, revoked", "admin", "teacher of A", "musician A"]
 SIGNED_IN = set(ROLES) - {"anonymous"}
 EVERYONE = set(ROLES)
@@ -65,6 +66,8 @@ class Cell:
     body: Callable[[World, str], Any] | None = None
     query: dict[str, Any] | None = None
     content: bytes | None = None  # a raw body (an upload chunk) instead of JSON
+    files: dict[str, Any] | None = None  # an uploaded file (a multipart form) instead of JSON
+    form: dict[str, str] | None = None  # the other fields of that form
     refusals: frozenset[int] = frozenset()  # other proper answers to a role outside ``allowed``
 
 
@@ -111,6 +114,8 @@ def build_world(db, shelf: TakeShelf) -> World:
         given_plan = plans.give_plan(session, actor=teachers["teacher of A"], student_id=a.id, data=PLAN)
         goal = goals.create_goal(session, actor=a, data={"kind": "weekly_minutes", "target": 120})
         sharing.revoke_share(session, actor=a, share_id=shares["teacher, revoked"])
+        identity = UserIdentity(user_id=a.id, provider="test", subject="a-at-the-provider", email="a@example.org")
+        session.add(identity)
         session.flush()
         world.ids = {
             "A": str(a.id),
@@ -129,6 +134,7 @@ def build_world(db, shelf: TakeShelf) -> World:
             "plan": str(own_plan.id),
             "given_plan": str(given_plan.id),
             "goal": str(goal.id),
+            "identity": str(identity.id),
         }
     world.ids["links"] = links  # type: ignore[assignment]
     return world
@@ -218,6 +224,9 @@ def cells() -> list[Cell]:
         Cell("GET", "/api/users/me/progress", SIGNED_IN),
         Cell("GET", "/api/users/me/export", SIGNED_IN),
         Cell("GET", "/api/users/me/export.csv", SIGNED_IN),
+        # Each role imports into its own account, whoever it is; nothing names another account.
+        Cell("POST", "/api/users/me/import/preview", SIGNED_IN, files=HISTORY, form={"format": "csv"}),
+        Cell("POST", "/api/users/me/import", SIGNED_IN, files=HISTORY, form={"format": "csv"}),
         Cell("GET", "/api/progress/overview", SIGNED_IN),
         Cell("GET", "/api/progress/instrument/{instrument}", SIGNED_IN),
         Cell("GET", "/api/progress/streaks", SIGNED_IN),
@@ -294,6 +303,11 @@ def cells() -> list[Cell]:
             SIGNED_IN,
             body=lambda w, r: {"endpoint": push_subscription(w, r)["endpoint"]},
         ),
+        # Linking an account elsewhere happens in the browser (/auth/oidc/<name>/start?intent=link):
+        # only a signed-in browser may start it, and it links to that account; see tests/api/test_oidc.py.
+        Cell("GET", "/api/auth/providers", EVERYONE),
+        Cell("GET", "/api/users/me/identities", SIGNED_IN),
+        Cell("DELETE", "/api/users/me/identities/{identity}", own),
         Cell("GET", "/api/users/me/calendar-feed", SIGNED_IN),
         Cell("POST", "/api/users/me/calendar-feed", SIGNED_IN),
         Cell("DELETE", "/api/users/me/calendar-feed", SIGNED_IN),
@@ -345,7 +359,9 @@ def test_every_role_against_every_endpoint(client, db):
             client.app.dependency_overrides[optional_actor] = lambda actor=actor: actor  # type: ignore[attr-defined]
             path = _concrete(cell.path, world)
             body = cell.body(world, role) if cell.body else None
-            if cell.content is not None:
+            if cell.files is not None:
+                response = client.request(cell.method, path, files=cell.files, data=cell.form, params=cell.query)
+            elif cell.content is not None:
                 response = client.request(cell.method, path, content=cell.content, params=cell.query)
             else:
                 response = client.request(cell.method, path, json=body, params=cell.query)
@@ -398,6 +414,7 @@ def _normalised(covered: set[tuple[str, str]]) -> set[tuple[str, str]]:
         "{upload}": "{take_id}",
         "{new_take}": "{take_id}",
         "{take_comment}": "{comment_id}",
+        "{identity}": "{identity_id}",
     }
     result = set()
     for method, path in covered:
