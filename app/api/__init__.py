@@ -77,8 +77,14 @@ def install_api(app: FastAPI) -> None:
         app.add_middleware(RequestContextMiddleware, stats=app.state.request_stats)
     if has_route(app, "/api/{path:path}"):
         return
+    # Our routers have no lifespan of their own, but FastAPI wraps the app's lifespan in a merged one
+    # for each router included. The simulated-browser tests reset the app and build it again per test,
+    # so the wrapping deepened by one level per router per test until starting the app overflowed the
+    # stack (RecursionError in NiceGUI's start-up). Keep the app's own lifespan as it was.
+    lifespan = app.router.lifespan_context
     for router in ROUTERS:
         app.include_router(router)
+    app.router.lifespan_context = lifespan
 
     @app.get("/metrics", include_in_schema=False)
     def _metrics() -> Response:

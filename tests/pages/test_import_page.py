@@ -21,7 +21,9 @@ async def test_a_csv_is_mapped_previewed_and_imported_with_a_summary(user: User,
     await user.should_see(marker="import-upload")
     upload = user.find(ui.upload).elements.pop()
     await upload.handle_uploads([SmallFileUpload("history.csv", "text/csv", CSV)])
-    await user.should_see(marker="import-refused")  # "Zeit" is not a name it knows: which column holds the duration?
+    # "Zeit" is not a name it knows: which column holds the duration? (Reading a file runs in a worker
+    # thread, the first time with the catalogues of every language loaded: up to 3 s on a busy machine.)
+    await user.should_see(marker="import-refused", retries=30)
     user.find(marker="import-map-duration").elements.pop().set_value("Zeit")
     await user.should_see(marker="import-preview", retries=30)
     await user.should_see("2 new logs to import")
