@@ -8,7 +8,7 @@ const _t = window._t || function (s, v) {
 
 export default {
   template: `
-    <div class="row items-center no-wrap q-gutter-sm" role="group" :aria-label="label">
+    <div class="row items-center q-gutter-sm" role="group" :aria-label="label">
       <q-rating :model-value="shown || 0" @update:model-value="choose" :max="10" size="1.75em" color="primary"
         icon="star_border" icon-selected="star" :icon-aria-label="starNames" :aria-label="label"
         data-testid="rating-stars" />
