@@ -161,6 +161,24 @@ def redeem_sign_in(
     user = session.get(User, account.id)
     if user is None or not user.is_active:
         raise Unauthenticated(_("This account has been deactivated. Contact your studio's administrator."))
+    return open_session(
+        session, user=user, kind=kind, ip=ip, config=config, user_agent=user_agent, browser_id=browser_id
+    )
+
+
+def open_session(
+    session: Session,
+    *,
+    user: User,
+    kind: SessionKind,
+    ip: str,
+    config: AuthConfig,
+    user_agent: str | None = None,
+    browser_id: str | None = None,
+    audit_details: dict[str, Any] | None = None,
+) -> SignedIn:
+    """Sign ``user`` in (by whichever means they proved who they are): a session row and the audit entry."""
+    now = utcnow()
     user.last_login_at = now
     lifetime = config.browser_lifetime if kind == SessionKind.BROWSER else config.refresh_lifetime
     auth_session = AuthSession(
@@ -172,7 +190,8 @@ def redeem_sign_in(
         ip=ip,
     )
     session.add(auth_session)
-    audit.record(session, "sign_in", actor_id=user.id, subject_id=user.id, details={"kind": kind.value})
+    details = {"kind": kind.value, **(audit_details or {})}
+    audit.record(session, "sign_in", actor_id=user.id, subject_id=user.id, details=details)
     session.flush()
     return SignedIn(user_id=user.id, session_id=auth_session.id, needs_onboarding=user.display_name is None)
 

@@ -43,13 +43,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from core.i18n import N_, _
-from core.models import AuthSession, SessionKind, User, UserIdentity, utcnow
+from core.models import SessionKind, User, UserIdentity
 from core.security import ExpiredLink, InvalidToken, SignedLinks
 from core.settings import GITHUB, Settings
 from services import audit
 from services.actor import Actor
 from services.adapters.openid import OpenIdClient, ProviderMetadata, ProviderRefused, ProviderUnreachable
-from services.auth import AuthConfig, SignedIn
+from services.auth import AuthConfig, SignedIn, open_session
 from services.auth_sessions import actor_for_browser_session
 from services.errors import InvalidInput, NotFound, ServiceError
 from services.rate_limits import FIFTEEN_MINUTES, RateLimiter
@@ -554,26 +554,16 @@ def sign_in_with_identity(
             _add_identity(session, user.id, identity, provider, by=how)
     if user is None or not user.is_active:
         raise Refused(Reason.DEACTIVATED, provider.label)
-    now = utcnow()
-    user.last_login_at = now
-    auth_session = AuthSession(
-        user_id=user.id,
-        kind=SessionKind.BROWSER.value,
-        expires_at=now + config.browser_lifetime,
-        browser_id=browser_id,
-        user_agent=(user_agent or "")[:300] or None,
-        ip=ip,
-    )
-    session.add(auth_session)
-    audit.record(
+    return open_session(
         session,
-        "sign_in",
-        actor_id=user.id,
-        subject_id=user.id,
-        details={"kind": SessionKind.BROWSER.value, "provider": provider.name, "account": how},
+        user=user,
+        kind=SessionKind.BROWSER,
+        ip=ip,
+        config=config,
+        user_agent=user_agent,
+        browser_id=browser_id,
+        audit_details={"provider": provider.name, "account": how},
     )
-    session.flush()
-    return SignedIn(user_id=user.id, session_id=auth_session.id, needs_onboarding=user.display_name is None)
 
 
 @dataclass(frozen=True)

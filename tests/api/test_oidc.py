@@ -9,7 +9,6 @@ with its message and a 4xx status, with no account, identity or session made.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,15 +18,9 @@ import anyio
 import httpx
 import pytest
 from nicegui import core, ui
-from nicegui.functions.download import download
-from nicegui.functions.navigate import Navigate
-from nicegui.functions.notify import notify
-from nicegui.storage import Storage
 from nicegui.testing import User
-from nicegui.testing.general import nicegui_reset_globals, prepare_simulation
 from sqlmodel import func, select
 
-from app.main import create_app, storage_secret
 from components.browser_sign_in import signed_in
 from components.linked_accounts import linked_accounts
 from components.oidc_buttons import render as render_buttons
@@ -41,8 +34,8 @@ from tests.factories import new_user
 from tests.github_standin import GitHubAccount, StandIn, github_settings, running_github
 from tests.oidc_provider import RunningProvider, providers_json, running_provider, sign_in_at_provider
 from tests.processes import free_port
+from tests.simulated_app import SITE, simulated_app
 
-SITE = "http://test"  # the simulated browser's origin (as in tests/pages)
 CALLBACK = f"{SITE}/auth/oidc/"
 NAMES = ("test", "userinfo", "rogue")
 DOWN = f"http://127.0.0.1:{free_port()}"  # nothing listens there
@@ -131,24 +124,8 @@ async def _site(db: Database, tmp_path: Path, providers: str, **more: str) -> As
         rate_verify_per_ip=1000,
         **more,  # type: ignore[arg-type]  # settings by name, as the environment gives them
     )
-    storage_path = Storage.path
-    with nicegui_reset_globals():
-        os.environ["NICEGUI_USER_SIMULATION"] = "true"
-        Storage.path = tmp_path / "nicegui"
-        try:
-            prepare_simulation()
-            create_app(settings, database=db)
-            ui.run(storage_secret=storage_secret(settings), reload=False, show=False)
-            transport = httpx.ASGITransport(core.app)
-            async with (
-                core.app.router.lifespan_context(core.app),
-                httpx.AsyncClient(transport=transport, base_url=SITE) as client,
-            ):
-                yield Site(user=User(client), http=client, db=db)
-        finally:
-            os.environ.pop("NICEGUI_USER_SIMULATION", None)
-            Storage.path = storage_path
-            ui.navigate, ui.notify, ui.download = Navigate(), notify, download
+    async with simulated_app(settings, db, tmp_path) as client:
+        yield Site(user=User(client), http=client, db=db)
 
 
 async def leave_for_provider(site: Site, name: str = "test", **query: str) -> str:

@@ -6,52 +6,27 @@ a second; Chromium stays for JavaScript, offline and several processes (tests/br
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
-import httpx
 import pytest
-from nicegui import core, ui
-from nicegui.functions.download import download
-from nicegui.functions.navigate import Navigate
-from nicegui.functions.notify import notify
-from nicegui.storage import Storage
+from nicegui import core
 from nicegui.testing import User
-from nicegui.testing.general import nicegui_reset_globals, prepare_simulation
 
-from app.main import create_app, storage_secret
 from core.db import Database
 from core.settings import Settings
 from services import auth
 from services.rate_limits import Limits, RateLimiter
-
-SITE = "http://test"  # the simulated browser's origin
+from tests.simulated_app import SITE, simulated_app
 
 
 @pytest.fixture
 async def user(db: Database, tmp_path: Path) -> AsyncIterator[User]:
     """A simulated browser on a freshly built app over the test database."""
     settings = Settings(data_dir=tmp_path, base_url=SITE, environment="test", seed_on_start=False)
-    storage_path = Storage.path
-    with nicegui_reset_globals():
-        os.environ["NICEGUI_USER_SIMULATION"] = "true"
-        Storage.path = tmp_path / "nicegui"
-        try:
-            prepare_simulation()
-            create_app(settings, database=db)
-            ui.run(storage_secret=storage_secret(settings), reload=False, show=False)
-            transport = httpx.ASGITransport(core.app)
-            async with (
-                core.app.router.lifespan_context(core.app),
-                httpx.AsyncClient(transport=transport, base_url=SITE) as client,
-            ):
-                yield User(client)
-        finally:
-            os.environ.pop("NICEGUI_USER_SIMULATION", None)
-            Storage.path = storage_path
-            ui.navigate, ui.notify, ui.download = Navigate(), notify, download
+    async with simulated_app(settings, db, tmp_path) as client:
+        yield User(client)
 
 
 SignIn = Callable[[User, str], Awaitable[None]]
