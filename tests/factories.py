@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlmodel import Session
@@ -42,9 +42,20 @@ def new_piece(db: Database, **overrides: Any) -> uuid.UUID:
         return piece.id
 
 
+def earlier_today(before: timedelta = timedelta(hours=2), zone: tzinfo = UTC) -> datetime:
+    """`before` ago, but never before today's midnight in `zone` (UTC is the test users' zone).
+
+    Tests that count "today" or "this week" must not depend on the hour they run: at 00:30 on a
+    Monday, "two hours ago" is last week, and such a test failed in CI just after midnight.
+    The start may not be in the future, so midnight itself is the earliest safe choice.
+    """
+    now = datetime.now(zone).replace(microsecond=0)
+    return max(now - before, now.replace(hour=0, minute=0, second=0)).astimezone(UTC)
+
+
 def log_body(**overrides: Any) -> dict[str, Any]:
-    """A valid practice log as a REST client would send it (camelCase)."""
-    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+    """A valid practice log as a REST client would send it (camelCase), started earlier today."""
+    start = earlier_today()
     body: dict[str, Any] = {
         "activityType": "repertoire",
         "instrument": "piano",

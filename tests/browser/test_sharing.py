@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.conftest import DESKTOP, onboard, screenshot
+from tests.factories import earlier_today
+
+TIMEZONE = "Europe/Vienna"
 
 INVITE_LINK = re.compile(r"https?://\S+/share/accept\?token=\S+")
 
 
 def onboarded(browser: Browser, server, email: str, name: str) -> tuple[Page, BrowserContext]:
     """A person in a browser of their own, signed in and onboarded."""
-    context = browser.new_context(viewport=DESKTOP)
+    context = browser.new_context(viewport=DESKTOP, timezone_id=TIMEZONE)
     page = context.new_page()
     page.set_default_timeout(10_000)
     onboard(page, server, email, name=name)
@@ -27,6 +32,11 @@ def test_invite_accept_view_and_revoke(browser: Browser, server):
     )
 
     student.goto(f"{server.url}/log/new")
+    # "This week" below must not depend on the hour the test runs (the form's default start is
+    # 25 minutes ago, which is last week just after midnight on a Monday)
+    start = earlier_today(timedelta(minutes=25), ZoneInfo(TIMEZONE)).astimezone(ZoneInfo(TIMEZONE))
+    student.get_by_label("Date").fill(start.date().isoformat())
+    student.get_by_label("Start", exact=True).fill(start.strftime("%H:%M"))
     student.get_by_label("Minutes").fill("25")
     student.get_by_role("button", name="Save", exact=True).click()
     student.wait_for_url(f"{server.url}/history")
