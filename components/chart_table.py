@@ -7,19 +7,33 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-import plotly.graph_objects as go
 from nicegui import ui
 
 from components.format import short_date
 from core.i18n import _, format_number
+from services.charts import Figure
 
 MAX_ROWS = 400
 
 
-def chart_with_table(figure: go.Figure, config: dict[str, Any], mark: str) -> None:
+class Chart(ui.plotly):
+    """``ui.plotly`` for a figure that is drawn once and not changed in place.
+
+    NiceGUI wraps a prop's dicts and lists, all the way down, in observable copies that notice
+    in-place changes; for a chart's data (a year of days, a template) that wrapping took a fifth
+    of the progress page's render. The figure is stored as it is instead: to change a chart,
+    give it a new figure (``update_figure``), which stores it the same way.
+    """
+
+    def update(self) -> None:
+        dict.__setitem__(self._props, "options", self._get_figure_json())  # past the observable wrapping
+        ui.element.update(self)
+
+
+def chart_with_table(figure: Figure, config: dict[str, Any], mark: str) -> None:
     """The chart (named for screen readers by its title) and, below it, its data on demand."""
     title = _title(figure)
-    chart = ui.plotly({**figure.to_plotly_json(), "config": config}).classes("w-full").mark(mark)
+    chart = Chart({**figure, "config": config}).classes("w-full").mark(mark)
     chart.props["role"] = "img"
     chart.props["aria-label"] = title or _("Chart")
     with ui.expansion(_("Show the numbers as a table")).classes("w-full text-caption") as opener:
@@ -41,12 +55,12 @@ def chart_with_table(figure: go.Figure, config: dict[str, Any], mark: str) -> No
     opener.on_value_change(fill)
 
 
-def chart_rows(figure: go.Figure) -> tuple[list[str], list[list[str]]]:
+def chart_rows(figure: Figure) -> tuple[list[str], list[list[str]]]:
     """The figure's data as column names and rows of text."""
-    traces = list(figure.data)
+    traces = figure.get("data") or []
     if not traces:
         return [], []
-    kind = traces[0].type
+    kind = traces[0].get("type", "scatter")
     if kind == "pie":
         return _pie(traces[0])
     if kind == "heatmap":
@@ -54,50 +68,47 @@ def chart_rows(figure: go.Figure) -> tuple[list[str], list[list[str]]]:
     return _series(figure, traces)
 
 
-def _pie(trace: Any) -> tuple[list[str], list[list[str]]]:
-    pairs = zip(trace.labels, trace.values, strict=False)
+def _pie(trace: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    pairs = zip(trace.get("labels") or [], trace.get("values") or [], strict=False)
     return [_("Part"), _("Value")], [[_cell(label), _cell(value)] for label, value in pairs]
 
 
-def _heatmap(trace: Any) -> tuple[list[str], list[list[str]]]:
+def _heatmap(trace: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     """Every cell with a value (a day of the calendar); its hover text says what it is."""
     rows = []
-    for y_index, row in enumerate(trace.z or []):
+    xs, ys, texts = trace.get("x") or [], trace.get("y") or [], trace.get("text")
+    for y_index, row in enumerate(trace.get("z") or []):
         for x_index, value in enumerate(row):
             if value:
-                text = trace.text[y_index][x_index] if trace.text is not None else ""
+                text = texts[y_index][x_index] if texts is not None else ""
                 rows.append(
-                    (
-                        trace.x[x_index],
-                        y_index,
-                        [text or f"{_cell(trace.y[y_index])} {_cell(trace.x[x_index])}", _cell(value)],
-                    )
+                    (xs[x_index], y_index, [text or f"{_cell(ys[y_index])} {_cell(xs[x_index])}", _cell(value)])
                 )
     rows.sort(key=lambda item: (str(item[0]), item[1]))
     return [_("Day"), _("Value")], [cells for _x, _y, cells in rows][:MAX_ROWS]
 
 
-def _series(figure: go.Figure, traces: list[Any]) -> tuple[list[str], list[list[str]]]:
+def _series(figure: Figure, traces: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
     """Bars and lines: one row per category (or day), one column per series."""
-    horizontal = getattr(traces[0], "orientation", None) == "h"
+    horizontal = traces[0].get("orientation") == "h"
     keys: list[Any] = []
     values: list[dict[Any, Any]] = []
     for trace in traces:
-        categories = (trace.y if horizontal else trace.x) or []
-        numbers = (trace.x if horizontal else trace.y) or []
+        categories = trace.get("y" if horizontal else "x") or []
+        numbers = trace.get("x" if horizontal else "y") or []
         series = dict(zip(categories, numbers, strict=False))
         keys.extend(key for key in categories if key not in keys)
         values.append(series)
-    axis = figure.layout.yaxis if horizontal else figure.layout.xaxis
-    first = (axis.title.text if axis and axis.title else None) or _("Item")
-    columns = [first] + [trace.name or _("Value") for trace in traces]
+    axis = figure.get("layout", {}).get("yaxis" if horizontal else "xaxis") or {}
+    first = (axis.get("title") or {}).get("text") or _("Item")
+    columns = [first] + [trace.get("name") or _("Value") for trace in traces]
     rows = [[_cell(key)] + [_cell(series.get(key)) for series in values] for key in keys]
     return columns, rows[:MAX_ROWS]
 
 
-def _title(figure: go.Figure) -> str:
-    title = figure.layout.title
-    return str(title.text) if title and title.text else ""
+def _title(figure: Figure) -> str:
+    title = figure.get("layout", {}).get("title") or {}
+    return str(title.get("text") or "")
 
 
 def _cell(value: Any) -> str:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-import plotly.graph_objects as go
 from nicegui import app, ui
 
 from components.browser_sign_in import act
@@ -269,7 +268,7 @@ def _comparison_line(data: AnalyticsPage) -> None:
         ui.label(summary).classes("text-grey-7")
 
 
-def _plot(figure: go.Figure, mark: str) -> None:
+def _plot(figure: charts.Figure, mark: str) -> None:
     with ui.card().classes("w-full q-pa-xs"):
         chart_with_table(figure, PLOT_CONFIG, mark)
 

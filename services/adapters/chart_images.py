@@ -12,6 +12,7 @@ import logging
 import shutil
 import threading
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import kaleido
 import plotly.graph_objects as go
@@ -30,7 +31,7 @@ def find_browser(configured: str | None = None) -> str | None:
 
 
 def render_png(
-    figures: Sequence[go.Figure], *, browser: str | None, on_done: Callable[[int], None] | None = None
+    figures: Sequence[dict[str, Any]], *, browser: str | None, on_done: Callable[[int], None] | None = None
 ) -> list[bytes] | None:
     """PNG bytes of each figure, or None when no browser can draw them; ``on_done(n)`` after each."""
     if browser is None or not figures:
@@ -43,12 +44,13 @@ def render_png(
             return None
 
 
-async def _render(figures: Sequence[go.Figure], browser: str, on_done: Callable[[int], None]) -> list[bytes]:
+async def _render(figures: Sequence[dict[str, Any]], browser: str, on_done: Callable[[int], None]) -> list[bytes]:
     images = []
     async with kaleido.Kaleido(n=1, mathjax=False, path=browser, timeout=60) as renderer:
         for index, figure in enumerate(figures):
-            height = int(figure.layout.height or HEIGHT)
+            height = int(figure.get("layout", {}).get("height") or HEIGHT)
             options = {"format": "png", "width": WIDTH, "height": height, "scale": SCALE}
-            images.append(await renderer.calc_fig(figure, opts=options))
+            # As a graph object, Kaleido encodes the dates and numbers as plotly.py always does.
+            images.append(await renderer.calc_fig(go.Figure(figure), opts=options))
             on_done(index + 1)
     return images
