@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -10,8 +9,9 @@ from typing import Any
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from components import log_rows
 from components.browser_sign_in import Me, act
-from components.format import ACTIVITY_LABELS, clock, day_month, day_name, duration, piece_name, shorten
+from components.format import ACTIVITY_LABELS, day_month, day_name, duration
 from components.frame import frame
 from components.outbox_sync import page_sync
 from components.page_route import signed_in_page
@@ -23,8 +23,6 @@ from services.calendar_days import local_day
 from services.practice_shapes import LogOut
 from services.sync import ChangeResult
 
-NOTE_PREVIEW_CHARS = 240  # about two lines at desktop width
-
 
 @signed_in_page("/history")
 async def history_page(me: Me) -> RedirectResponse | None:
@@ -33,6 +31,7 @@ async def history_page(me: Me) -> RedirectResponse | None:
         view.filters()
         view.notices = ui.element("div")
         view.list = ui.column().classes("w-full gap-3")
+        log_rows.listen(view.list, view._takes)
         await view.load()
         if (sync := page_sync()) is not None:
             sync.listen("history", view.answered)
@@ -43,6 +42,7 @@ async def history_page(me: Me) -> RedirectResponse | None:
 class HistoryView:
     def __init__(self, me: Me) -> None:
         self.take_counts: dict[uuid.UUID, int] = {}
+        self.logs: dict[uuid.UUID, LogOut] = {}
         self.me = me
         self.today = local_day(datetime.now(UTC), me.actor.timezone)
         self.before: date = self.today + timedelta(days=1)
@@ -96,8 +96,10 @@ class HistoryView:
             if not window.days:
                 first, last = day_month(window.first_day), day_month(window.last_day)
                 ui.label(_("No practice between {first} and {last}.", first=first, last=last)).classes("text-grey-7")
-            logs = [log.id for day in window.days for log in day.logs]
-            self.take_counts = await act(takes.counts_by_log, write=False, owner_id=self.me.actor.id, log_ids=logs)
+            self.logs = {log.id: log for day in window.days for log in day.logs}
+            self.take_counts = await act(
+                takes.counts_by_log, write=False, owner_id=self.me.actor.id, log_ids=list(self.logs)
+            )
             for day in window.days:
                 with ui.card().classes("w-full gap-1").mark("history-day"):
                     with ui.row().classes("w-full items-center justify-between"):
@@ -105,8 +107,10 @@ class HistoryView:
                         ui.label(duration(day.total_seconds)).classes("text-weight-medium text-primary").mark(
                             "day-total"
                         )
-                    for log in day.logs:
-                        self._row(log)
+                    html = log_rows.day_html(
+                        day.logs, zone=self.me.actor.timezone, take_counts=self.take_counts, origin="history"
+                    )
+                    ui.html(html, sanitize=False).classes("w-full flex flex-col gap-1")  # escaped: log_rows
             with ui.row().classes("w-full justify-between"):
                 ui.button(_("Newer"), icon="chevron_left", on_click=lambda: self._move(14)).props(
                     "flat"
@@ -116,44 +120,9 @@ class HistoryView:
                     "history-older"
                 )
 
-    def _row(self, log: LogOut) -> None:
-        zone = self.me.actor.timezone
-        activity = _(ACTIVITY_LABELS.get(log.activity_type, log.activity_type))
-        with ui.row().classes("w-full items-center no-wrap gap-2 q-py-xs mirubato-log-row").mark("history-log"):
-            with ui.column().classes("gap-0 grow min-w-0"):
-                ui.label(piece_name(log.composer, log.work_title, activity)).classes("ellipsis w-full")
-                details = [f"{clock(log.start_time, zone)}–{clock(log.end_time, zone)}", activity]
-                if log.self_rating:
-                    details.append(_("rated {rating}/10", rating=log.self_rating))
-                if log.tempo_practiced:
-                    details.append(_("{tempo} BPM", tempo=log.tempo_practiced))
-                ui.label(" · ".join(details)).classes("text-caption text-grey-7")
-                if log.practice_notes and log.practice_notes.strip():
-                    # Two lines at most on screen; the whole note is one click away, on Edit.
-                    ui.label(shorten(log.practice_notes, NOTE_PREVIEW_CHARS)).classes(
-                        "text-body2 text-grey-8 ellipsis-2-lines w-full mirubato-log-notes"
-                    ).mark("log-notes")
-            ui.label(duration(log.duration_seconds)).classes("text-weight-medium whitespace-nowrap")
-            if count := self.take_counts.get(log.id):
-                recordings = _("Recordings ({count})", count=count)
-                ui.button(icon="graphic_eq", on_click=lambda: open_takes(self.me, log)).props(
-                    "flat round dense data-testid=log-takes aria-label=" + json.dumps(recordings)
-                ).mark("log-takes").tooltip(recordings)
-            edit = _("Edit")
-            ui.button(icon="edit", on_click=lambda: ui.navigate.to(f"/log/{log.id}/edit")).props(
-                "flat round dense aria-label=" + json.dumps(edit)
-            ).mark("log-edit").tooltip(edit)
-            # Through the outbox, like its undo (both work offline); the row hides at once, the answer
-            # comes to ``answered``.
-            remove = _("Delete")
-            delete = ui.button(icon="delete").props("flat round dense aria-label=" + json.dumps(remove)).tooltip(remove)
-            delete.on(
-                "click",
-                js_handler=(
-                    f"(e) => MirubatoForms.deleteWithUndo({json.dumps(str(log.id))}, {log.version}, 'history', "
-                    "e.target.closest('.mirubato-log-row'))"
-                ),
-            )
+    async def _takes(self, log_id: uuid.UUID) -> None:
+        if (log := self.logs.get(log_id)) is not None:
+            await open_takes(self.me, log)
 
     async def answered(self, answer: ChangeResult) -> None:
         """The server's answer to a delete (or its undo) queued on this page."""

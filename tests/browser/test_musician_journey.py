@@ -49,7 +49,8 @@ def test_a_new_musician_practises_logs_edits_and_builds_a_repertoire(page, serve
     screenshot(page, "history")
 
     # Edit it.
-    page.get_by_role("button", name="Edit").first.click()
+    # (a link: it opens the edit page, and a link opens in a new tab on request as a button cannot)
+    page.get_by_role("link", name="Edit").first.click()
     page.wait_for_url(re.compile(r".*/log/.+/edit"))
     page.get_by_label("Notes", exact=True).fill("Slow hands separately, then together.")
     screenshot(page, "log-edit")
