@@ -10,6 +10,7 @@ from typing import Any
 from nicegui import ui
 
 from components.format import short_date
+from components.plain_props import set_plain
 from core.i18n import _, format_number
 from services.charts import Figure
 
@@ -17,16 +18,11 @@ MAX_ROWS = 400
 
 
 class Chart(ui.plotly):
-    """``ui.plotly`` for a figure that is drawn once and not changed in place.
-
-    NiceGUI wraps a prop's dicts and lists, all the way down, in observable copies that notice
-    in-place changes; for a chart's data (a year of days, a template) that wrapping took a fifth
-    of the progress page's render. The figure is stored as it is instead: to change a chart,
-    give it a new figure (``update_figure``), which stores it the same way.
-    """
+    """``ui.plotly`` with its figure stored as it is (components.plain_props): to change a chart,
+    give it a new figure (``update_figure``)."""
 
     def update(self) -> None:
-        dict.__setitem__(self._props, "options", self._get_figure_json())  # past the observable wrapping
+        set_plain(self, "options", self._get_figure_json())
         ui.element.update(self)
 
 

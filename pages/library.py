@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from math import ceil
 from typing import Any
 
@@ -12,12 +13,14 @@ from components.browser_sign_in import Me, act, service
 from components.feedback import show_error
 from components.frame import frame
 from components.page_route import signed_in_page
+from components.plain_props import PlainOptionsSelect
 from core.i18n import N_, _, ngettext
 from services import catalogue
 from services.catalogue import Facets, PieceSummary
 from services.errors import NotFound, ServiceError
 
 PAGE_SIZE = 20
+ICON_SIZE = 'style="font-size:24px"'  # ui.icon's default size
 SORTS = {
     "composer": N_("Composer"),
     "title": N_("Title"),
@@ -89,7 +92,7 @@ class Library:
         self, name: str, options: Any, label: str, mark: str, *, searchable: bool = False, multiple: bool = False
     ) -> None:
         select = (
-            ui.select(
+            PlainOptionsSelect(
                 options,
                 value=self.criteria.get(name) or ([] if multiple else None),
                 label=label,
@@ -158,20 +161,35 @@ class Library:
 
 
 def _row(piece: PieceSummary) -> None:
-    with ui.link(target=f"/library/{piece.id}").classes("w-full text-inherit no-underline"):
-        with ui.card().classes("w-full q-py-sm").mark("library-piece"):
-            with ui.row().classes("w-full items-center no-wrap gap-3"):
-                ui.icon("piano" if piece.instrument == "piano" else "music_note", color="primary")
-                with ui.column().classes("gap-0 grow min-w-0"):
-                    ui.label(piece.title).classes("text-weight-medium ellipsis w-full")
-                    details = [
-                        piece.composer or "",
-                        piece.catalog_number or piece.opus or "",
-                        piece.style_period or "",
-                        piece.key_signature or "",
-                    ]
-                    ui.label(" · ".join(d for d in details if d)).classes("text-caption text-grey-7 ellipsis w-full")
-                if piece.has_notation:
-                    ui.icon("queue_music", color="secondary").tooltip(_("Notation available"))
-                if piece.difficulty_level:
-                    ui.badge(f"{piece.difficulty_level}/10").props("outline color=primary").tooltip(_("Difficulty"))
+    """One piece: a real card (it follows the dark theme) around one link of escaped HTML.
+
+    As NiceGUI elements a row was thirteen (link, card, row, column, labels, icons, badge and
+    tooltips): twenty rows were a quarter of the page's render. Icons and badge keep Quasar's look
+    through its classes and are named by ``aria-label`` and a native tooltip.
+    """
+    details = [piece.composer, piece.catalog_number or piece.opus, piece.style_period, piece.key_signature]
+    icon = "piano" if piece.instrument == "piano" else "music_note"
+    parts = [
+        f'<i class="q-icon notranslate material-icons text-primary" aria-hidden="true" {ICON_SIZE}>{icon}</i>',
+        '<div class="nicegui-column gap-0 grow min-w-0">'
+        f'<div class="text-weight-medium ellipsis w-full">{escape(piece.title)}</div>'
+        f'<div class="text-caption text-grey-7 ellipsis w-full">{escape(" · ".join(d for d in details if d))}</div>'
+        "</div>",
+    ]
+    if piece.has_notation:
+        notation = escape(_("Notation available"))
+        parts.append(
+            f'<i class="q-icon notranslate material-icons text-secondary" role="img" {ICON_SIZE}'
+            f' aria-label="{notation}" title="{notation}">queue_music</i>'
+        )
+    if piece.difficulty_level:
+        difficulty, level = escape(_("Difficulty")), f"{piece.difficulty_level}/10"
+        parts.append(
+            '<div class="q-badge flex inline items-center no-wrap q-badge--single-line q-badge--outline text-primary"'
+            f' title="{difficulty}" aria-label="{difficulty} {level}">{level}</div>'
+        )
+    # The link fills the card, padding and all: the whole card is a target, as it was.
+    with ui.card().classes("w-full").style("padding: 0").mark("library-piece"):
+        ui.html("".join(parts), sanitize=False, tag="a").props(f'href="/library/{piece.id}"').classes(
+            "w-full row items-center no-wrap gap-3 q-px-md q-py-sm text-inherit no-underline"
+        )
