@@ -1,20 +1,24 @@
 """The app under 1, 10 and 50 concurrent clients, each call beside its raw-driver floor.
 
 Usage: python bench/concurrency.py [--sqlite-only] [--postgres URL] [--calls 200]
-                                  [--only TEXT ...] [--paced-only]
-(--only keeps the lines whose name contains TEXT, e.g. --only analytics --only sheet-music.)
+                                  [--only TEXT ...] [--paced-only] [--smoke]
+(--only keeps the lines whose name contains TEXT, e.g. --only analytics --only sheet-music;
+--smoke is the under-a-minute run for catching a regression by eye: SQLite only, paced lines of
+5 s, no closed loops.)
 
 For SQLite (a fresh file) and PostgreSQL (a fresh database next to URL's), against a real
 `mirubato serve` process on loopback with 50 users signed in through emailed links:
   * log save through the service layer, as a page event runs it (write turn, worker thread);
   * POST /api/practice/logs; GET /api/sheet-music?instrument=piano&period=Romantic;
-  * GET / (the dashboard's first render, signed in by cookie);
+  * the first render of the dashboard, progress, library and history pages (signed in by cookie),
+    with each page's element count and size;
   * GET /api/analytics/practice-time (90 days); POST /api/sync with 100 queued creates;
 each call first by 50 paced clients (people using the app: a save, a library page or an
 analytics call about once a second each, a dashboard every 5 s, a 100-change sync every 30 s),
 then in closed loops of 1, 10 and 50 clients (saturation: every client sends again at once).
 Figures are p50/p95/p99 in ms, throughput, and p95 as a multiple of the floor's p95 at the same
-load.
+load; the paced lines also print the target ratio (issue 20) and whether this run met it. A page's
+floor is the dashboard's: the two primary-key reads that identify the browser.
 The benchmark client runs on the same 2 cores as the server, so it takes CPU from it.
 """
 
@@ -23,6 +27,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -54,6 +60,8 @@ from tests.processes import MIRUBATO, clean_env, free_port, wait_until_healthy
 LEVELS = (1, 10, 50)
 USERS = max(LEVELS)
 SYNC_BATCH = 100
+PAGES = {"dashboard": "/", "progress": "/progress", "library": "/library", "history": "/history"}
+ELEMENTS = re.compile(r"parseElements\(String\.raw`(.*?)`\)", re.S)
 
 
 @dataclass
@@ -77,8 +85,11 @@ class Clock:
         return (self._origin + timedelta(seconds=next(self._seconds))).isoformat()
 
 
-def line(name: str, clients: int, result: Figures, floor: Figures | None) -> None:
+def line(name: str, clients: int, result: Figures, floor: Figures | None, target: float | None = None) -> None:
     ratio = f"  p95 {result.p95 / floor.p95:5.1f}x floor" if floor and floor.p95 > 0 else ""
+    if ratio and target:
+        met = "met" if result.p95 / floor.p95 <= target else "not met"
+        ratio += f" (target <= {target:g}x: {met})"
     print(f"  {clients:>2} clients  {name:38s} {result.row()}{ratio}", flush=True)
 
 
@@ -101,6 +112,10 @@ class Selection:
     calls: int
     only: tuple[str, ...] = ()
     paced_only: bool = False
+    paced_seconds: float = 15.0  # a paced line runs this long, or two of its intervals if longer
+    whole_intervals: bool = True
+    users: int = USERS
+    pieces: int = 2_000
 
     def keeps(self, name: str) -> bool:
         return not self.only or any(text.lower() in name.lower() for text in self.only)
@@ -109,7 +124,7 @@ class Selection:
 async def run_database(url: str, folder: Path, selection: Selection) -> None:
     database = Database(url)
     schema.upgrade(database)
-    fill(database, 2_000)
+    fill(database, selection.pieces)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with running_mail_sink() as mail:
@@ -119,8 +134,11 @@ async def run_database(url: str, folder: Path, selection: Selection) -> None:
         )  # fmt: skip
         try:
             wait_until_healthy(base, server)
-            members = [await _sign_in(base, mail, database, f"bench{index}@example.com") for index in range(USERS)]
+            members = [
+                await _sign_in(base, mail, database, f"bench{index}@example.com") for index in range(selection.users)
+            ]
             print(f"{database.engine.dialect.name}: p50 p95 p99 in ms; calls per second")
+            await _page_sizes(members[0])
             await _lines(database, Floors(url), members, selection)
         finally:
             server.terminate()
@@ -151,10 +169,13 @@ async def _lines(database: Database, floors: Floors, members: list[Member], sele
         params = {"instrument": "piano", "period": "Romantic", "limit": 20}
         (await members[client].api.get("/api/sheet-music", params=params)).raise_for_status()
 
-    async def dashboard(client: int, _number: int) -> None:
-        response = await members[client].browser.get("/")
-        response.raise_for_status()
-        assert "Mirubato" in response.text
+    def page(path: str) -> Call:
+        async def first_render(client: int, _number: int) -> None:
+            response = await members[client].browser.get(path)
+            response.raise_for_status()
+            assert "Mirubato" in response.text
+
+        return first_render
 
     async def practice_time(client: int, _number: int) -> None:
         (await members[client].api.get("/api/analytics/practice-time")).raise_for_status()
@@ -173,35 +194,50 @@ async def _lines(database: Database, floors: Floors, members: list[Member], sele
     # The floors' raw inserts go to users of their own: stamped "now", they would otherwise be
     # every member's latest log, and each app save after them a back-dated one (a full rebuild).
     with database.transaction() as session:
-        bystanders = [make_user(session, email=f"floor{index}@example.com").id for index in range(USERS)]
+        bystanders = [make_user(session, email=f"floor{index}@example.com").id for index in range(len(members))]
     raw_save = threaded(lambda client: floors.insert_log(bystanders[client]))
     raw_library = threaded(lambda _client: floors.library_page())
     identity = threaded(lambda client: floors.page_identity(members[client].session_id, user(client)))
     daily = threaded(lambda client: floors.daily_minutes(user(client)))
     raw_batch = threaded(lambda client: floors.insert_logs(bystanders[client], SYNC_BATCH))
     sync_name = f"POST /api/sync, {SYNC_BATCH} creates"
-    lines = [  # name, call, floor, seconds between one client's calls in the paced run
-        ("log save, service layer", service_save, raw_save, 1.0),
-        ("POST /api/practice/logs", post_log, raw_save, 1.0),
-        ("GET /api/sheet-music (piano, Romantic)", library, raw_library, 1.0),
-        ("GET / (dashboard, first render)", dashboard, identity, 5.0),
-        ("GET /api/analytics/practice-time", practice_time, daily, 1.0),
-        (sync_name, sync_batch, raw_batch, 30.0),
+    pages = [(f"GET {path} ({name}, first render)", page(path), identity, 5.0, 40.0) for name, path in PAGES.items()]
+    lines = [  # name, call, floor, seconds between one client's calls in the paced run, target ratio
+        ("log save, service layer", service_save, raw_save, 1.0, 1.5),
+        ("POST /api/practice/logs", post_log, raw_save, 1.0, 2.0),
+        ("GET /api/sheet-music (piano, Romantic)", library, raw_library, 1.0, 5.0),
+        *pages,
+        ("GET /api/analytics/practice-time", practice_time, daily, 1.0, 5.0),
+        (sync_name, sync_batch, raw_batch, 30.0, None),
     ]
     lines = [entry for entry in lines if selection.keeps(entry[0])]
+    clients = len(members)
     # First, on a quiet server: 50 people using the app, not 50 clients flat out.
-    print(f"  paced: {USERS} clients, each calling about once per interval (exponential think time)")
-    for name, call, floor, interval in lines:
-        seconds = max(15.0, 2 * interval)
-        floor_figures = await paced(floor, clients=USERS, interval=interval, seconds=seconds)
-        figures = await paced(call, clients=USERS, interval=interval, seconds=seconds)
-        line(f"{name}, every {interval:g} s", USERS, figures, floor_figures)
+    print(f"  paced: {clients} clients, each calling about once per interval (exponential think time)")
+    for name, call, floor, interval, target in lines:
+        seconds = max(selection.paced_seconds, 2 * interval if selection.whole_intervals else 0)
+        floor_figures = await paced(floor, clients=clients, interval=interval, seconds=seconds)
+        figures = await paced(call, clients=clients, interval=interval, seconds=seconds)
+        line(f"{name}, every {interval:g} s", clients, figures, floor_figures, target)
     if selection.paced_only:
         return
     print(f"  closed loops of {selection.calls} calls: each client sends its next as soon as the last is answered")
-    for name, call, floor, _interval in lines:
+    for name, call, floor, _interval, _target in lines:
         calls = selection.calls
         await measure(name, call, floor, calls=max(USERS, calls // 4) if name == sync_name else calls)
+
+
+async def _page_sizes(member: Member) -> None:
+    """What each page sends: its elements (each one built, serialized and mounted) and its bytes."""
+    for name, path in PAGES.items():
+        response = await member.browser.get(path, headers={"Accept-Encoding": "identity"})
+        found = ELEMENTS.search(response.text)
+        elements = len(json.loads(found.group(1))) if found else 0
+        print(f"  page {name:10s} {elements:4d} elements, {len(response.content) / 1024:5.0f} kB", flush=True)
+
+
+# The smoke run's lines: each kind of work once (a sync line alone would take a minute).
+SMOKE_LINES = ("log save", "POST /api/practice", "sheet-music", "first render", "analytics")
 
 
 def _server_env(folder: Path, url: str, base: str, mail: MailSink) -> dict[str, str]:
@@ -250,8 +286,14 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--only", action="append", default=[], help="keep lines whose name contains this")
     parser.add_argument("--paced-only", action="store_true", help="skip the closed loops")
+    parser.add_argument("--smoke", action="store_true", help="under a minute: SQLite, 10 clients, 5 s lines")
     args = parser.parse_args()
     selection = Selection(args.calls, tuple(args.only), args.paced_only)
+    if args.smoke:
+        args.sqlite_only = True
+        selection = Selection(
+            args.calls, (*args.only, *SMOKE_LINES), True, paced_seconds=2.5, whole_intervals=False, users=10, pieces=500
+        )
     folder = Path(tempfile.mkdtemp())
     urls = [f"sqlite:///{folder / 'sqlite' / 'mirubato.db'}"]
     if not args.sqlite_only:

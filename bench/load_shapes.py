@@ -76,7 +76,8 @@ async def paced(call: Call, *, clients: int, interval: float, seconds: float) ->
         await asyncio.sleep(rng.uniform(0, interval))
         while time.perf_counter() < deadline:
             await _timed(call, index, next(numbers), samples, failures)
-            await asyncio.sleep(rng.expovariate(1 / interval))
+            # A think time past the end would only keep the run waiting, measuring nothing.
+            await asyncio.sleep(min(rng.expovariate(1 / interval), max(0.0, deadline - time.perf_counter())))
 
     started = time.perf_counter()
     await asyncio.gather(*(client(index) for index in range(clients)))
