@@ -165,7 +165,8 @@ def _row(piece: PieceSummary) -> None:
 
     As NiceGUI elements a row was thirteen (link, card, row, column, labels, icons, badge and
     tooltips): twenty rows were a quarter of the page's render. Icons and badge keep Quasar's look
-    through its classes and are named by ``aria-label`` and a native tooltip.
+    through its classes; the notation icon is named by ``aria-label``, the badge by hidden text
+    (``aria-label`` is not allowed on a plain div), and both have a native tooltip.
     """
     details = [piece.composer, piece.catalog_number or piece.opus, piece.style_period, piece.key_signature]
     icon = "piano" if piece.instrument == "piano" else "music_note"
@@ -186,7 +187,7 @@ def _row(piece: PieceSummary) -> None:
         difficulty, level = escape(_("Difficulty")), f"{piece.difficulty_level}/10"
         parts.append(
             '<div class="q-badge flex inline items-center no-wrap q-badge--single-line q-badge--outline text-primary"'
-            f' title="{difficulty}" aria-label="{difficulty} {level}">{level}</div>'
+            f' title="{difficulty}"><span class="sr-only">{difficulty} </span>{level}</div>'
         )
     # The link fills the card, padding and all: the whole card is a target, as it was.
     with ui.card().classes("w-full").style("padding: 0").mark("library-piece"):

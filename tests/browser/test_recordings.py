@@ -221,13 +221,6 @@ def test_a_teacher_comments_on_a_moment_and_a_bar_and_loses_the_take_with_the_sh
             student.wait_for_timeout(250)
         take_id = next(t[0] for t in takes_on_server(server.data_dir) if t[2] == "ready")
 
-        # The history's row of that log opens its recordings (a button inside the row's HTML,
-        # answered by the list's one listener).
-        student.reload()
-        student.get_by_role("button", name="Recordings (1)").click()
-        expect(student.get_by_test_id("take-player")).to_be_visible()
-        student.keyboard.press("Escape")
-
         # The teacher listens from the studio and comments at 0:02 on bar 5.
         teacher.goto(f"{server.url}/studio/{pupil.id}")
         teacher.get_by_test_id("student-takes").first.click()
@@ -260,6 +253,12 @@ def test_a_teacher_comments_on_a_moment_and_a_bar_and_loses_the_take_with_the_sh
         student.reload()
         student.get_by_test_id("take-marker").first.click()
         screenshot(student, "recording-feedback-dark")
+
+        # The history's row of that log opens its recordings (a button inside the row's HTML,
+        # answered by the list's one listener).
+        student.goto(f"{server.url}/history")
+        student.get_by_role("button", name="Recordings (1)").click()
+        expect(student.get_by_test_id("take-player")).to_be_visible()
 
         # The share ends: the teacher's next range request is refused.
         revoke(server, pupil, share_id)
