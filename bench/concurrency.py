@@ -75,11 +75,15 @@ class Member:
 
 
 class Clock:
-    """Start times that only go forward, so every new log is its user's latest (the common case)."""
+    """Start times that only go forward, so every new log is its user's latest (the common case).
+
+    From two days back: the saves land in the history page's fortnight, so the pages measured
+    after them show a musician's recent practice, not an empty state.
+    """
 
     def __init__(self) -> None:
         self._seconds = itertools.count()
-        self._origin = datetime.now(UTC) - timedelta(days=20)
+        self._origin = datetime.now(UTC) - timedelta(days=2)
 
     def next(self) -> str:
         return (self._origin + timedelta(seconds=next(self._seconds))).isoformat()
@@ -138,7 +142,6 @@ async def run_database(url: str, folder: Path, selection: Selection) -> None:
                 await _sign_in(base, mail, database, f"bench{index}@example.com") for index in range(selection.users)
             ]
             print(f"{database.engine.dialect.name}: p50 p95 p99 in ms; calls per second")
-            await _page_sizes(members[0])
             await _lines(database, Floors(url), members, selection)
         finally:
             server.terminate()
@@ -219,6 +222,7 @@ async def _lines(database: Database, floors: Floors, members: list[Member], sele
         floor_figures = await paced(floor, clients=clients, interval=interval, seconds=seconds)
         figures = await paced(call, clients=clients, interval=interval, seconds=seconds)
         line(f"{name}, every {interval:g} s", clients, figures, floor_figures, target)
+    await _page_sizes(members[0])
     if selection.paced_only:
         return
     print(f"  closed loops of {selection.calls} calls: each client sends its next as soon as the last is answered")
@@ -228,7 +232,8 @@ async def _lines(database: Database, floors: Floors, members: list[Member], sele
 
 
 async def _page_sizes(member: Member) -> None:
-    """What each page sends: its elements (each one built, serialized and mounted) and its bytes."""
+    """What each page sends: its elements (each one built, serialized and mounted) and its bytes,
+    for a member with the logs the run saved."""
     for name, path in PAGES.items():
         response = await member.browser.get(path, headers={"Accept-Encoding": "identity"})
         found = ELEMENTS.search(response.text)
