@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from components import html_rows
 from components.agenda import goal_bars, today_card
 from components.browser_sign_in import Me, act
 from components.figure_card import figure_card
@@ -14,7 +17,7 @@ from components.page_route import signed_in_page
 from components.quick_log import QuickLog
 from components.refresh import refresh_when_logs_change
 from components.teacher_notes import from_your_teacher
-from core.i18n import _, ngettext
+from core.i18n import _, ngettext, weekday_name
 from services import dashboard
 from services.calendar_days import local_day
 from services.dashboard import Dashboard
@@ -78,12 +81,13 @@ class DashboardView:
             with figure_card(_("This week"), "date_range"):
                 ui.label(duration(data.week_seconds)).classes("text-h6").mark("week-total")
                 top = max([d.seconds for d in data.week] + [1])
-                with ui.row().classes("items-end gap-1 no-wrap h-8"):
-                    for day in data.week:
-                        height = max(3, int(28 * day.seconds / top))
-                        ui.element("div").classes(
-                            "rounded-sm bg-primary" if day.seconds else "rounded-sm bg-grey-4"
-                        ).style(f"width:14px;height:{height}px").tooltip(f"{day.day:%a}: {duration(day.seconds)}")
+                bars = "".join(
+                    f'<div class="rounded-sm {"bg-primary" if day.seconds else "bg-grey-4"}"'
+                    f' style="width:14px;height:{max(3, int(28 * day.seconds / top))}px"'
+                    f' title="{escape(weekday_name(day.day, "abbreviated"))}: {escape(duration(day.seconds))}"></div>'
+                    for day in data.week
+                )
+                ui.html(html_rows.row(bars, "items-end gap-1 no-wrap h-8"), sanitize=False)  # escaped above
             if not data.show_streaks:
                 return
             with figure_card(_("Streak"), "local_fire_department"):
@@ -112,17 +116,20 @@ class DashboardView:
             ui.label(_("Recent practice")).classes("text-subtitle1 text-weight-medium")
             if not data.recent_logs:
                 ui.label(_("Nothing logged yet. Start the timer or add a quick log.")).classes("text-grey-7")
+            rows = []
             for log in data.recent_logs:
                 day = local_day(log.start_time, self.me.actor.timezone)
                 activity = _(ACTIVITY_LABELS.get(log.activity_type, log.activity_type))
-                with ui.row().classes("w-full items-center no-wrap gap-3 q-py-xs").mark("recent-log"):
-                    ui.icon("music_note", color="primary")
-                    with ui.column().classes("gap-0 grow min-w-0"):
-                        ui.label(piece_name(log.composer, log.work_title, activity)).classes("ellipsis w-full")
-                        ui.label(
-                            f"{activity} · {day_name(day, data.today)} {clock(log.start_time, self.me.actor.timezone)}"
-                        ).classes("text-caption text-grey-7")
-                    ui.label(duration(log.duration_seconds)).classes("text-weight-medium whitespace-nowrap")
+                when = f"{activity} · {day_name(day, data.today)} {clock(log.start_time, self.me.actor.timezone)}"
+                inner = (
+                    html_rows.icon("music_note", "primary")
+                    + html_rows.two_lines(piece_name(log.composer, log.work_title, activity), when)
+                    + html_rows.text(duration(log.duration_seconds), "text-weight-medium whitespace-nowrap")
+                )
+                rows.append(html_rows.row(inner, "w-full items-center no-wrap gap-3 q-py-xs", testid="recent-log"))
+            if rows:
+                # The card's own gap between rows, as when each row was an element of the card
+                ui.html("".join(rows), sanitize=False).classes("w-full flex flex-col gap-4")  # html_rows escapes
             ui.link(_("All history"), "/history").classes("text-primary")
 
     def _in_progress(self, data: Dashboard) -> None:
@@ -130,23 +137,27 @@ class DashboardView:
             ui.label(_("Pieces in progress")).classes("text-subtitle1 text-weight-medium")
             if not data.in_progress:
                 ui.label(_("Add pieces you are learning from the library.")).classes("text-grey-7")
+            rows = []
             for item in data.in_progress[:6]:
-                with (
-                    ui.link(target=f"/library/{item.piece_id}")
-                    .classes("w-full row items-center no-wrap gap-3 q-py-xs text-inherit no-underline")
-                    .mark("in-progress")
-                ):
-                    ui.icon("queue_music", color="secondary")
-                    with ui.column().classes("gap-0 grow min-w-0"):
-                        ui.label(piece_name(item.composer, item.title)).classes("ellipsis w-full")
-                        status = _(STATUS_LABELS[item.status]) if item.status in STATUS_LABELS else ""
-                        # Translators: {status} is a repertoire status (Learning, Polished...); "x" as in "3 times"
-                        details = [_("{status} · practised {times}x", status=status, times=item.times_practiced)]
-                        if item.target_tempo:
-                            details.append(
-                                _("best {best} of {target} BPM", best=item.best_tempo, target=item.target_tempo)
-                            )
-                        ui.label(" · ".join(details)).classes("text-caption text-grey-7")
+                status = _(STATUS_LABELS[item.status]) if item.status in STATUS_LABELS else ""
+                # Translators: {status} is a repertoire status (Learning, Polished...); "x" as in "3 times"
+                details = [_("{status} · practised {times}x", status=status, times=item.times_practiced)]
+                if item.target_tempo:
+                    details.append(_("best {best} of {target} BPM", best=item.best_tempo, target=item.target_tempo))
+                inner = html_rows.icon("queue_music", "secondary") + html_rows.two_lines(
+                    piece_name(item.composer, item.title), " · ".join(details)
+                )
+                rows.append(
+                    html_rows.link_row(
+                        f"/library/{item.piece_id}",
+                        inner,
+                        "w-full items-center no-wrap gap-3 q-py-xs text-inherit no-underline",
+                        testid="in-progress",
+                    )
+                )
+            if rows:
+                # The card's own gap between rows, as when each row was an element of the card
+                ui.html("".join(rows), sanitize=False).classes("w-full flex flex-col gap-4")  # html_rows escapes
             ui.link(_("Repertoire"), "/repertoire").classes("text-primary")
 
     def _try_next(self, data: Dashboard) -> None:
@@ -154,16 +165,15 @@ class DashboardView:
             return
         with ui.card().classes("w-full"):
             ui.label(_("Try next")).classes("text-subtitle1 text-weight-medium")
-            with ui.element("div").classes("w-full grid gap-2 grid-cols-1 md:grid-cols-3"):
-                for item in data.recommended:
-                    piece = item.piece
-                    with (
-                        ui.link(target=f"/library/{piece.id}")
-                        .classes("row items-center no-wrap gap-3 q-pa-sm rounded-borders text-inherit no-underline")
-                        .mark("recommended")
-                    ):
-                        ui.icon("lightbulb", color="accent")
-                        with ui.column().classes("gap-0 min-w-0"):
-                            ui.label(piece_name(piece.composer, piece.title)).classes("ellipsis w-full")
-                            ui.label(item.reason).classes("text-caption text-grey-7")
+            links = "".join(
+                html_rows.link_row(
+                    f"/library/{item.piece.id}",
+                    html_rows.icon("lightbulb", "accent")
+                    + html_rows.two_lines(piece_name(item.piece.composer, item.piece.title), item.reason, grow=False),
+                    "items-center no-wrap gap-3 q-pa-sm rounded-borders text-inherit no-underline",
+                    testid="recommended",
+                )
+                for item in data.recommended
+            )
+            ui.html(links, sanitize=False).classes("w-full grid gap-2 grid-cols-1 md:grid-cols-3")  # escaped
             ui.link(_("Your progress"), "/progress").classes("text-primary")

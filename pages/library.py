@@ -9,6 +9,7 @@ from typing import Any
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from components import html_rows
 from components.browser_sign_in import Me, act, service
 from components.feedback import show_error
 from components.frame import frame
@@ -20,7 +21,6 @@ from services.catalogue import Facets, PieceSummary
 from services.errors import NotFound, ServiceError
 
 PAGE_SIZE = 20
-ICON_SIZE = 'style="font-size:24px"'  # ui.icon's default size
 SORTS = {
     "composer": N_("Composer"),
     "title": N_("Title"),
@@ -169,20 +169,14 @@ def _row(piece: PieceSummary) -> None:
     (``aria-label`` is not allowed on a plain div), and both have a native tooltip.
     """
     details = [piece.composer, piece.catalog_number or piece.opus, piece.style_period, piece.key_signature]
-    icon = "piano" if piece.instrument == "piano" else "music_note"
     parts = [
-        f'<i class="q-icon notranslate material-icons text-primary" aria-hidden="true" {ICON_SIZE}>{icon}</i>',
-        '<div class="nicegui-column gap-0 grow min-w-0">'
-        f'<div class="text-weight-medium ellipsis w-full">{escape(piece.title)}</div>'
-        f'<div class="text-caption text-grey-7 ellipsis w-full">{escape(" · ".join(d for d in details if d))}</div>'
-        "</div>",
+        html_rows.icon("piano" if piece.instrument == "piano" else "music_note", "primary"),
+        html_rows.two_lines(
+            piece.title, " · ".join(d for d in details if d), first_classes="text-weight-medium ellipsis w-full"
+        ),
     ]
     if piece.has_notation:
-        notation = escape(_("Notation available"))
-        parts.append(
-            f'<i class="q-icon notranslate material-icons text-secondary" role="img" {ICON_SIZE}'
-            f' aria-label="{notation}" title="{notation}">queue_music</i>'
-        )
+        parts.append(html_rows.icon("queue_music", "secondary", label=_("Notation available")))
     if piece.difficulty_level:
         difficulty, level = escape(_("Difficulty")), f"{piece.difficulty_level}/10"
         parts.append(
