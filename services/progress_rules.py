@@ -210,12 +210,16 @@ def _earn_streaks(days: list[date], earned: dict[str, date]) -> None:
 def level_milestones(facts: Sequence[LogFact]) -> list[tuple[date, int]]:
     """The local days on which these logs' XP crossed each milestone level."""
     reached: list[tuple[date, int]] = []
+    seen: set[int] = set()  # the milestones in ``reached``: a set, not a scan of it per log
     minutes_xp, days = 0, set()
     for fact in facts:
         minutes_xp += log_xp(fact.seconds)
         days.add(fact.day)
         level = level_for(minutes_xp + XP_PER_DAY * len(days))
-        reached += [(fact.day, m) for m in LEVEL_MILESTONES if m <= level and m not in {r[1] for r in reached}]
+        for milestone in LEVEL_MILESTONES:
+            if milestone <= level and milestone not in seen:
+                seen.add(milestone)
+                reached.append((fact.day, milestone))
     return reached
 
 
