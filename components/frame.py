@@ -199,6 +199,9 @@ textarea:focus-visible, .q-btn:focus-visible, .q-item:focus-visible, .q-tab:focu
   outline: 3px solid #f59e0b !important; outline-offset: 2px;
 }
 #main:focus-visible { outline: none !important; }
+/* A chip written as HTML (components.html_rows) has no q-chip--dark class: its icon takes the
+   text's colour, as Quasar's dark chips do. */
+.body--dark .q-chip__icon { color: inherit; }
 /* Contrast AA (4.5:1) for the muted greys and the brand colour on both themes (axe-core checks it). */
 /* In NiceGUI's 'overrides' layer: an !important there beats Quasar's colour classes (layer quasar_importants). */
 @layer overrides {

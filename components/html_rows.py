@@ -39,3 +39,15 @@ def row(inner: str, classes: str, *, testid: str | None = None) -> str:
 def link_row(href: str, inner: str, classes: str, *, testid: str | None = None) -> str:
     test = f' data-testid="{escape(testid)}"' if testid else ""
     return f'<a class="nicegui-link row {classes}" href="{escape(href)}"{test}>{inner}</a>'
+
+
+def chip(label: str, icon_name: str, classes: str, *, title: str, testid: str | None = None) -> str:
+    """A Quasar chip (``q-chip``) with a leading icon and a native tooltip."""
+    test = f' data-testid="{escape(testid)}"' if testid else ""
+    return (
+        f'<div class="q-chip row inline no-wrap items-center {classes}" title="{escape(title)}"{test}>'
+        '<i class="q-icon notranslate material-icons q-chip__icon q-chip__icon--left" aria-hidden="true">'
+        f"{escape(icon_name)}</i>"
+        '<div class="q-chip__content col row no-wrap items-center q-anchor--skip">'
+        f'<div class="ellipsis">{escape(label)}</div></div></div>'
+    )

@@ -12,6 +12,7 @@ from typing import Any
 
 from nicegui import app, ui
 
+from components import html_rows
 from components.browser_sign_in import act
 from components.chart_table import chart_with_table
 from components.figure_card import figure_card
@@ -183,21 +184,31 @@ def _plain_headline(overview: ProgressOverview, longest: int, streaks: bool) -> 
 
 
 def _achievements(overview: ProgressOverview) -> None:
+    """Every achievement as a chip, earned (amber) or not yet (outlined), its description on hover:
+    one element of HTML (components.html_rows) instead of a chip and a tooltip each."""
     earned = {a.key: a for a in overview.achievements}
-    with ui.row().classes("w-full gap-2"):
-        for achievement in ACHIEVEMENTS:
-            got = earned.get(achievement.key)
-            chip = ui.chip(_(achievement.title), icon=ICONS.get(achievement.key, "star")).props(
-                "color=amber-7 text-color=black" if got else "outline color=grey-8"
+    chips = []
+    for achievement in ACHIEVEMENTS:
+        got = earned.get(achievement.key)
+        description = _(achievement.description)
+        if got and got.earned_on:
+            # Translators: an achievement's description, then the day it was earned.
+            tooltip = _("{description} · earned {date}", description=description, date=short_date(got.earned_on))
+        elif got:
+            tooltip = description
+        else:
+            tooltip = _("{description} · not yet", description=description)
+        look = "q-chip--colored bg-amber-7 text-black" if got else "q-chip--outline text-grey-8"
+        chips.append(
+            html_rows.chip(
+                _(achievement.title),
+                ICONS.get(achievement.key, "star"),
+                look,
+                title=tooltip,
+                testid="achievement-earned" if got else "achievement-locked",
             )
-            chip.mark("achievement-earned" if got else "achievement-locked")
-            description = _(achievement.description)
-            if got and got.earned_on:
-                earned_on = short_date(got.earned_on)
-                # Translators: an achievement's description, then the day it was earned.
-                chip.tooltip(_("{description} · earned {date}", description=description, date=earned_on))
-            else:
-                chip.tooltip(_("{description} · not yet", description=description))
+        )
+    ui.html("".join(chips), sanitize=False).classes("w-full row gap-2")  # escaped: html_rows
 
 
 def _instruments(overview: ProgressOverview) -> None:
