@@ -31,7 +31,7 @@ async def history_page(me: Me) -> RedirectResponse | None:
         view.filters()
         view.notices = ui.element("div")
         view.list = ui.column().classes("w-full gap-3")
-        log_rows.listen(view.list, view._takes)
+        log_rows.listen(view.list, view.open_recordings)
         await view.load()
         if (sync := page_sync()) is not None:
             sync.listen("history", view.answered)
@@ -120,7 +120,7 @@ class HistoryView:
                     "history-older"
                 )
 
-    async def _takes(self, log_id: uuid.UUID) -> None:
+    async def open_recordings(self, log_id: uuid.UUID) -> None:
         if (log := self.logs.get(log_id)) is not None:
             await open_takes(self.me, log)
 
