@@ -285,6 +285,32 @@ class ProgressTracking(SQLModel, table=True):
     updated_at: datetime = _created()
 
 
+class PracticeDay(SQLModel, table=True):
+    """A musician's practice of one local day, per instrument, activity and practice session.
+
+    Kept in step with the logs by ``services.practice_days`` before each commit that changes them,
+    so that analytics and progress read days (a few rows a day) instead of every log; the session
+    is a column because a day's count of sessions is not the sum of its activities' counts.
+    """
+
+    __tablename__ = "practice_days"
+    __table_args__ = (Index("idx_practice_days_user_day", "user_id", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")
+    day: date
+    instrument: str = Field(max_length=20)
+    activity_type: str = Field(max_length=30)
+    session_id: uuid.UUID | None = None
+    seconds: int = 0
+    logs: int = 0
+    xp: int = 0  # progress_rules.log_xp summed over the logs: the per-log cap makes it more than seconds // 60
+    rating_sum: int = 0
+    rating_count: int = 0
+    accuracy_sum: float = 0.0
+    accuracy_count: int = 0
+
+
 class RepertoireStatus(StrEnum):
     PLANNED = "planned"
     LEARNING = "learning"

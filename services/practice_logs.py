@@ -88,11 +88,11 @@ def update_log(session: Session, *, actor: Actor, log_id: uuid.UUID, data: LogUp
     row = own_log(session, actor, log_id, for_update=True)
     check_version(row, update.version)
     kept = {name: getattr(row, name) for name in ("start_time", "instrument") if name not in update.model_fields_set}
-    previous_piece = row.sheet_music_id
+    previous_piece, previous_start = row.sheet_music_id, row.start_time
     for name, value in complete(session, actor, update.model_copy(update=kept)).items():
         setattr(row, name, value)
     _bump(row)
-    _pieces_changed(session, row, previous_piece)
+    _pieces_changed(session, row, previous_piece, moved_from=previous_start)
     return LogOut.model_validate(row)
 
 
@@ -244,10 +244,18 @@ def _replay(existing: PracticeLog, actor: Actor, log_in: LogIn, values: dict[str
     return SavedLog(log=LogOut.model_validate(existing), created=False)
 
 
-def _pieces_changed(session: Session, row: PracticeLog, *also: uuid.UUID | None, appended: bool = False) -> None:
-    """Keep the per-piece statistics of the repertoire and the user's progress in step with the logs."""
+def _pieces_changed(
+    session: Session,
+    row: PracticeLog,
+    *also: uuid.UUID | None,
+    appended: bool = False,
+    moved_from: datetime | None = None,
+) -> None:
+    """Keep the per-piece statistics of the repertoire, the user's days and progress in step with the logs
+    (``also``: the piece the log named before; ``moved_from``: its start before an edit)."""
     session.flush()
-    progress_changed(session, row.user_id, appended=row if appended else None)
+    moments = [row.start_time] if moved_from is None else [row.start_time, moved_from]
+    progress_changed(session, row.user_id, appended=row if appended else None, moments=moments)
     effects.record(session, effects.LogsChanged(row.user_id))  # open pages refresh after the commit
     for piece_id in {row.sheet_music_id, *also}:
         if piece_id is not None:

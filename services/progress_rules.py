@@ -223,6 +223,51 @@ def level_milestones(facts: Sequence[LogFact]) -> list[tuple[date, int]]:
     return reached
 
 
+def earned_from_days(
+    days: Sequence[date],
+    seconds: Sequence[int],
+    *,
+    piece_first_days: Sequence[date],
+    at_target_tempo: date | None,
+    instrument_first_days: Sequence[date],
+) -> dict[str, date]:
+    """``earned_achievements`` from days: the days with practice (in order) with their seconds, the
+    sorted days each piece and each instrument was first practised, the first day at target tempo.
+    Every achievement is dated by the day it was reached, so days carry all it needs."""
+    earned: dict[str, date] = {}
+    if not days:
+        return earned
+    earned["first_log"] = days[0]
+    total = 0
+    for day, day_seconds in zip(days, seconds, strict=True):
+        total += day_seconds
+        for hours in (10, 100, 1000):
+            if total >= hours * 3600:
+                earned.setdefault(f"hours_{hours}", day)
+    for count in (10, 100):
+        if len(piece_first_days) >= count:
+            earned[f"pieces_{count}"] = piece_first_days[count - 1]
+    _earn_streaks(list(days), earned)
+    if at_target_tempo is not None:
+        earned["target_tempo"] = at_target_tempo
+    if len(instrument_first_days) >= 2:
+        earned["both_instruments"] = instrument_first_days[1]
+    return earned
+
+
+def level_milestones_from_days(days: Sequence[date], xp: Sequence[int]) -> list[tuple[date, int]]:
+    """``level_milestones`` from days with practice (in order) and each day's per-log XP."""
+    reached: list[tuple[date, int]] = []
+    minutes_xp = 0
+    pending = list(LEVEL_MILESTONES)
+    for count, (day, day_xp) in enumerate(zip(days, xp, strict=True), start=1):
+        minutes_xp += day_xp
+        level = level_for(minutes_xp + XP_PER_DAY * count)
+        while pending and pending[0] <= level:
+            reached.append((day, pending.pop(0)))
+    return reached
+
+
 def piece_key(piece_id: uuid.UUID | str | None, composer: str | None, title: str | None) -> str | None:
     """One key per piece: the catalogue id, or the composer and title as typed (case and spaces ignored)."""
     if piece_id is not None:

@@ -1,11 +1,13 @@
-"""Keep the progress_tracking table in step with the logs.
+"""Keep the practice_days and progress_tracking tables in step with the logs.
 
-Any change to a user's logs (save, edit, delete, restore, sync) or time zone marks the user;
-just before the transaction commits (a step ``core.db`` runs, see ``core.effects.before_commit``),
-their rows are brought up to date: a single new latest
-log is folded in (``services.progress_append``, a few small queries), anything else rebuilds
-the rows from the logs alone with the rules in ``services.progress_rules`` (the same
-computation as "mirubato progress rebuild"). A batch of 100 synced changes rebuilds once.
+Any change to a user's logs (save, edit, delete, restore, sync) or time zone marks the user,
+with the start times the change touched; just before the transaction commits (a step
+``core.db`` runs, see ``core.effects.before_commit``), the touched days are summed again
+(``services.practice_days``) and the progress rows brought up to date: a single new latest log
+is folded in (``services.progress_append``, a few small queries), anything else recomputes the
+rows from the days (``services.progress_days``), which gives what the definition over the logs
+(:func:`progress_from_logs`, with the rules in ``services.progress_rules``) gives. A batch of 100
+synced changes does this once.
 
 Rows: one per (instrument, skill area) practised, one per (instrument, "overall") and one for
 ("all", "overall"), which also holds the user's achievements and dated milestones.
@@ -15,7 +17,9 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,46 +29,83 @@ from sqlmodel import Session, col, select
 
 from core.effects import before_commit
 from core.fast_times import as_utc, raw_time
-from core.models import PracticeLog, ProgressTracking, User, utcnow
+from core.models import PracticeDay, PracticeLog, ProgressTracking, User, utcnow
 from services import progress_rules as rules
 from services.goals import goals_may_have_moved
+from services.practice_days import refresh_days
 from services.progress_append import append_log
+from services.progress_days import wanted_rows
 from services.progress_rules import ALL_INSTRUMENTS, OVERALL, LogFact
 
 PENDING_KEY = "mirubato_progress_pending"
 Scope = tuple[str, str]
 
 
-def progress_changed(session: Session, user_id: uuid.UUID, *, appended: PracticeLog | None = None) -> None:
-    """Bring this user's progress up to date when the transaction commits.
+@dataclass
+class Pending:
+    """What one transaction changed of one user's logs."""
 
-    ``appended``: the change was the creation of this log. A transaction whose only change for
-    the user is one new latest log takes the fast path; anything else rebuilds. The row itself is
-    kept (not its id): it was inserted without the ORM, and reading it back would cost a query.
+    appended: list[PracticeLog | None] = field(default_factory=list)
+    moments: set[datetime] | None = field(default_factory=set)  # start times touched; None: every day
+
+
+def progress_changed(
+    session: Session,
+    user_id: uuid.UUID,
+    *,
+    appended: PracticeLog | None = None,
+    moments: Iterable[datetime] | None = None,
+) -> None:
+    """Bring this user's days and progress up to date when the transaction commits.
+
+    ``moments``: the start times of the logs changed, before and after the change (None: any day
+    may have moved, as after an import or a change of time zone). ``appended``: the change was
+    the creation of this log. A transaction whose only change for the user is one new latest log
+    takes the fast path; anything else recomputes from the days. The row itself is kept (not its
+    id): it was inserted without the ORM, and reading it back would cost a query.
     """
     before_commit(session, "progress", _update_pending)
     goals_may_have_moved(session, user_id)
-    pending: dict[uuid.UUID, list[PracticeLog | None]] = session.info.setdefault(PENDING_KEY, {})
-    pending.setdefault(user_id, []).append(appended)
+    pending: dict[uuid.UUID, Pending] = session.info.setdefault(PENDING_KEY, {})
+    mine = pending.setdefault(user_id, Pending())
+    mine.appended.append(appended)
+    if moments is None or mine.moments is None:
+        mine.moments = None
+    else:
+        mine.moments.update(moments)
 
 
 def _update_pending(session: Session) -> None:
-    for user_id, changes in sorted(session.info.pop(PENDING_KEY, {}).items()):
-        if len(changes) == 1 and changes[0] is not None and append_log(session, changes[0]):
+    session.flush()  # the steps below go through the connection, which does not autoflush
+    pending: dict[uuid.UUID, Pending] = session.info.pop(PENDING_KEY, {})
+    for user_id, changes in sorted(pending.items()):
+        timezone = session.connection().execute(sa_select(col(User.timezone)).where(col(User.id) == user_id)).scalar()
+        if timezone is None:
+            continue  # the user is gone (their rows went with them)
+        refresh_days(session, user_id, timezone, changes.moments)
+        appended = changes.appended
+        if len(appended) == 1 and appended[0] is not None and append_log(session, appended[0]):
             continue
-        rebuild_progress(session, user_id)
+        recompute_progress(session, user_id, timezone)
+
+
+def recompute_progress(session: Session, user_id: uuid.UUID, timezone: str) -> int:
+    """Recompute the user's progress rows from their days; returns how many rows changed."""
+    return _write_rows(session, user_id, wanted_rows(session, user_id, timezone))
 
 
 def rebuild_progress(session: Session, user_id: uuid.UUID) -> int:
-    """Recompute every progress row of one user from their active logs; returns how many rows changed."""
-    session.flush()  # log_facts reads through the connection, which does not autoflush
+    """Sum every day of one user again and recompute their progress rows; returns how many rows changed."""
+    session.flush()
     user = session.get(User, user_id)
     if user is None:
         return 0
+    refresh_days(session, user_id, user.timezone, None)
+    return recompute_progress(session, user_id, user.timezone)
+
+
+def _write_rows(session: Session, user_id: uuid.UUID, wanted: dict[Scope, dict[str, Any]]) -> int:
     changed = 0
-    facts = log_facts(session, user_id, user.timezone)
-    wanted = {scope: _row_values(group) for scope, group in _scopes(facts)}
-    _add_milestones(wanted, facts)
     existing = {
         (row.instrument, row.skill_area): row
         for row in session.exec(select(ProgressTracking).where(ProgressTracking.user_id == user_id)).all()
@@ -85,6 +126,22 @@ def rebuild_progress(session: Session, user_id: uuid.UUID) -> int:
     return changed + len(existing)
 
 
+def progress_from_logs(session: Session, user_id: uuid.UUID) -> dict[Scope, dict[str, Any]]:
+    """The progress rows by their definition: the rules applied to every log, one by one.
+
+    Not on any request's path (the days give the same rows faster); the tests hold the days,
+    the fast path and the rows stored to this.
+    """
+    session.flush()
+    user = session.get(User, user_id)
+    if user is None:
+        return {}
+    facts = log_facts(session, user_id, user.timezone)
+    wanted = {scope: _row_values(group) for scope, group in _scopes(facts)}
+    _add_milestones(wanted, facts)
+    return wanted
+
+
 def users_to_rebuild(session: Session, *, email: str | None = None) -> list[uuid.UUID]:
     """Every user's id (or the one with this email), for the rebuild command."""
     query = select(User.id).order_by(col(User.id))
@@ -94,10 +151,16 @@ def users_to_rebuild(session: Session, *, email: str | None = None) -> list[uuid
 
 
 def users_without_progress(session: Session) -> list[uuid.UUID]:
-    """Users with active logs but no progress rows (their logs were made before progress was tracked)."""
+    """Users with active logs but no progress rows or no practice days (their logs were made before
+    progress, or the days, were kept)."""
     has_rows = select(ProgressTracking.user_id).where(ProgressTracking.user_id == PracticeLog.user_id)
-    query = select(PracticeLog.user_id).where(col(PracticeLog.is_active).is_(True), ~has_rows.exists()).distinct()
-    return list(session.exec(query).all())
+    has_days = select(PracticeDay.user_id).where(PracticeDay.user_id == PracticeLog.user_id)
+    query = (
+        select(PracticeLog.user_id)
+        .where(col(PracticeLog.is_active).is_(True), ~(has_rows.exists() & has_days.exists()))
+        .distinct()
+    )
+    return sorted(session.exec(query).all())
 
 
 def log_facts(session: Session, user_id: uuid.UUID, timezone: str) -> list[LogFact]:

@@ -24,6 +24,21 @@ def rows(db, actor) -> dict[tuple[str, str], dict]:
         }
 
 
+def stored(db, actor) -> dict[tuple[str, str], dict]:
+    """The stored rows, as the definition over the logs gives them."""
+    return {
+        scope: {k: v for k, v in row.items() if k not in ("instrument", "skill_area")}
+        for scope, row in rows(db, actor).items()
+    }
+
+
+def by_definition(db, actor) -> dict[tuple[str, str], dict]:
+    from services.progress_tracking import progress_from_logs
+
+    with db.transaction(write=False) as session:
+        return progress_from_logs(session, actor.id)
+
+
 def test_known_logs_give_the_expected_levels_and_totals(db):
     actor, _ = musician_with_known_logs(db)
     table = rows(db, actor)
@@ -180,8 +195,8 @@ def test_many_logs_in_one_transaction_rebuild_once_at_commit(db, monkeypatch):
 
     actor = new_user(db, timezone="America/New_York")
     calls = []
-    original = progress_tracking.rebuild_progress
-    monkeypatch.setattr(progress_tracking, "rebuild_progress", lambda s, u: calls.append(u) or original(s, u))
+    original = progress_tracking.recompute_progress
+    monkeypatch.setattr(progress_tracking, "recompute_progress", lambda s, u, z: calls.append(u) or original(s, u, z))
     with db.transaction() as session:
         for day in range(2, 12):
             body = {
@@ -205,8 +220,10 @@ def test_the_fast_path_for_new_logs_always_equals_a_rebuild(db, monkeypatch):
     rng = random.Random(11)
     actor = new_user(db, timezone="Europe/Berlin")
     rebuilds = []
-    original = progress_tracking.rebuild_progress
-    monkeypatch.setattr(progress_tracking, "rebuild_progress", lambda s, u: rebuilds.append(u) or original(s, u))
+    original = progress_tracking.recompute_progress
+    monkeypatch.setattr(
+        progress_tracking, "recompute_progress", lambda s, u, z: rebuilds.append(u) or original(s, u, z)
+    )
     moment = datetime(2025, 6, 1, 20, tzinfo=UTC)
     pieces = [{"composer": "J. S. Bach", "workTitle": f"Invention {n}"} for n in range(14)]
     pieces += [{}, {"workTitle": "Improvisation"}, {"workTitle": "improvisation "}]  # no composer; case and spaces
@@ -227,10 +244,7 @@ def test_the_fast_path_for_new_logs_always_equals_a_rebuild(db, monkeypatch):
         with db.transaction() as session:
             practice_logs.log_practice(session, actor=actor, data=body)
         if index % 25 == 24:
-            incremental = rows(db, actor)
-            with db.transaction() as session:
-                assert original(session, actor.id) == 0, f"the rebuild changed rows after log {index}"
-            assert rows(db, actor) == incremental
+            assert stored(db, actor) == by_definition(db, actor), f"the fast path went astray at log {index}"
     assert rebuilds == []  # every save took the fast path
     total = rows(db, actor)[("all", "overall")]
     assert {"first_log", "hours_10", "hours_100", "pieces_10", "target_tempo", "both_instruments"} <= set(
@@ -269,3 +283,110 @@ def test_users_whose_logs_predate_progress_get_it_built_at_start(db):
     with db.transaction(write=False) as session:
         assert users_without_progress(session) == []
     assert rows(db, actor) == before
+
+
+def days_by_definition(db, actor) -> dict[tuple, tuple]:
+    """The logs grouped from scratch in Python: (day, instrument, activity, session) -> the sums practice_days keeps."""
+    from zoneinfo import ZoneInfo
+
+    from core.models import PracticeLog, User
+    from services.progress_rules import log_xp
+
+    with db.transaction(write=False) as session:
+        zone = ZoneInfo(session.get(User, actor.id).timezone)
+        logs = session.exec(select(PracticeLog).where(PracticeLog.user_id == actor.id, PracticeLog.is_active)).all()
+        grouped: dict[tuple, list] = {}
+        for log in logs:
+            start = log.start_time if log.start_time.tzinfo else log.start_time.replace(tzinfo=UTC)
+            key = (start.astimezone(zone).date(), log.instrument, log.activity_type, log.session_id)
+            sums = grouped.setdefault(key, [0, 0, 0, 0, 0, 0.0, 0])
+            seconds = log.duration_seconds or 0
+            ratings = [log.self_rating] if log.self_rating is not None else []
+            accuracies = [log.accuracy_percentage] if log.accuracy_percentage is not None else []
+            for index, value in enumerate(
+                (seconds, 1, log_xp(seconds), sum(ratings), len(ratings), sum(accuracies), len(accuracies))
+            ):
+                sums[index] += value
+        return {key: (*sums[:5], round(sums[5], 6), sums[6]) for key, sums in grouped.items()}
+
+
+def days_stored(db, actor) -> dict[tuple, tuple]:
+    from core.models import PracticeDay
+
+    with db.transaction(write=False) as session:
+        found = session.exec(select(PracticeDay).where(PracticeDay.user_id == actor.id)).all()
+        keys = [(r.day, r.instrument, r.activity_type, r.session_id) for r in found]
+        assert len(keys) == len(set(keys)), "one row per day, instrument, activity and session"
+        return {
+            key: (r.seconds, r.logs, r.xp, r.rating_sum, r.rating_count, round(r.accuracy_sum, 6), r.accuracy_count)
+            for key, r in zip(keys, found, strict=True)
+        }
+
+
+def test_days_and_progress_follow_random_edits_as_the_logs_define_them(db):
+    """Saves in any order, edits that move a log to another day, instrument or activity, deletes,
+    restores, a synced batch and a change of time zone: after each step the practice days are the
+    logs grouped from scratch, and the stored progress is what the rules give over every log."""
+    import random
+
+    from services import practice_sessions
+
+    rng = random.Random(23)
+    actor = new_user(db, timezone="Europe/Berlin")
+    piece = str(new_piece(db, title="Study"))
+    with db.transaction() as session:
+        sitting = practice_sessions.start_session(
+            session, actor=actor, data={"startTime": "2025-10-26T00:30:00+00:00"}
+        ).id
+    base = datetime(2025, 10, 20, tzinfo=UTC)  # the autumn DST change falls inside the range
+    live: list[uuid.UUID] = []
+    removed: list[uuid.UUID] = []
+
+    def body() -> dict:
+        found = {
+            "activityType": rng.choice(["scales", "repertoire", "sight_reading", "mental_practice", "etudes"]),
+            "instrument": rng.choice(["piano", "guitar"]),
+            "startTime": (base + timedelta(minutes=rng.randint(0, 14 * 24 * 60))).isoformat(),
+            "durationSeconds": rng.choice([30, 600, 1800, 11000, 14400]),
+        }
+        if rng.random() < 0.4:
+            found["accuracyPercentage"] = round(rng.uniform(50, 100), 1)
+        if rng.random() < 0.4:
+            found["selfRating"] = rng.randint(1, 10)
+        if rng.random() < 0.4:
+            found.update(tempoPracticed=rng.randint(40, 130), targetTempo=rng.choice([100, 120]))
+        if rng.random() < 0.3:
+            found["sheetMusicId"] = piece
+        elif rng.random() < 0.3:
+            found["workTitle"] = rng.choice(["Invention 1", "invention  1", "Prelude"])
+        return found
+
+    for step in range(120):
+        roll = rng.random()
+        with db.transaction() as session:
+            if roll < 0.45 or not live:
+                extra = {"sessionId": str(sitting)} if rng.random() < 0.2 else {}
+                saved = practice_logs.log_practice(session, actor=actor, data=body() | extra)
+                live.append(saved.log.id)
+            elif roll < 0.7:
+                practice_logs.update_log(session, actor=actor, log_id=rng.choice(live), data=body())
+            elif roll < 0.82:
+                gone = live.pop(rng.randrange(len(live)))
+                practice_logs.delete_log(session, actor=actor, log_id=gone)
+                removed.append(gone)
+            elif roll < 0.9 and removed:
+                back = removed.pop(rng.randrange(len(removed)))
+                practice_logs.restore_log(session, actor=actor, log_id=back)
+                live.append(back)
+            elif roll < 0.97:
+                changes = [
+                    {"id": str(uuid.uuid4()), "kind": "create", "logId": str(uuid.uuid4()), "data": body()}
+                    for _ in range(3)
+                ]
+                sync.apply_batch(session, actor=actor, batch={"changes": changes}, limiter=RateLimiter())
+                live += [uuid.UUID(c["logId"]) for c in changes]
+            else:
+                zone = rng.choice(["America/New_York", "Asia/Tokyo", "Europe/Berlin"])
+                users.update_profile(session, actor=actor, data={"timezone": zone})
+        assert days_stored(db, actor) == days_by_definition(db, actor), f"days went astray at step {step}"
+        assert stored(db, actor) == by_definition(db, actor), f"progress went astray at step {step}"

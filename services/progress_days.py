@@ -1,0 +1,236 @@
+"""A user's progress rows computed from their practice days, not their logs.
+
+The rules are those of ``services.progress_rules``, applied to days: experience is the summed
+per-log XP plus a bonus per day, a streak or an achievement is dated by the day it was reached,
+so a day's logs in any order give the same numbers. What days cannot tell is read with small
+queries: the last ten measured logs of each scope (the trends, walking the (user, start) index
+backwards), each piece's first start, and the first log played at its target tempo. The
+equivalence with the definition over logs (``progress_tracking.progress_from_logs``) is tested
+over random edits.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Float, Integer, String, bindparam, cast, func, literal_column, null, select
+from sqlalchemy.sql.expression import CompoundSelect, union_all
+from sqlmodel import Session
+
+from core.fast_times import as_utc, raw_time
+from services import progress_rules as rules
+from services.calendar_days import local_day
+from services.practice_days import DAYS, LOGS
+from services.progress_rules import ALL_INSTRUMENTS, OVERALL, SKILL_AREAS, TREND_WINDOW
+
+Scope = tuple[str, str]
+AREA_OF = {activity.value: area for activity, area in SKILL_AREAS.items()}
+
+
+@dataclass(slots=True)
+class ScopeDays:
+    """One scope's days with practice, in order, with each day's XP (per-log, before the day bonus) and seconds."""
+
+    days: list[date] = field(default_factory=list)
+    xp: list[int] = field(default_factory=list)
+    seconds: list[int] = field(default_factory=list)
+
+    def add(self, day: date, xp: int, seconds: int) -> None:
+        if self.days and self.days[-1] == day:
+            self.xp[-1] += xp
+            self.seconds[-1] += seconds
+        else:
+            self.days.append(day)
+            self.xp.append(xp)
+            self.seconds.append(seconds)
+
+
+def wanted_rows(session: Session, user_id: uuid.UUID, timezone: str) -> dict[Scope, dict[str, Any]]:
+    """The progress rows this user's days call for, by (instrument, skill area)."""
+    scopes = scope_days(session, user_id)
+    wanted = {scope: _row_values(found) for scope, found in scopes.items()}
+    _add_trends(session, user_id, wanted)
+    total = scopes.get((ALL_INSTRUMENTS, OVERALL))
+    if total is not None:
+        _add_milestones(session, user_id, timezone, wanted, scopes, total)
+    return wanted
+
+
+def scope_days(session: Session, user_id: uuid.UUID) -> dict[Scope, ScopeDays]:
+    rows = session.connection().execute(
+        select(DAYS.c.day, DAYS.c.instrument, DAYS.c.activity_type, func.sum(DAYS.c.xp), func.sum(DAYS.c.seconds))
+        .where(DAYS.c.user_id == user_id)
+        .group_by(DAYS.c.day, DAYS.c.instrument, DAYS.c.activity_type)
+        .order_by(DAYS.c.day)
+    )
+    scopes: dict[Scope, ScopeDays] = defaultdict(ScopeDays)
+    for day, instrument, activity, xp, seconds in rows:
+        when = date.fromisoformat(day) if isinstance(day, str) else day
+        for scope in ((instrument, AREA_OF[activity]), (instrument, OVERALL), (ALL_INSTRUMENTS, OVERALL)):
+            scopes[scope].add(when, int(xp), int(seconds))
+    return scopes
+
+
+def _row_values(found: ScopeDays) -> dict[str, Any]:
+    xp = sum(found.xp) + rules.XP_PER_DAY * len(found.days)
+    level = rules.level_for(xp)
+    return {
+        "experience_points": xp,
+        "current_level": level,
+        "current_grade": rules.title_for(level),
+        "total_practice_time": sum(found.seconds),
+        "consecutive_days": _run_at_end(found.days),
+        "last_practice_date": found.days[-1],
+        "accuracy_trend": None,
+        "speed_trend": None,
+        "achievements": None,
+        "milestones": None,
+    }
+
+
+def _run_at_end(days: list[date]) -> int:
+    run = 1
+    while run < len(days) and days[-run - 1] == days[-run] - timedelta(days=1):
+        run += 1
+    return run
+
+
+def _add_trends(session: Session, user_id: uuid.UUID, wanted: dict[Scope, dict[str, Any]]) -> None:
+    scopes = tuple(sorted(wanted))
+    if not scopes:
+        return
+    statement, branches = trend_windows(scopes)
+    windows: dict[tuple[Scope, str], list[tuple[Any, Any, float]]] = defaultdict(list)
+    for branch, accuracy, tempo, target, start, log_id in session.connection().execute(statement, {"user_id": user_id}):
+        scope, measure = branches[branch]
+        value = accuracy if measure == "accuracy" else 100 * tempo / target
+        windows[(scope, measure)].append((as_utc(start), str(log_id), value))
+    for (scope, measure), window in windows.items():
+        # Oldest first, as the definition adds them up (a float sum depends on its order).
+        oldest_first = sorted(window, key=lambda found: found[:2])
+        wanted[scope][f"{measure}_trend"] = rules.moving_average([value for *_, value in oldest_first])
+
+
+@cache
+def trend_windows(scopes: tuple[Scope, ...]) -> tuple[CompoundSelect[Any], tuple[tuple[Scope, str], ...]]:
+    """One statement for the last TREND_WINDOW measured logs of each scope and measure (built once per scope set)."""
+    branches = tuple((scope, measure) for scope in scopes for measure in ("accuracy", "speed"))
+    windows = [_window(number, scope, measure) for number, (scope, measure) in enumerate(branches)]
+    return union_all(*(window.subquery().select() for window in windows)), branches
+
+
+def _window(number: int, scope: Scope, measure: str) -> Any:
+    instrument, area = scope
+    conditions: list[Any] = [LOGS.c.user_id == bindparam("user_id"), LOGS.c.is_active.is_(True)]
+    if measure == "accuracy":
+        conditions.append(LOGS.c.accuracy_percentage.is_not(None))
+        values = [LOGS.c.accuracy_percentage, cast(null(), Integer), cast(null(), Integer)]
+    else:
+        conditions += [LOGS.c.tempo_practiced > 0, LOGS.c.target_tempo > 0]
+        values = [cast(null(), Float), LOGS.c.tempo_practiced, LOGS.c.target_tempo]
+    labelled = [value.label(name) for value, name in zip(values, ("accuracy", "tempo", "target"), strict=True)]
+    if instrument != ALL_INSTRUMENTS:
+        conditions.append(LOGS.c.instrument == instrument)
+    if area != OVERALL:
+        conditions.append(LOGS.c.activity_type.in_([a for a, in_area in AREA_OF.items() if in_area == area]))
+    return (
+        select(
+            literal_column(str(number), Integer).label("branch"),
+            *labelled,
+            raw_time(LOGS.c.start_time).label("start"),
+            cast(LOGS.c.id, String).label("log_id"),
+        )
+        .where(*conditions)
+        .order_by(LOGS.c.start_time.desc(), LOGS.c.id.desc())
+        .limit(TREND_WINDOW)
+    )
+
+
+def _add_milestones(
+    session: Session,
+    user_id: uuid.UUID,
+    timezone: str,
+    wanted: dict[Scope, dict[str, Any]],
+    scopes: dict[Scope, ScopeDays],
+    total: ScopeDays,
+) -> None:
+    """Achievements on the ("all", "overall") row, level milestones on each instrument's, dated as by definition."""
+    first_days = sorted(
+        scopes[(instrument, area)].days[0]
+        for instrument, area in scopes
+        if area == OVERALL and instrument != ALL_INSTRUMENTS
+    )
+    earned = rules.earned_from_days(
+        total.days,
+        total.seconds,
+        piece_first_days=_piece_first_days(session, user_id, timezone),
+        at_target_tempo=_first_at_target_tempo(session, user_id, timezone),
+        instrument_first_days=first_days,
+    )
+    values = wanted[(ALL_INSTRUMENTS, OVERALL)]
+    values["achievements"] = sorted(earned, key=lambda key: (earned[key], key))
+    dated = [
+        {"date": day.isoformat(), "achievement": key, "title": rules.ACHIEVEMENT_BY_KEY[key].title}
+        for key, day in earned.items()
+    ]
+    for (instrument, area), found in scopes.items():
+        if area != OVERALL or instrument == ALL_INSTRUMENTS:
+            continue
+        reached = rules.level_milestones_from_days(found.days, found.xp)
+        wanted[(instrument, area)]["milestones"] = [
+            {"date": day.isoformat(), "achievement": f"level_{level}"} for day, level in reached
+        ]
+        dated += [
+            {
+                "date": day.isoformat(),
+                "achievement": f"{instrument}_level_{level}",
+                "title": f"Level {level} on {instrument}",
+            }
+            for day, level in reached
+        ]
+    values["milestones"] = sorted(dated, key=lambda m: (m["date"], m["achievement"]))
+
+
+def _piece_first_days(session: Session, user_id: uuid.UUID, timezone: str) -> list[date]:
+    """The day each piece was first practised (spellings of one piece merged as ``piece_key`` does)."""
+    rows = session.connection().execute(
+        select(
+            cast(LOGS.c.sheet_music_id, String),
+            LOGS.c.composer,
+            LOGS.c.work_title,
+            raw_time(func.min(LOGS.c.start_time)),
+        )
+        .where(LOGS.c.user_id == user_id, LOGS.c.is_active.is_(True))
+        .where((LOGS.c.sheet_music_id.is_not(None)) | (LOGS.c.work_title.is_not(None)))
+        .group_by(LOGS.c.sheet_music_id, LOGS.c.composer, LOGS.c.work_title)
+    )
+    first: dict[str, date] = {}
+    for piece_id, composer, title, start in rows:
+        key = rules.piece_key(piece_id, composer, title)
+        if key is None:
+            continue
+        day = local_day(as_utc(start), timezone)
+        first[key] = min(day, first.get(key, day))
+    return sorted(first.values())
+
+
+def _first_at_target_tempo(session: Session, user_id: uuid.UUID, timezone: str) -> date | None:
+    start = (
+        session.connection()
+        .execute(
+            select(raw_time(func.min(LOGS.c.start_time))).where(
+                LOGS.c.user_id == user_id,
+                LOGS.c.is_active.is_(True),
+                LOGS.c.tempo_practiced > 0,
+                LOGS.c.target_tempo > 0,
+                LOGS.c.tempo_practiced >= LOGS.c.target_tempo,
+            )
+        )
+        .scalar()
+    )
+    return None if start is None else local_day(as_utc(start), timezone)
