@@ -1,5 +1,9 @@
 """The filter every analysis and export shares, and the grouped queries the analyses are made of.
 
+Time per day and per activity is read from the practice days (``services.practice_days``), a few
+rows a day; a filter on one piece reads the logs, since days do not know pieces. The ``_from_logs``
+queries give the same rows from the logs, and the tests hold the two to each other.
+
 Days are the musician's local days: a range "from 2026-03-01 to 2026-03-31" covers the instants
 from local midnight on the 1st to local midnight after the 31st, whatever the DST changes between.
 """
@@ -23,6 +27,7 @@ from services.actor import Actor
 from services.calendar_days import day_start, local_day
 from services.errors import InvalidInput
 from services.local_days_sql import as_date, local_date
+from services.practice_days import DAYS
 from services.validation import Input, parse
 
 DEFAULT_DAYS = 90
@@ -106,7 +111,32 @@ class TempoRow:
 
 
 def daily_rows(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange) -> list[DayRow]:
-    """One row per local day with practice, grouped by the database."""
+    """One row per local day with practice: from the practice days, or grouped from the logs for one piece."""
+    if q.sheet_music_id is not None:  # the days do not know pieces
+        return daily_rows_from_logs(session, actor, q, days)
+    statement = (
+        sa_select(
+            DAYS.c.day,
+            func.count(distinct(DAYS.c.session_id)),
+            func.sum(DAYS.c.seconds),
+            func.sum(DAYS.c.logs),
+            func.sum(DAYS.c.rating_sum),
+            func.sum(DAYS.c.rating_count),
+            func.sum(DAYS.c.accuracy_sum),
+            func.sum(DAYS.c.accuracy_count),
+        )
+        .where(*day_conditions(actor, q, days))
+        .group_by(DAYS.c.day)
+        .order_by(DAYS.c.day)
+    )
+    return [
+        DayRow(as_date(d), int(sessions), int(seconds), int(logs), _mean(ratings, rated), _mean(accuracy, measured))
+        for d, sessions, seconds, logs, ratings, rated, accuracy, measured in session.connection().execute(statement)
+    ]
+
+
+def daily_rows_from_logs(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange) -> list[DayRow]:
+    """``daily_rows`` grouped from the logs by the database (what the practice days hold, for any filter)."""
     day = local_date(session, actor.timezone, days.first, days.last).label("day")
     statement = (
         sa_select(
@@ -140,6 +170,23 @@ class MixRow:
 
 def mix_rows(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange) -> list[MixRow]:
     """(activity, instrument) totals of ``days`` and of the equally long range before it, in one query."""
+    both = DayRange(days.previous().first, days.last)
+    if q.sheet_music_id is not None:
+        return mix_rows_from_logs(session, actor, q, days)
+    recent = (DAYS.c.day >= days.first).label("recent")
+    statement = (
+        sa_select(recent, DAYS.c.activity_type, DAYS.c.instrument, func.sum(DAYS.c.seconds), func.sum(DAYS.c.logs))
+        .where(*day_conditions(actor, q, both))
+        .group_by(recent, DAYS.c.activity_type, DAYS.c.instrument)
+    )
+    return [
+        MixRow(bool(is_recent), activity, instrument, int(seconds or 0), int(logs))
+        for is_recent, activity, instrument, seconds, logs in session.connection().execute(statement)
+    ]
+
+
+def mix_rows_from_logs(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange) -> list[MixRow]:
+    """``mix_rows`` grouped from the logs (for any filter)."""
     both = DayRange(days.previous().first, days.last)
     recent = (col(PracticeLog.start_time) >= day_start(days.first, actor.timezone)).label("recent")
     statement = (
@@ -226,6 +273,21 @@ def tempo_pieces(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRan
 
 def _float(value: Any) -> float | None:
     return None if value is None else float(value)
+
+
+def _mean(total: Any, count: Any) -> float | None:
+    """SQL's AVG from a sum and a count (None when nothing was counted, as AVG skips NULLs)."""
+    return float(total) / int(count) if count else None
+
+
+def day_conditions(actor: Actor, q: AnalyticsQuery, days: DayRange) -> list[Any]:
+    """WHERE conditions for the actor's practice days in ``days`` matching the filter (not a piece: days have none)."""
+    found: list[Any] = [DAYS.c.user_id == actor.id, DAYS.c.day >= days.first, DAYS.c.day <= days.last]
+    if q.instrument:
+        found.append(DAYS.c.instrument == q.instrument.value)
+    if q.activity_type:
+        found.append(DAYS.c.activity_type.in_([a.value for a in q.activity_type]))
+    return found
 
 
 def conditions(actor: Actor, q: AnalyticsQuery, days: DayRange) -> list[Any]:

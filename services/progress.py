@@ -10,19 +10,18 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import distinct, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from core.fast_times import as_utc
 from core.i18n import _
 from core.models import Instrument, PracticeLog, ProgressTracking, utcnow
-from core.views import user_statistics
 from services import progress_rules as rules
 from services.actor import Actor
 from services.calendar_days import local_day, longest_streak
 from services.errors import InvalidInput
-from services.local_days_sql import as_date, local_date
+from services.local_days_sql import as_date
+from services.practice_days import DAYS
 from services.practice_shapes import LogOut
 from services.progress_rules import ALL_INSTRUMENTS, OVERALL
 from services.validation import Output
@@ -171,16 +170,15 @@ def achievements(session: Session, *, actor: Actor) -> list[AchievementOut]:
 
 
 def statistics(session: Session, *, actor: Actor) -> ProgressStatistics:
-    """Totals and averages, and time per instrument and per activity."""
+    """Totals and averages, and time per instrument and per activity (from the practice days)."""
     summary = progress_summary(session, actor=actor)
-    mine = (col(PracticeLog.user_id) == actor.id, col(PracticeLog.is_active).is_(True))
-    seconds = func.coalesce(func.sum(PracticeLog.duration_seconds), 0)
-    per_instrument = session.exec(
-        select(PracticeLog.instrument, seconds, func.count()).where(*mine).group_by(PracticeLog.instrument)
-    ).all()
-    per_activity = session.exec(
-        select(PracticeLog.activity_type, seconds, func.count()).where(*mine).group_by(PracticeLog.activity_type)
-    ).all()
+    mine = DAYS.c.user_id == actor.id
+    per_instrument, per_activity = (
+        session.connection()
+        .execute(sa_select(name, func.sum(DAYS.c.seconds), func.sum(DAYS.c.logs)).where(mine).group_by(name))
+        .all()
+        for name in (DAYS.c.instrument, DAYS.c.activity_type)
+    )
     return ProgressStatistics(
         **summary.model_dump(exclude={"recent_activity"}),
         average_log_seconds=summary.total_practice_seconds // summary.total_logs if summary.total_logs else 0,
@@ -190,41 +188,41 @@ def statistics(session: Session, *, actor: Actor) -> ProgressStatistics:
 
 
 def progress_summary(session: Session, *, actor: Actor) -> ProgressSummary:
-    """Totals from the user_statistics view and the most recent logs."""
-    stats = (
-        session.connection().execute(sa_select(user_statistics).where(user_statistics.c.user_id == actor.id)).first()
-    )
-    recent = _recent(session, actor)
-    count = session.exec(
-        select(func.count())
-        .select_from(PracticeLog)
-        .where(PracticeLog.user_id == actor.id, col(PracticeLog.is_active).is_(True))
+    """Totals over the practice days (local days), the number of catalogue pieces, and the most recent logs."""
+    connection = session.connection()
+    seconds, logs, days, ratings, rated, accuracy, measured = connection.execute(
+        sa_select(
+            func.sum(DAYS.c.seconds),
+            func.sum(DAYS.c.logs),
+            func.count(distinct(DAYS.c.day)),
+            func.sum(DAYS.c.rating_sum),
+            func.sum(DAYS.c.rating_count),
+            func.sum(DAYS.c.accuracy_sum),
+            func.sum(DAYS.c.accuracy_count),
+        ).where(DAYS.c.user_id == actor.id)
     ).one()
+    pieces = connection.execute(
+        sa_select(func.count(distinct(col(PracticeLog.sheet_music_id)))).where(
+            col(PracticeLog.user_id) == actor.id, col(PracticeLog.is_active).is_(True)
+        )
+    ).scalar_one()
+    recent = _recent(session, actor)
     return ProgressSummary(
-        total_practice_seconds=int(stats.total_practice_seconds or 0) if stats else 0,
-        total_logs=count,
-        practice_days=int(stats.total_practice_days or 0) if stats else 0,
-        unique_pieces=int(stats.unique_pieces or 0) if stats else 0,
-        average_self_rating=_rounded(stats.avg_self_rating) if stats else None,
-        average_accuracy=_rounded(stats.avg_accuracy) if stats else None,
+        total_practice_seconds=int(seconds or 0),
+        total_logs=int(logs or 0),
+        practice_days=int(days),
+        unique_pieces=int(pieces),
+        average_self_rating=_rounded(ratings / rated) if rated else None,
+        average_accuracy=_rounded(accuracy / measured) if measured else None,
         last_practice_at=recent[0].end_time if recent else None,
         recent_activity=recent,
     )
 
 
 def practice_days(session: Session, actor: Actor) -> list[date]:
-    """Every local day with practice, grouped by the database."""
-    mine = (col(PracticeLog.user_id) == actor.id, col(PracticeLog.is_active).is_(True))
-    span = (
-        session.connection()
-        .execute(sa_select(func.min(PracticeLog.start_time), func.max(PracticeLog.start_time)).where(*mine))
-        .one()
-    )
-    if span[0] is None:
-        return []
-    first, last = (local_day(as_utc(moment), actor.timezone) for moment in span)
-    day = local_date(session, actor.timezone, first, last)
-    return [as_date(d) for (d,) in session.connection().execute(sa_select(day).where(*mine).distinct())]
+    """Every local day with practice."""
+    found = session.connection().execute(sa_select(DAYS.c.day).where(DAYS.c.user_id == actor.id).distinct())
+    return [as_date(d) for (d,) in found]
 
 
 def _rows(session: Session, actor: Actor) -> dict[tuple[str, str], ProgressTracking]:

@@ -77,7 +77,9 @@ def test_the_export_holds_every_row_of_the_user_in_every_table(db):
     with db.transaction() as session:
         document = account.export_account(session, actor=actor)
     keys = {table.name: [c.name for c in table.primary_key.columns] for table in SQLModel.metadata.sorted_tables}
-    exported = {name: {tuple(str(row[k]) for k in keys[name]) for row in rows} for name, rows in document["tables"].items()}
+    exported = {
+        name: {tuple(str(row[k]) for k in keys[name]) for row in rows} for name, rows in document["tables"].items()
+    }
     with db.engine.connect() as connection:
         for table in SQLModel.metadata.sorted_tables:
             condition = account.ownership(table, _user_row(db, actor))
