@@ -2,8 +2,9 @@
 
 The database does the grouping (``services.analytics_query``), by the musician's local day: the
 daily rows are the spec's daily_practice_summary view, with local days instead of the view's
-UTC days. Python only merges, orders and averages the grouped rows, so a five-year range of
-20,000 logs costs a few thousand rows at most.
+UTC days, summed from the practice days kept beside the logs (``services.practice_days``), so
+time per day costs what the days cost, not the logs. Python only merges, orders and averages the
+grouped rows. Repertoire and tempo are per piece, which days do not know: they group the logs.
 """
 
 from __future__ import annotations
