@@ -26,7 +26,7 @@ from services.progress_rules import XP_PER_LOG_CAP
 
 DAYS = PracticeDay.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ at runtime
 LOGS = PracticeLog.__table__  # type: ignore[attr-defined]  # see above
-SUMMED = ["seconds", "logs", "xp", "rating_sum", "rating_count", "accuracy_sum", "accuracy_count"]
+SUMMED = ["seconds", "logs", "xp", "rating_sum", "rating_count", "accuracy_sum", "accuracy_count", "at_target_tempo"]
 KEYS = ["user_id", "day", "instrument", "activity_type", "session_id"]
 
 
@@ -62,6 +62,8 @@ def _insert_sums(
     seconds = func.coalesce(LOGS.c.duration_seconds, 0)
     # progress_rules.log_xp in SQL: whole minutes, capped per log (durations are never negative: a CHECK says so)
     xp = case((seconds >= XP_PER_LOG_CAP * 60, XP_PER_LOG_CAP), else_=seconds // 60)
+    tempo, target = LOGS.c.tempo_practiced, LOGS.c.target_tempo
+    at_target = case((and_(tempo > 0, target > 0, tempo >= target), 1), else_=0)
     sums = (
         sa_select(
             LOGS.c.user_id,
@@ -76,6 +78,7 @@ def _insert_sums(
             func.count(LOGS.c.self_rating),
             func.coalesce(func.sum(LOGS.c.accuracy_percentage), 0.0),
             func.count(LOGS.c.accuracy_percentage),
+            func.sum(at_target),
         )
         .where(*_active(user_id), *where)
         .group_by(LOGS.c.user_id, day, LOGS.c.instrument, LOGS.c.activity_type, LOGS.c.session_id)

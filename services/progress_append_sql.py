@@ -44,10 +44,13 @@ def _active_logs(*conditions: Any) -> Any:
 
 
 _LATER = _active_logs(
+    # The plain range first: with only the OR, SQLite searched the (user_id, start_time) index by
+    # user alone and read every log of the user (31 ms for 20,000) to find that none is later.
+    LOGS.c.start_time >= bindparam("start"),
     or_(
         LOGS.c.start_time > bindparam("start"),
         and_(LOGS.c.start_time == bindparam("start"), LOGS.c.id > bindparam("log_id")),
-    )
+    ),
 )
 _OTHERS = _active_logs(LOGS.c.id != bindparam("log_id"))
 _SAME_PIECE_BY_ID = _active_logs(LOGS.c.id != bindparam("log_id"), LOGS.c.sheet_music_id == bindparam("piece_id"))

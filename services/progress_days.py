@@ -4,7 +4,7 @@ The rules are those of ``services.progress_rules``, applied to days: experience 
 per-log XP plus a bonus per day, a streak or an achievement is dated by the day it was reached,
 so a day's logs in any order give the same numbers. What days cannot tell is read with small
 queries: the last ten measured logs of each scope (the trends, walking the (user, start) index
-backwards), each piece's first start, and the first log played at its target tempo. The
+backwards) and each piece's first start (from an index that covers it). The
 equivalence with the definition over logs (``progress_tracking.progress_from_logs``) is tested
 over random edits.
 """
@@ -52,28 +52,33 @@ class ScopeDays:
 
 def wanted_rows(session: Session, user_id: uuid.UUID, timezone: str) -> dict[Scope, dict[str, Any]]:
     """The progress rows this user's days call for, by (instrument, skill area)."""
-    scopes = scope_days(session, user_id)
+    scopes, at_target = scope_days(session, user_id)
     wanted = {scope: _row_values(found) for scope, found in scopes.items()}
     _add_trends(session, user_id, wanted)
     total = scopes.get((ALL_INSTRUMENTS, OVERALL))
     if total is not None:
-        _add_milestones(session, user_id, timezone, wanted, scopes, total)
+        _add_milestones(session, user_id, timezone, wanted, scopes, total, at_target)
     return wanted
 
 
-def scope_days(session: Session, user_id: uuid.UUID) -> dict[Scope, ScopeDays]:
+def scope_days(session: Session, user_id: uuid.UUID) -> tuple[dict[Scope, ScopeDays], date | None]:
+    """Each scope's days, and the first day a log was played at its target tempo."""
+    # In the index's day order and not grouped: ScopeDays.add merges a day's rows, and SQL's
+    # GROUP BY would sort them all first.
     rows = session.connection().execute(
-        select(DAYS.c.day, DAYS.c.instrument, DAYS.c.activity_type, func.sum(DAYS.c.xp), func.sum(DAYS.c.seconds))
+        select(DAYS.c.day, DAYS.c.instrument, DAYS.c.activity_type, DAYS.c.xp, DAYS.c.seconds, DAYS.c.at_target_tempo)
         .where(DAYS.c.user_id == user_id)
-        .group_by(DAYS.c.day, DAYS.c.instrument, DAYS.c.activity_type)
         .order_by(DAYS.c.day)
     )
     scopes: dict[Scope, ScopeDays] = defaultdict(ScopeDays)
-    for day, instrument, activity, xp, seconds in rows:
+    at_target: date | None = None
+    for day, instrument, activity, xp, seconds, at_target_tempo in rows:
         when = date.fromisoformat(day) if isinstance(day, str) else day
         for scope in ((instrument, AREA_OF[activity]), (instrument, OVERALL), (ALL_INSTRUMENTS, OVERALL)):
-            scopes[scope].add(when, int(xp), int(seconds))
-    return scopes
+            scopes[scope].add(when, xp, seconds)
+        if at_target_tempo and at_target is None:
+            at_target = when
+    return scopes, at_target
 
 
 def _row_values(found: ScopeDays) -> dict[str, Any]:
@@ -158,6 +163,7 @@ def _add_milestones(
     wanted: dict[Scope, dict[str, Any]],
     scopes: dict[Scope, ScopeDays],
     total: ScopeDays,
+    at_target: date | None,
 ) -> None:
     """Achievements on the ("all", "overall") row, level milestones on each instrument's, dated as by definition."""
     first_days = sorted(
@@ -169,7 +175,7 @@ def _add_milestones(
         total.days,
         total.seconds,
         piece_first_days=_piece_first_days(session, user_id, timezone),
-        at_target_tempo=_first_at_target_tempo(session, user_id, timezone),
+        at_target_tempo=at_target,
         instrument_first_days=first_days,
     )
     values = wanted[(ALL_INSTRUMENTS, OVERALL)]
@@ -217,20 +223,3 @@ def _piece_first_days(session: Session, user_id: uuid.UUID, timezone: str) -> li
         day = local_day(as_utc(start), timezone)
         first[key] = min(day, first.get(key, day))
     return sorted(first.values())
-
-
-def _first_at_target_tempo(session: Session, user_id: uuid.UUID, timezone: str) -> date | None:
-    start = (
-        session.connection()
-        .execute(
-            select(raw_time(func.min(LOGS.c.start_time))).where(
-                LOGS.c.user_id == user_id,
-                LOGS.c.is_active.is_(True),
-                LOGS.c.tempo_practiced > 0,
-                LOGS.c.target_tempo > 0,
-                LOGS.c.tempo_practiced >= LOGS.c.target_tempo,
-            )
-        )
-        .scalar()
-    )
-    return None if start is None else local_day(as_utc(start), timezone)

@@ -1,5 +1,6 @@
 """Practice days: each musician's logs rolled up per local day, instrument, activity and session, so
-that analytics and progress read days instead of every log. Filled at the next start for users
+that analytics and progress read days instead of every log; and an index that answers "which
+pieces, first practised when" from the index alone. Filled at the next start for users
 who have logs (``app.main``), since a local day needs the user's time zone.
 
 Revision ID: 0013_practice_days
@@ -35,6 +36,7 @@ def upgrade() -> None:
         sa.Column("rating_count", sa.Integer(), nullable=False),
         sa.Column("accuracy_sum", sa.Float(), nullable=False),
         sa.Column("accuracy_count", sa.Integer(), nullable=False),
+        sa.Column("at_target_tempo", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name=op.f("fk_practice_days_user_id_users"), ondelete="CASCADE"
         ),
@@ -42,9 +44,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("practice_days", schema=None) as batch_op:
         batch_op.create_index("idx_practice_days_user_day", ["user_id", "day"], unique=False)
+    with op.batch_alter_table("practice_logs", schema=None) as batch_op:
+        batch_op.create_index(
+            "idx_logs_user_pieces",
+            ["user_id", "is_active", "sheet_music_id", "composer", "work_title", "start_time", "tempo_practiced"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("practice_logs", schema=None) as batch_op:
+        batch_op.drop_index("idx_logs_user_pieces")
     with op.batch_alter_table("practice_days", schema=None) as batch_op:
         batch_op.drop_index("idx_practice_days_user_day")
 
