@@ -208,21 +208,29 @@ def mix_rows_from_logs(session: Session, actor: Actor, q: AnalyticsQuery, days: 
 
 def piece_rows(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange) -> list[PieceRow]:
     """Time per piece as stored (catalogue id, composer, title); the caller merges spellings."""
-    piece_id = cast(PracticeLog.sheet_music_id, String)
-    statement = (
+    # Grouped first (from idx_logs_user_pieces alone), then joined to the catalogue once per piece.
+    grouped = (
         sa_select(
-            piece_id,
-            col(PracticeLog.composer),
-            col(PracticeLog.work_title),
-            col(SheetMusic.style_period),
-            func.coalesce(func.sum(PracticeLog.duration_seconds), 0),
-            func.count(),
-            func.max(PracticeLog.start_time),
+            col(PracticeLog.sheet_music_id).label("piece_id"),
+            col(PracticeLog.composer).label("composer"),
+            col(PracticeLog.work_title).label("title"),
+            func.coalesce(func.sum(PracticeLog.duration_seconds), 0).label("seconds"),
+            func.count().label("logs"),
+            raw_time(func.max(PracticeLog.start_time)).label("last"),
         )
-        .outerjoin(SheetMusic, col(SheetMusic.id) == col(PracticeLog.sheet_music_id))
         .where(*conditions(actor, q, days), col(PracticeLog.work_title).is_not(None))
-        .group_by(piece_id, col(PracticeLog.composer), col(PracticeLog.work_title), col(SheetMusic.style_period))
+        .group_by(col(PracticeLog.sheet_music_id), col(PracticeLog.composer), col(PracticeLog.work_title))
+        .subquery()
     )
+    statement = sa_select(
+        cast(grouped.c.piece_id, String),
+        grouped.c.composer,
+        grouped.c.title,
+        col(SheetMusic.style_period),
+        grouped.c.seconds,
+        grouped.c.logs,
+        grouped.c.last,
+    ).outerjoin(SheetMusic, col(SheetMusic.id) == grouped.c.piece_id)
     return [
         PieceRow(pid, composer, str(title), period, int(seconds or 0), int(logs), as_utc(last))
         for pid, composer, title, period, seconds, logs, last in session.connection().execute(statement)

@@ -40,15 +40,6 @@ class ScopeDays:
     xp: list[int] = field(default_factory=list)
     seconds: list[int] = field(default_factory=list)
 
-    def add(self, day: date, xp: int, seconds: int) -> None:
-        if self.days and self.days[-1] == day:
-            self.xp[-1] += xp
-            self.seconds[-1] += seconds
-        else:
-            self.days.append(day)
-            self.xp.append(xp)
-            self.seconds.append(seconds)
-
 
 def wanted_rows(session: Session, user_id: uuid.UUID, timezone: str) -> dict[Scope, dict[str, Any]]:
     """The progress rows this user's days call for, by (instrument, skill area)."""
@@ -63,22 +54,42 @@ def wanted_rows(session: Session, user_id: uuid.UUID, timezone: str) -> dict[Sco
 
 def scope_days(session: Session, user_id: uuid.UUID) -> tuple[dict[Scope, ScopeDays], date | None]:
     """Each scope's days, and the first day a log was played at its target tempo."""
-    # In the index's day order and not grouped: ScopeDays.add merges a day's rows, and SQL's
-    # GROUP BY would sort them all first.
-    rows = session.connection().execute(
-        select(DAYS.c.day, DAYS.c.instrument, DAYS.c.activity_type, DAYS.c.xp, DAYS.c.seconds, DAYS.c.at_target_tempo)
-        .where(DAYS.c.user_id == user_id)
-        .order_by(DAYS.c.day)
+    # In the index's day order and not grouped (SQL's GROUP BY would sort them all first), fetched
+    # at once, and summed into per-scope dicts that keep the days in order: a heavy history has
+    # tens of thousands of these rows, and each step per row counts.
+    rows = (
+        session.connection()
+        .execute(
+            select(
+                DAYS.c.day, DAYS.c.instrument, DAYS.c.activity_type, DAYS.c.xp, DAYS.c.seconds, DAYS.c.at_target_tempo
+            )
+            .where(DAYS.c.user_id == user_id)
+            .order_by(DAYS.c.day)
+        )
+        .all()
     )
-    scopes: dict[Scope, ScopeDays] = defaultdict(ScopeDays)
-    at_target: date | None = None
+    sums: dict[Scope, tuple[dict[Any, int], dict[Any, int]]] = {}
+    sinks: dict[tuple[str, str], list[tuple[dict[Any, int], dict[Any, int]]]] = {}
+    at_target = None
     for day, instrument, activity, xp, seconds, at_target_tempo in rows:
-        when = date.fromisoformat(day) if isinstance(day, str) else day
-        for scope in ((instrument, AREA_OF[activity]), (instrument, OVERALL), (ALL_INSTRUMENTS, OVERALL)):
-            scopes[scope].add(when, xp, seconds)
+        targets = sinks.get((instrument, activity))
+        if targets is None:
+            scopes = ((instrument, AREA_OF[activity]), (instrument, OVERALL), (ALL_INSTRUMENTS, OVERALL))
+            targets = sinks[(instrument, activity)] = [sums.setdefault(scope, ({}, {})) for scope in scopes]
+        for xps, secs in targets:
+            xps[day] = xps.get(day, 0) + xp
+            secs[day] = secs.get(day, 0) + seconds
         if at_target_tempo and at_target is None:
-            at_target = when
-    return scopes, at_target
+            at_target = day
+    dates: dict[Any, date] = {}  # SQLite gives days as text: each converted once
+    for day, *_ in rows:
+        if day not in dates:
+            dates[day] = date.fromisoformat(day) if isinstance(day, str) else day
+    found = {
+        scope: ScopeDays([dates[day] for day in xps], list(xps.values()), list(secs.values()))
+        for scope, (xps, secs) in sums.items()
+    }
+    return found, None if at_target is None else dates[at_target]
 
 
 def _row_values(found: ScopeDays) -> dict[str, Any]:
