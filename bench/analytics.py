@@ -7,10 +7,11 @@ One user has --heavy logs over five years (about 11 a day); the rest share the r
 Each endpoint is called over HTTP (the real ASGI app, JSON included) for the heavy user and
 for a typical one. Two floors, bare SELECTs in raw SQL measured in the same run: the heavy
 user's logs, and their practice days (the rows per day, instrument, activity and session that
-analytics and progress read). Each endpoint's p95 is printed as a ratio to the days' floor beside
-issue 20's target (1.5x). Also timed: saving a new log for the heavy user (progress folded in)
-and a back-dated one (its day summed again, progress recomputed from the days), the latter as a
-ratio to the former (target 3x). Prints p50/p95 in milliseconds.
+analytics and progress read). Each endpoint's p50 and p95 are printed as ratios to the days'
+floor's, beside issue 20's target (1.5x, met when both are within it). Also timed: saving a new
+log for the heavy user (progress folded in) and a back-dated one (its day summed again, progress
+recomputed from the days), the latter as a ratio to the former (target 3x). Prints p50/p95 in
+milliseconds.
 """
 
 from __future__ import annotations
@@ -195,7 +196,7 @@ def _report(database: Database, heavy: uuid.UUID, typical: uuid.UUID, repeat: in
     print(f"  raw-SQL floor, the heavy user's practice days ({count}): p50 {floor:.1f} ms  p95 {floor95:.1f} ms")
     client = api_client(database)
     print(
-        f"  {'endpoint':34s} {'heavy p50':>10s} {'p95':>8s} {'x days':>7s} {'target':>7s}   "
+        f"  {'endpoint':34s} {'heavy p50':>10s} {'p95':>8s} {'x days p50/p95':>15s} {'target':>7s}   "
         f"{'typical p50':>11s} {'p95':>8s}"
     )
     for name, path in ENDPOINTS.items():
@@ -205,10 +206,17 @@ def _report(database: Database, heavy: uuid.UUID, typical: uuid.UUID, repeat: in
             assert client.get(path).status_code == 200, path
             figures[who] = timed(lambda path=path: client.get(path), repeat)
         (h50, h95), (t50, t95) = figures["heavy"], figures["typical"]
-        ratio = h95 / floor95
-        verdict = "" if name in PER_LOG else ("met" if ratio <= TARGET_READ else "not met")
-        print(f"  {name:34s} {h50:8.1f} ms {h95:6.1f} ms {ratio:6.1f}x {verdict:>7s}   {t50:9.1f} ms {t95:6.1f} ms")
-    print(f"  (target: p95 <= {TARGET_READ}x the days' floor; the CSV export and recommendations are not day reads)")
+        # Both ratios: a p95 alone can hide behind a floor's own outlier (a collector pass in the read).
+        ratios = (h50 / floor, h95 / floor95)
+        verdict = "" if name in PER_LOG else ("met" if max(ratios) <= TARGET_READ else "not met")
+        print(
+            f"  {name:34s} {h50:8.1f} ms {h95:6.1f} ms {ratios[0]:6.1f}x/{ratios[1]:4.1f}x {verdict:>7s}   "
+            f"{t50:9.1f} ms {t95:6.1f} ms"
+        )
+    print(
+        f"  (target: p50 and p95 <= {TARGET_READ}x the days' floor; "
+        "the CSV export and recommendations are not day reads)"
+    )
     _time_writes(database, client, heavy, repeat)
 
 
@@ -220,11 +228,11 @@ def _time_writes(database: Database, client: TestClient, user_id: uuid.UUID, rep
     print(f"  POST a new log for the heavy user (progress folded in):     p50 {new50:6.1f} ms  p95 {new95:6.1f} ms")
     old = {**new, "startTime": "2022-06-01T10:00:00+00:00"}
     old50, old95 = timed(lambda: client.post("/api/practice/logs", json=old), repeat)
-    ratio = old95 / new95
+    ratios = (old50 / new50, old95 / new95)
     print(
         f"  POST a back-dated log (its day again, progress from days):  p50 {old50:6.1f} ms  p95 {old95:6.1f} ms  "
-        f"{ratio:.1f}x the new log's p95, target {TARGET_BACK_DATED}x: "
-        f"{'met' if ratio <= TARGET_BACK_DATED else 'not met'}"
+        f"{ratios[0]:.1f}x/{ratios[1]:.1f}x the new log's, target {TARGET_BACK_DATED}x: "
+        f"{'met' if max(ratios) <= TARGET_BACK_DATED else 'not met'}"
     )
     with database.transaction() as session:
         started = time.perf_counter()
