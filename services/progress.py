@@ -170,20 +170,29 @@ def achievements(session: Session, *, actor: Actor) -> list[AchievementOut]:
 
 
 def statistics(session: Session, *, actor: Actor) -> ProgressStatistics:
-    """Totals and averages, and time per instrument and per activity (from the practice days)."""
+    """Totals and averages, and time per instrument and per activity (from the practice days, in one pass)."""
     summary = progress_summary(session, actor=actor)
-    mine = DAYS.c.user_id == actor.id
-    per_instrument, per_activity = (
+    mix = (
         session.connection()
-        .execute(sa_select(name, func.sum(DAYS.c.seconds), func.sum(DAYS.c.logs)).where(mine).group_by(name))
+        .execute(
+            sa_select(DAYS.c.instrument, DAYS.c.activity_type, func.sum(DAYS.c.seconds), func.sum(DAYS.c.logs))
+            .where(DAYS.c.user_id == actor.id)
+            .group_by(DAYS.c.instrument, DAYS.c.activity_type)
+        )
         .all()
-        for name in (DAYS.c.instrument, DAYS.c.activity_type)
     )
+    per_instrument: dict[str, list[int]] = {}
+    per_activity: dict[str, list[int]] = {}
+    for instrument, activity, seconds, logs in mix:
+        for totals, name in ((per_instrument, instrument), (per_activity, activity)):
+            found = totals.setdefault(name, [0, 0])
+            found[0] += int(seconds or 0)
+            found[1] += int(logs)
     return ProgressStatistics(
         **summary.model_dump(exclude={"recent_activity"}),
         average_log_seconds=summary.total_practice_seconds // summary.total_logs if summary.total_logs else 0,
-        by_instrument=_totals(per_instrument),
-        by_activity=_totals(per_activity),
+        by_instrument=_totals([(name, sec, n) for name, (sec, n) in per_instrument.items()]),
+        by_activity=_totals([(name, sec, n) for name, (sec, n) in per_activity.items()]),
     )
 
 
