@@ -31,7 +31,14 @@ def postgres_url(database: str | None = None) -> str:
 
 
 def fresh_postgres_database(name: str) -> str:
-    """(Re)create an empty PostgreSQL database next to the test one and return its URL."""
+    """(Re)create an empty PostgreSQL database next to the test one and return its URL.
+
+    Under pytest-xdist each worker gets its own (the name ends with the worker's id): dropping a
+    database ends every connection to it, another worker's too.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        name = f"{name}_{worker}"
     admin = create_engine(postgres_url(), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

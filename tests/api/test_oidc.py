@@ -8,6 +8,7 @@ with its message and a 4xx status, with no account, identity or session made.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -64,8 +65,17 @@ def rogue_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running
         yield running
 
 
+@pytest.fixture
+def github(github_server: StandIn) -> Iterator[StandIn]:
+    """The stand-in with its accounts as they began: a test may change an account's addresses."""
+    accounts = copy.deepcopy(github_server.accounts)
+    yield github_server
+    github_server.accounts.clear()
+    github_server.accounts.update(accounts)
+
+
 @pytest.fixture(scope="module")
-def github() -> Iterator[StandIn]:
+def github_server() -> Iterator[StandIn]:
     accounts = [
         GitHubAccount(
             id=583231,
