@@ -85,7 +85,20 @@ SCOPE_KINDS = ("all", "instrument", "area")  # the user's logs; of the instrumen
 
 
 def _window(number: int, measure: str, scope: str, area: str) -> Select[Any]:
-    """The scope's last TREND_WINDOW logs carrying the measure, with what orders them (newest first).
+    """The scope's window for a log of the instrument bound as ``instrument``, in this skill area."""
+    return measured_logs(
+        number,
+        measure,
+        instrument=None if scope == "all" else bindparam("instrument"),
+        activities=activities_of(area) if scope == "area" else None,
+    )
+
+
+def measured_logs(
+    number: int, measure: str, *, instrument: Any = None, activities: list[str] | None = None
+) -> Select[Any]:
+    """The user's last TREND_WINDOW logs carrying the measure (of the instrument, in the activities,
+    when given), with what orders them (newest first), each row numbered ``number``.
 
     Plain ORDER BY ... LIMIT walks the (user_id, start_time) index backwards and stops after
     TREND_WINDOW rows; numbering the rows with a window function would read all of them.
@@ -99,10 +112,10 @@ def _window(number: int, measure: str, scope: str, area: str) -> Select[Any]:
         values = [cast(null(), Float), LOGS.c.tempo_practiced, LOGS.c.target_tempo]
     # Labelled: unlabelled NULLs get generated names, and the outer SELECT of a branch may pick one twice.
     labelled = [value.label(name) for value, name in zip(values, ("accuracy", "tempo", "target"), strict=True)]
-    if scope != "all":
-        conditions.append(LOGS.c.instrument == bindparam("instrument"))
-    if scope == "area":
-        conditions.append(LOGS.c.activity_type.in_(_activities_of(area)))
+    if instrument is not None:
+        conditions.append(LOGS.c.instrument == instrument)
+    if activities is not None:
+        conditions.append(LOGS.c.activity_type.in_(activities))
     return (
         select(
             literal_column(str(number), Integer).label("branch"),
@@ -135,5 +148,5 @@ def scope_kind(scope: Scope) -> str:
     return "instrument" if scope[1] == OVERALL else "area"
 
 
-def _activities_of(area: str) -> list[str]:
+def activities_of(area: str) -> list[str]:
     return [activity.value for activity, in_area in SKILL_AREAS.items() if in_area == area]

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Float, Integer, String, bindparam, cast, func, literal_column, null, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.sql.expression import CompoundSelect, union_all
 from sqlmodel import Session
 
@@ -26,7 +26,8 @@ from core.fast_times import as_utc, raw_time
 from services import progress_rules as rules
 from services.calendar_days import local_day
 from services.practice_days import DAYS, LOGS
-from services.progress_rules import ALL_INSTRUMENTS, OVERALL, SKILL_AREAS, TREND_WINDOW
+from services.progress_append_sql import activities_of, measured_logs
+from services.progress_rules import ALL_INSTRUMENTS, OVERALL, SKILL_AREAS
 
 Scope = tuple[str, str]
 AREA_OF = {activity.value: area for activity, area in SKILL_AREAS.items()}
@@ -125,7 +126,7 @@ def _add_trends(session: Session, user_id: uuid.UUID, wanted: dict[Scope, dict[s
     for branch, accuracy, tempo, target, start, log_id in session.connection().execute(statement, {"user_id": user_id}):
         scope, measure = branches[branch]
         value = accuracy if measure == "accuracy" else 100 * tempo / target
-        windows[(scope, measure)].append((as_utc(start), str(log_id), value))
+        windows[(scope, measure)].append((as_utc(start), str(log_id), value))  # str: the database's order
     for (scope, measure), window in windows.items():
         # Oldest first, as the definition adds them up (a float sum depends on its order).
         oldest_first = sorted(window, key=lambda found: found[:2])
@@ -142,28 +143,11 @@ def trend_windows(scopes: tuple[Scope, ...]) -> tuple[CompoundSelect[Any], tuple
 
 def _window(number: int, scope: Scope, measure: str) -> Any:
     instrument, area = scope
-    conditions: list[Any] = [LOGS.c.user_id == bindparam("user_id"), LOGS.c.is_active.is_(True)]
-    if measure == "accuracy":
-        conditions.append(LOGS.c.accuracy_percentage.is_not(None))
-        values = [LOGS.c.accuracy_percentage, cast(null(), Integer), cast(null(), Integer)]
-    else:
-        conditions += [LOGS.c.tempo_practiced > 0, LOGS.c.target_tempo > 0]
-        values = [cast(null(), Float), LOGS.c.tempo_practiced, LOGS.c.target_tempo]
-    labelled = [value.label(name) for value, name in zip(values, ("accuracy", "tempo", "target"), strict=True)]
-    if instrument != ALL_INSTRUMENTS:
-        conditions.append(LOGS.c.instrument == instrument)
-    if area != OVERALL:
-        conditions.append(LOGS.c.activity_type.in_([a for a, in_area in AREA_OF.items() if in_area == area]))
-    return (
-        select(
-            literal_column(str(number), Integer).label("branch"),
-            *labelled,
-            raw_time(LOGS.c.start_time).label("start"),
-            cast(LOGS.c.id, String).label("log_id"),
-        )
-        .where(*conditions)
-        .order_by(LOGS.c.start_time.desc(), LOGS.c.id.desc())
-        .limit(TREND_WINDOW)
+    return measured_logs(
+        number,
+        measure,
+        instrument=None if instrument == ALL_INSTRUMENTS else instrument,
+        activities=None if area == OVERALL else activities_of(area),
     )
 
 
@@ -189,28 +173,12 @@ def _add_milestones(
         at_target_tempo=at_target,
         instrument_first_days=first_days,
     )
-    values = wanted[(ALL_INSTRUMENTS, OVERALL)]
-    values["achievements"] = sorted(earned, key=lambda key: (earned[key], key))
-    dated = [
-        {"date": day.isoformat(), "achievement": key, "title": rules.ACHIEVEMENT_BY_KEY[key].title}
-        for key, day in earned.items()
-    ]
-    for (instrument, area), found in scopes.items():
-        if area != OVERALL or instrument == ALL_INSTRUMENTS:
-            continue
-        reached = rules.level_milestones_from_days(found.days, found.xp)
-        wanted[(instrument, area)]["milestones"] = [
-            {"date": day.isoformat(), "achievement": f"level_{level}"} for day, level in reached
-        ]
-        dated += [
-            {
-                "date": day.isoformat(),
-                "achievement": f"{instrument}_level_{level}",
-                "title": f"Level {level} on {instrument}",
-            }
-            for day, level in reached
-        ]
-    values["milestones"] = sorted(dated, key=lambda m: (m["date"], m["achievement"]))
+    reached = {
+        instrument: rules.level_milestones_from_days(found.days, found.xp)
+        for (instrument, area), found in scopes.items()
+        if area == OVERALL and instrument != ALL_INSTRUMENTS
+    }
+    rules.place_milestones(wanted, earned, reached)
 
 
 def _piece_first_days(session: Session, user_id: uuid.UUID, timezone: str) -> list[date]:

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from math import isqrt
+from typing import Any
 
 from core.i18n import N_, _
 from core.models import ActivityType
@@ -266,6 +267,36 @@ def level_milestones_from_days(days: Sequence[date], xp: Sequence[int]) -> list[
         while pending and pending[0] <= level:
             reached.append((day, pending.pop(0)))
     return reached
+
+
+def place_milestones(
+    rows: dict[tuple[str, str], dict[str, Any]],
+    earned: dict[str, date],
+    reached: dict[str, list[tuple[date, int]]],
+) -> None:
+    """Put the dated achievements and level milestones (``reached``: per instrument) into the progress
+    rows: each instrument's levels on its (instrument, "overall") row, and everything, in date order,
+    with the achievements on the ("all", "overall") row."""
+    total = rows[(ALL_INSTRUMENTS, OVERALL)]
+    total["achievements"] = sorted(earned, key=lambda key: (earned[key], key))
+    dated = [
+        {"date": day.isoformat(), "achievement": key, "title": ACHIEVEMENT_BY_KEY[key].title}
+        for key, day in earned.items()
+    ]
+    for instrument, levels in reached.items():
+        rows[(instrument, OVERALL)]["milestones"] = [
+            {"date": day.isoformat(), "achievement": f"level_{level}"} for day, level in levels
+        ]
+        dated += [
+            {
+                "date": day.isoformat(),
+                "achievement": f"{instrument}_level_{level}",
+                # Stored in English, like every title here: milestone_title translates it when shown.
+                "title": f"Level {level} on {instrument}",
+            }
+            for day, level in levels
+        ]
+    total["milestones"] = sorted(dated, key=lambda m: (m["date"], m["achievement"]))
 
 
 def piece_key(piece_id: uuid.UUID | str | None, composer: str | None, title: str | None) -> str | None:

@@ -231,27 +231,11 @@ def _row_values(facts: list[LogFact]) -> dict[str, Any]:
 
 def _add_milestones(wanted: dict[Scope, dict[str, Any]], facts: list[LogFact]) -> None:
     """Achievements go on the user's ("all", "overall") row; level milestones on each instrument's."""
-    total = wanted.get((ALL_INSTRUMENTS, OVERALL))
-    if total is None:
+    if (ALL_INSTRUMENTS, OVERALL) not in wanted:
         return
-    earned = rules.earned_achievements(facts)
-    total["achievements"] = sorted(earned, key=lambda key: (earned[key], key))
-    dated = [
-        {"date": day.isoformat(), "achievement": key, "title": rules.ACHIEVEMENT_BY_KEY[key].title}
-        for key, day in earned.items()
-    ]
-    for (instrument, area), values in wanted.items():
-        if area != OVERALL or instrument == ALL_INSTRUMENTS:
-            continue
-        reached = rules.level_milestones([f for f in facts if f.instrument == instrument])
-        values["milestones"] = [{"date": day.isoformat(), "achievement": f"level_{level}"} for day, level in reached]
-        dated += [
-            {
-                "date": day.isoformat(),
-                "achievement": f"{instrument}_level_{level}",
-                # Stored in English, like every title here: progress_rules.milestone_title translates it when shown.
-                "title": f"Level {level} on {instrument}",
-            }
-            for day, level in reached
-        ]
-    total["milestones"] = sorted(dated, key=lambda m: (m["date"], m["achievement"]))
+    instruments = [instrument for instrument, area in wanted if area == OVERALL and instrument != ALL_INSTRUMENTS]
+    reached = {
+        instrument: rules.level_milestones([f for f in facts if f.instrument == instrument])
+        for instrument in instruments
+    }
+    rules.place_milestones(wanted, rules.earned_achievements(facts), reached)
