@@ -88,22 +88,3 @@ def _insert_sums(
 
 def _active(user_id: uuid.UUID) -> list[Any]:
     return [LOGS.c.user_id == user_id, LOGS.c.is_active.is_(True)]
-
-
-def day_span(session: Session, user_id: uuid.UUID) -> tuple[date, date] | None:
-    """The user's first and last day with practice."""
-    span = (
-        session.connection()
-        .execute(sa_select(func.min(DAYS.c.day), func.max(DAYS.c.day)).where(DAYS.c.user_id == user_id))
-        .one()
-    )
-    return None if span[0] is None else (_date(span[0]), _date(span[1]))
-
-
-def _date(value: str | date) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def day_conditions(user_id: uuid.UUID, first: date, last: date) -> list[Any]:
-    """WHERE conditions for the user's days from ``first`` to ``last``, inclusive."""
-    return [DAYS.c.user_id == user_id, DAYS.c.day >= first, DAYS.c.day <= last]

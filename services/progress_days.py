@@ -25,6 +25,7 @@ from sqlmodel import Session
 from core.fast_times import as_utc, raw_time
 from services import progress_rules as rules
 from services.calendar_days import local_day
+from services.local_days_sql import as_date
 from services.practice_days import DAYS, LOGS
 from services.progress_append_sql import activities_of, measured_logs
 from services.progress_rules import ALL_INSTRUMENTS, OVERALL, SKILL_AREAS
@@ -85,7 +86,7 @@ def scope_days(session: Session, user_id: uuid.UUID) -> tuple[dict[Scope, ScopeD
     dates: dict[Any, date] = {}  # SQLite gives days as text: each converted once
     for day, *_ in rows:
         if day not in dates:
-            dates[day] = date.fromisoformat(day) if isinstance(day, str) else day
+            dates[day] = as_date(day)
     found = {
         scope: ScopeDays([dates[day] for day in xps], list(xps.values()), list(secs.values()))
         for scope, (xps, secs) in sums.items()
