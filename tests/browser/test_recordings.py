@@ -223,9 +223,12 @@ def test_a_teacher_comments_on_a_moment_and_a_bar_and_loses_the_take_with_the_sh
 
         # The teacher listens from the studio and comments at 0:02 on bar 5.
         teacher.goto(f"{server.url}/studio/{pupil.id}")
+        # The button's handler runs on the server: click once the page is connected (seen lost under
+        # load when clicked while the page was still being set up).
+        teacher.wait_for_function("window.socket && window.socket.connected && window.did_handshake")
         teacher.get_by_test_id("student-takes").first.click()
         player = teacher.get_by_test_id("take-player")
-        expect(player).to_be_visible()
+        expect(player).to_be_visible(timeout=15_000)
         teacher.wait_for_function("document.querySelector('[data-testid=take-player] audio').readyState >= 1")
         teacher.evaluate(
             "() => { const a = document.querySelector('[data-testid=take-player] audio'); a.currentTime = 2; }"
