@@ -40,7 +40,7 @@ from services.rate_limits import Limits, RateLimiter
 from services.reminders import Couriers, send_due_reminders
 from services.sharing import InviteLinks
 from services.takes import MB, TakeShelf
-from web import gc_tuning, handler_signatures, nicegui_middleware
+from web import gc_tuning, handler_signatures, idle_outbox, nicegui_middleware
 from web.browser_storage import forget_browsers
 from web.events import logs_changed, on_event_loop
 from web.security_headers import SecurityHeaders, install_socket_origin_check, storage_cookie_options
@@ -99,6 +99,7 @@ def serve(settings: Settings) -> None:
     # worker, unread; a browser reusing it waited forever for a page (seen after a piece's page).
     run.process_pool_start_method = "spawn"
     nicegui_middleware.install()  # before ui.run, which adds the middlewares
+    idle_outbox.install()
     ui.run(
         host=settings.host,
         port=settings.port,
