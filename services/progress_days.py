@@ -18,11 +18,12 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.sql.expression import CompoundSelect, union_all
 from sqlmodel import Session
 
-from core.fast_times import as_utc, raw_time
+from core.driver_rows import driver_rows, driver_uuid
+from core.fast_times import as_utc
 from services import progress_rules as rules
 from services.calendar_days import local_day
 from services.local_days_sql import as_date
@@ -54,22 +55,19 @@ def wanted_rows(session: Session, user_id: uuid.UUID, timezone: str) -> dict[Sco
     return wanted
 
 
+# In the index's day order and not grouped (SQL's GROUP BY would sort them all first), fetched at
+# once as the driver's tuples (core.driver_rows), and summed into per-scope dicts that keep the
+# days in order: a heavy history has tens of thousands of these rows, and each step per row counts.
+SCOPE_DAYS = (
+    select(DAYS.c.day, DAYS.c.instrument, DAYS.c.activity_type, DAYS.c.xp, DAYS.c.seconds, DAYS.c.at_target_tempo)
+    .where(DAYS.c.user_id == bindparam("user_id"))
+    .order_by(DAYS.c.day)
+)
+
+
 def scope_days(session: Session, user_id: uuid.UUID) -> tuple[dict[Scope, ScopeDays], date | None]:
     """Each scope's days, and the first day a log was played at its target tempo."""
-    # In the index's day order and not grouped (SQL's GROUP BY would sort them all first), fetched
-    # at once, and summed into per-scope dicts that keep the days in order: a heavy history has
-    # tens of thousands of these rows, and each step per row counts.
-    rows = (
-        session.connection()
-        .execute(
-            select(
-                DAYS.c.day, DAYS.c.instrument, DAYS.c.activity_type, DAYS.c.xp, DAYS.c.seconds, DAYS.c.at_target_tempo
-            )
-            .where(DAYS.c.user_id == user_id)
-            .order_by(DAYS.c.day)
-        )
-        .all()
-    )
+    rows = driver_rows(session, SCOPE_DAYS, {"user_id": driver_uuid(session, user_id)})
     sums: dict[Scope, tuple[dict[Any, int], dict[Any, int]]] = {}
     sinks: dict[tuple[str, str], list[tuple[dict[Any, int], dict[Any, int]]]] = {}
     at_target = None
@@ -182,19 +180,17 @@ def _add_milestones(
     rules.place_milestones(wanted, earned, reached)
 
 
+PIECE_FIRST_STARTS = (
+    select(LOGS.c.sheet_music_id, LOGS.c.composer, LOGS.c.work_title, func.min(LOGS.c.start_time))
+    .where(LOGS.c.user_id == bindparam("user_id"), LOGS.c.is_active.is_(True))
+    .where((LOGS.c.sheet_music_id.is_not(None)) | (LOGS.c.work_title.is_not(None)))
+    .group_by(LOGS.c.sheet_music_id, LOGS.c.composer, LOGS.c.work_title)
+)
+
+
 def _piece_first_days(session: Session, user_id: uuid.UUID, timezone: str) -> list[date]:
     """The day each piece was first practised (spellings of one piece merged as ``piece_key`` does)."""
-    rows = session.connection().execute(
-        select(
-            cast(LOGS.c.sheet_music_id, String),
-            LOGS.c.composer,
-            LOGS.c.work_title,
-            raw_time(func.min(LOGS.c.start_time)),
-        )
-        .where(LOGS.c.user_id == user_id, LOGS.c.is_active.is_(True))
-        .where((LOGS.c.sheet_music_id.is_not(None)) | (LOGS.c.work_title.is_not(None)))
-        .group_by(LOGS.c.sheet_music_id, LOGS.c.composer, LOGS.c.work_title)
-    )
+    rows = driver_rows(session, PIECE_FIRST_STARTS, {"user_id": driver_uuid(session, user_id)})
     first: dict[str, date] = {}
     for piece_id, composer, title, start in rows:
         key = rules.piece_key(piece_id, composer, title)

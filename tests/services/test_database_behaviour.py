@@ -6,11 +6,14 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import IntegrityError
 
 from core.db import Database
-from core.models import PracticeLog
+from core.driver_rows import driver_rows, driver_uuid
+from core.models import PracticeLog, User
+from services.local_days_sql import as_date
+from tests.factories import make_user
 
 
 def test_every_pooled_sqlite_connection_has_wal_foreign_keys_and_a_busy_timeout(tmp_path):
@@ -53,3 +56,26 @@ def test_the_database_refuses_a_rating_outside_one_to_ten_even_past_the_services
     )
     with pytest.raises(IntegrityError), db.transaction() as session:
         session.add(log)
+
+
+def test_driver_rows_give_what_sqlalchemy_gives_in_the_drivers_form(db) -> None:
+    """core.driver_rows: the same rows as SQLAlchemy's, as plain tuples, inside the session's transaction."""
+
+    users = User.__table__  # type: ignore[attr-defined]
+    statement = select(users.c.email, users.c.created_at).where(
+        users.c.id == bindparam("user_id"), users.c.role != "admin"
+    )
+    with db.transaction() as session:
+        actor = make_user(session)  # not committed: the read must see the session's own writes
+        found = driver_rows(session, statement, {"user_id": driver_uuid(session, actor.id)})
+        expected = session.connection().execute(statement, {"user_id": actor.id}).all()
+    assert [type(row) for row in found] == [tuple]
+    assert found[0][0] == expected[0][0]
+    assert as_date(str(found[0][1])[:10]) == expected[0][1].date()
+
+
+def test_driver_rows_refuse_values_that_need_sqlalchemys_processing(db) -> None:
+
+    users = User.__table__  # type: ignore[attr-defined]
+    with db.transaction() as session, pytest.raises(TypeError, match="plain values"):
+        driver_rows(session, select(users.c.email).where(users.c.id == uuid.uuid4()), {})
