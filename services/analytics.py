@@ -37,7 +37,7 @@ from services.calendar_days import local_day, week_start
 from services.progress import Share
 from services.progress_rules import piece_key
 from services.users import preferences_of
-from services.validation import Output, parse
+from services.validation import Output, outputs, parse
 
 MOVING_WINDOW: dict[str, int] = {"day": 7, "week": 4, "month": 3}
 TOP = 10
@@ -163,7 +163,7 @@ def practice_time(
         practice_days=len(now),
         average_seconds_per_practice_day=total // len(now) if now else 0,
         series=_series(now, days, q.granularity, _week_starts_on(session, actor)),
-        days=[_summary(d) for d in now],
+        days=_summaries(now),
         by_activity=_shares((m.activity, m) for m in mix if m.recent),
         by_instrument=_shares((m.instrument, m) for m in mix if m.recent),
         previous=Comparison(
@@ -232,7 +232,7 @@ def daily_summaries(
 ) -> list[DaySummary]:
     """The daily_practice_summary rows of the filtered range, in local days."""
     q, days = resolve(actor, query, today=today)
-    return [_summary(d) for d in daily_rows(session, actor, q, days)]
+    return _summaries(daily_rows(session, actor, q, days))
 
 
 def period_of(day: date, granularity: Granularity, week_starts_on: str = "monday") -> date:
@@ -243,16 +243,21 @@ def period_of(day: date, granularity: Granularity, week_starts_on: str = "monday
     return day
 
 
-def _summary(row: DayRow) -> DaySummary:
-    # Built without validation (model_construct): one per day of a range that may span years, from
-    # rows whose types the query fixes; validating 1,826 of them was a fifth of a 5-year analysis.
-    return DaySummary.model_construct(
-        practice_date=row.day,
-        sessions=row.sessions,
-        total_seconds=row.seconds,
-        activities=row.logs,
-        avg_rating=row.avg_rating,
-        avg_accuracy=row.avg_accuracy,
+def _summaries(rows: Iterable[DayRow]) -> list[DaySummary]:
+    # One per day of a range that may span years: validated as one list (validation.outputs).
+    return outputs(
+        DaySummary,
+        [
+            {
+                "practice_date": row.day,
+                "sessions": row.sessions,
+                "total_seconds": row.seconds,
+                "activities": row.logs,
+                "avg_rating": row.avg_rating,
+                "avg_accuracy": row.avg_accuracy,
+            }
+            for row in rows
+        ],
     )
 
 
@@ -279,12 +284,8 @@ def _series(rows: Sequence[DayRow], days: DayRange, granularity: Granularity, we
     for index, period in enumerate(periods):
         recent = [seconds[p] for p in periods[max(0, index - window + 1) : index + 1]]
         average = round(sum(recent) / len(recent), 1)
-        series.append(
-            PeriodTotal.model_construct(
-                period=period, seconds=seconds[period], logs=logs[period], moving_average=average
-            )
-        )
-    return series
+        series.append({"period": period, "seconds": seconds[period], "logs": logs[period], "moving_average": average})
+    return outputs(PeriodTotal, series)
 
 
 def _piece(key: str, rows: list[PieceRow], timezone: str) -> PieceTime:
@@ -326,7 +327,7 @@ def _tempo(key: str, logs: list[TempoRow], timezone: str) -> TempoProgress:
         best_tempo=max(tempos),
         latest_tempo=tempos[-1],
         percent_of_target=round(100 * tempos[-1] / target, 1) if target else None,
-        points=[TempoPoint(day=local_day(r.start, timezone), tempo=r.tempo) for r in logs],
+        points=outputs(TempoPoint, [{"day": local_day(r.start, timezone), "tempo": r.tempo} for r in logs]),
     )
 
 
@@ -334,12 +335,12 @@ def _trend(daily: list[tuple[date, float | None]]) -> list[TrendPoint]:
     measured = [(day, value) for day, value in daily if value is not None]
     values = [value for _, value in measured]
     window = MOVING_WINDOW["day"]
-    points: list[TrendPoint] = []
+    points: list[dict[str, Any]] = []
     for index, (day, value) in enumerate(measured):
         recent = values[max(0, index - window + 1) : index + 1]
         average = round(sum(recent) / len(recent), 1)
-        points.append(TrendPoint.model_construct(day=day, value=round(value, 1), moving_average=average))
-    return points
+        points.append({"day": day, "value": round(value, 1), "moving_average": average})
+    return outputs(TrendPoint, points)
 
 
 def _key(row: PieceRow) -> str:
