@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import update
+from sqlmodel import select
+
+from core.models import SheetMusic
 from services import catalogue, dashboard, history, repertoire, suggestions, templates
 from services.adapters.notation import render_svg
 from services.catalogue_seed import seed_catalogue, starter_pieces
@@ -75,6 +79,25 @@ def test_facets_list_what_the_filters_can_take(db):
         seed_catalogue(session)
         found = catalogue.facets(session)
     assert "Johann Sebastian Bach" in found.composers and "etude" in found.tags and "E minor" in found.keys
+
+
+def test_facet_tags_are_every_active_pieces_tags_and_an_odd_tags_value_is_skipped(db):
+    """The tags are unpacked by the database (catalogue._tags): the same as unpacking each list in
+    Python, on both databases; a piece whose tags are not a list (not writable through the
+    services, but possible in an old or hand-edited row) is skipped, not a failed library page."""
+    with db.transaction() as session:
+        seed_catalogue(session)
+        odd, hidden = (SheetMusic(title=title, composer="Nobody", instrument="piano") for title in ("Odd", "Hidden"))
+        hidden.tags, hidden.is_active = ["only-on-a-hidden-piece"], False
+        session.add_all([odd, hidden])
+        session.flush()
+        session.execute(update(SheetMusic).where(SheetMusic.id == odd.id).values(tags="a-string-not-a-list"))
+    with db.transaction(write=False) as session:
+        found = catalogue.facets(session).tags
+        rows = session.exec(select(SheetMusic.tags).where(SheetMusic.is_active)).all()
+    expected = sorted({tag for tags in rows if isinstance(tags, list) for tag in tags})
+    assert found == expected and "etude" in found
+    assert "only-on-a-hidden-piece" not in found and "a-string-not-a-list" not in found
 
 
 def test_every_notated_starter_piece_renders_to_svg():
