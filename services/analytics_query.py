@@ -18,6 +18,8 @@ from typing import Any, Literal
 from pydantic import Field
 from sqlalchemy import String, and_, cast, distinct, func, or_
 from sqlalchemy import select as sa_select
+from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 from sqlmodel import Session, col
 
 from core.fast_times import as_utc, raw_time
@@ -27,7 +29,7 @@ from services.actor import Actor
 from services.calendar_days import day_start, local_day
 from services.errors import InvalidInput
 from services.local_days_sql import as_date, local_date
-from services.practice_days import DAYS
+from services.practice_days import DAYS, LOGS
 from services.validation import Input, parse
 
 DEFAULT_DAYS = 90
@@ -243,10 +245,23 @@ def tempo_rows(
     """Every log with a tempo of the given pieces (catalogue id, composer, title), oldest first."""
     if not pieces:
         return []
-    ids = [pid for pid, _, _ in pieces if pid]
-    typed = [and_(col(PracticeLog.composer) == c, col(PracticeLog.work_title) == t) for pid, c, t in pieces if not pid]
+    # The stored column, not its text, in each branch, so that each is a range of
+    # idx_logs_user_pieces (user, active, piece id, composer, title, start).
+    stored_id = col(PracticeLog.sheet_music_id)
+    ids = [uuid.UUID(pid) for pid, _, _ in pieces if pid]
+    typed = [
+        and_(stored_id.is_(None), col(PracticeLog.composer) == c, col(PracticeLog.work_title) == t)
+        for pid, c, t in pieces
+        if not pid
+    ]
+    which = or_(stored_id.in_(ids), *typed) if ids else or_(*typed)
     piece_id = cast(PracticeLog.sheet_music_id, String)
-    which = or_(piece_id.in_(ids), *typed) if ids else or_(*typed)
+    start: Any = col(PracticeLog.start_time)
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite's planner (no statistics) took the date index for the range and the ORDER BY and
+        # visited every log of the range: 23 ms for five years of 20,000 logs. SQLite's unary plus
+        # keeps a term from using an index, so the pieces' index is taken instead: 0.7 ms.
+        start = UnaryExpression(start, operator=custom_op("+"), type_=LOGS.c.start_time.type)
     statement = (
         sa_select(
             raw_time(PracticeLog.start_time),
@@ -258,8 +273,8 @@ def tempo_rows(
             col(SheetMusic.suggested_tempo),
         )
         .outerjoin(SheetMusic, col(SheetMusic.id) == col(PracticeLog.sheet_music_id))
-        .where(*conditions(actor, q, days), col(PracticeLog.tempo_practiced).is_not(None), which)
-        .order_by(col(PracticeLog.start_time), col(PracticeLog.id))
+        .where(*conditions(actor, q, days, start_time=start), col(PracticeLog.tempo_practiced).is_not(None), which)
+        .order_by(start, col(PracticeLog.id))
     )
     return [TempoRow(as_utc(start), *rest) for start, *rest in session.connection().execute(statement)]
 
@@ -300,13 +315,15 @@ def day_conditions(actor: Actor, q: AnalyticsQuery, days: DayRange) -> list[Any]
     return found
 
 
-def conditions(actor: Actor, q: AnalyticsQuery, days: DayRange) -> list[Any]:
-    """WHERE conditions for the actor's active logs in ``days`` matching the filter."""
+def conditions(actor: Actor, q: AnalyticsQuery, days: DayRange, *, start_time: Any = None) -> list[Any]:
+    """WHERE conditions for the actor's active logs in ``days`` matching the filter (``start_time``:
+    the expression compared with the range, by default the column)."""
+    start = col(PracticeLog.start_time) if start_time is None else start_time
     found: list[Any] = [
         PracticeLog.user_id == actor.id,
         col(PracticeLog.is_active).is_(True),
-        col(PracticeLog.start_time) >= day_start(days.first, actor.timezone),
-        col(PracticeLog.start_time) < day_start(days.last + timedelta(days=1), actor.timezone),
+        start >= day_start(days.first, actor.timezone),
+        start < day_start(days.last + timedelta(days=1), actor.timezone),
     ]
     if q.instrument:
         found.append(PracticeLog.instrument == q.instrument.value)

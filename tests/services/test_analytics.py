@@ -16,7 +16,7 @@ from core.views import daily_practice_summary
 from services import analytics, log_export, practice_logs, report_pdf
 from services.adapters.chart_images import find_browser
 from services.errors import InvalidInput
-from tests.factories import log_body, new_user
+from tests.factories import log_body, new_piece, new_user
 from tests.known_logs import musician_with_known_logs
 
 WEEK = {"from": "2026-03-02", "to": "2026-03-08"}
@@ -270,3 +270,44 @@ def test_the_practice_days_answer_what_the_logs_answer(db):
             assert close(from_days) == close(analytics_query.daily_rows_from_logs(session, actor, q, days)), raw
             mix = sorted(close(analytics_query.mix_rows(session, actor, q, days)))
             assert mix == sorted(close(analytics_query.mix_rows_from_logs(session, actor, q, days))), raw
+
+
+def test_tempo_points_are_each_logged_tempo_of_the_piece_in_the_range_oldest_first(db):
+    """The tempo chart's points, read through the pieces' index (analytics_query.tempo_rows): a
+    catalogue piece's logs (however its title was typed), a typed piece's logs (not those of a
+    catalogue piece typed the same way), none outside the range, deleted or without a tempo."""
+    actor = new_user(db, timezone="Europe/Berlin")
+    piece = new_piece(db, title="Arabesque No. 1", composer="Claude Debussy")
+    start = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+    def log(day: int, tempo: int | None, **fields: object) -> None:
+        with db.transaction() as session:
+            practice_logs.log_practice(
+                session,
+                actor=actor,
+                data={"activity_type": "repertoire", "instrument": "piano", "duration_seconds": 600,
+                      "start_time": start + timedelta(days=day), "tempo_practiced": tempo, **fields},
+            )  # fmt: skip
+
+    catalogue = {"sheet_music_id": piece}
+    typed = {"composer": "J. S. Bach", "work_title": "Invention No. 1"}
+    for day, tempo in ((3, 80), (0, 72), (5, 88)):
+        log(day, tempo, **catalogue)
+    log(1, 90, sheet_music_id=piece, **typed)  # the catalogue piece, typed with another piece's name
+    for day, tempo in ((2, 60), (4, 66)):
+        log(day, tempo, **typed)
+    log(4, None, **typed)  # no tempo: no point
+    log(-3, 50, **typed)  # before the range
+    with db.transaction() as session:
+        gone = practice_logs.log_practice(
+            session, actor=actor, data={"activity_type": "repertoire", "duration_seconds": 600,
+                                        "start_time": start + timedelta(days=6), "tempo_practiced": 99, **typed},
+        )  # fmt: skip
+        practice_logs.delete_log(session, actor=actor, log_id=gone.log.id)
+    with db.transaction(write=False) as session:
+        tempo = analytics.improvement(session, actor=actor, query=WEEK).tempo
+    points = {t.title: [(p.day.day, p.tempo) for p in t.points] for t in tempo}
+    assert points == {
+        "Arabesque No. 1": [(2, 72), (3, 90), (5, 80), (7, 88)],
+        "Invention No. 1": [(4, 60), (6, 66)],
+    }
