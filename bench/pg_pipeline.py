@@ -17,9 +17,7 @@ depend on the one before). Makes and drops a scratch database next to the one in
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,6 +29,7 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.analytics import timed
 from core import schema
 from core.db import Database
 from services.actor import Actor
@@ -41,15 +40,10 @@ SCRATCH = "mirubato_pipeline_bench"
 
 
 def percentiles(run: Callable[[], object], repeat: int) -> tuple[float, float]:
-    for _ in range(10):  # warm: plans cached, pages in memory
+    """``bench.analytics.timed`` after a longer warm-up (PostgreSQL's plans cached, pages in memory)."""
+    for _ in range(9):
         run()
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        run()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[max(0, round(len(samples) * 0.95) - 1)]
+    return timed(run, repeat)
 
 
 def scratch_database(url: str) -> str:
