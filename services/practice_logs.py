@@ -34,7 +34,7 @@ from services.practice_shapes import (
     QuickLogIn,
     SavedLog,
 )
-from services.progress_tracking import progress_changed
+from services.progress_tracking import Touched, progress_changed
 from services.repertoire import refresh_piece_stats
 from services.validation import Page, page_of, parse
 
@@ -88,11 +88,11 @@ def update_log(session: Session, *, actor: Actor, log_id: uuid.UUID, data: LogUp
     row = own_log(session, actor, log_id, for_update=True)
     check_version(row, update.version)
     kept = {name: getattr(row, name) for name in ("start_time", "instrument") if name not in update.model_fields_set}
-    previous_piece, previous_start = row.sheet_music_id, row.start_time
+    previous_piece, previous = row.sheet_music_id, Touched.of(row)
     for name, value in complete(session, actor, update.model_copy(update=kept)).items():
         setattr(row, name, value)
     _bump(row)
-    _pieces_changed(session, row, previous_piece, moved_from=previous_start)
+    _pieces_changed(session, row, previous_piece, was=previous)
     return LogOut.model_validate(row)
 
 
@@ -249,13 +249,13 @@ def _pieces_changed(
     row: PracticeLog,
     *also: uuid.UUID | None,
     appended: bool = False,
-    moved_from: datetime | None = None,
+    was: Touched | None = None,
 ) -> None:
     """Keep the per-piece statistics of the repertoire, the user's days and progress in step with the logs
-    (``also``: the piece the log named before; ``moved_from``: its start before an edit)."""
+    (``also``: the piece the log named before; ``was``: the log before an edit)."""
     session.flush()
-    moments = [row.start_time] if moved_from is None else [row.start_time, moved_from]
-    progress_changed(session, row.user_id, appended=row if appended else None, moments=moments)
+    touched = [Touched.of(row)] if was is None else [Touched.of(row), was]
+    progress_changed(session, row.user_id, appended=row if appended else None, touched=touched)
     effects.record(session, effects.LogsChanged(row.user_id))  # open pages refresh after the commit
     for piece_id in {row.sheet_music_id, *also}:
         if piece_id is not None:

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import re
 import uuid
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import accumulate
 from math import isqrt
 from typing import Any
 
@@ -199,13 +201,18 @@ def _earn_running_totals(facts: Sequence[LogFact], earned: dict[str, date]) -> N
                 earned.setdefault(f"pieces_{count}", fact.day)
 
 
-def _earn_streaks(days: list[date], earned: dict[str, date]) -> None:
-    run = 0
-    for index, day in enumerate(days):
-        run = run + 1 if index and day - days[index - 1] == timedelta(days=1) else 1
-        for length in (7, 30, 100):
-            if run >= length:
-                earned.setdefault(f"streak_{length}", day)
+STREAK_MARKS = {7: "streak_7", 30: "streak_30", 100: "streak_100"}
+
+
+def _earn_streaks(days: Sequence[date], earned: dict[str, date]) -> None:
+    """The day each streak length was first reached (``days``: distinct, in order)."""
+    run, previous = 0, 0
+    for day in days:
+        ordinal = day.toordinal()
+        run = run + 1 if ordinal - previous == 1 else 1
+        previous = ordinal
+        if run in STREAK_MARKS:  # a run grows by one, so it passes each length exactly
+            earned.setdefault(STREAK_MARKS[run], day)
 
 
 def level_milestones(facts: Sequence[LogFact]) -> list[tuple[date, int]]:
@@ -239,16 +246,15 @@ def earned_from_days(
     if not days:
         return earned
     earned["first_log"] = days[0]
-    total = 0
-    for day, day_seconds in zip(days, seconds, strict=True):
-        total += day_seconds
-        for hours in (10, 100, 1000):
-            if total >= hours * 3600:
-                earned.setdefault(f"hours_{hours}", day)
+    # Running totals only grow: each mark's day is found by bisection, not by testing it every day.
+    total = list(accumulate(seconds))
+    for hours in (10, 100, 1000):
+        if (index := bisect_left(total, hours * 3600)) < len(days):
+            earned[f"hours_{hours}"] = days[index]
     for count in (10, 100):
         if len(piece_first_days) >= count:
             earned[f"pieces_{count}"] = piece_first_days[count - 1]
-    _earn_streaks(list(days), earned)
+    _earn_streaks(days, earned)
     if at_target_tempo is not None:
         earned["target_tempo"] = at_target_tempo
     if len(instrument_first_days) >= 2:
@@ -258,14 +264,13 @@ def earned_from_days(
 
 def level_milestones_from_days(days: Sequence[date], xp: Sequence[int]) -> list[tuple[date, int]]:
     """``level_milestones`` from days with practice (in order) and each day's per-log XP."""
+    # XP after each day (the day bonus included) only grows, so a level is first reached on the
+    # first day whose total is at least that level's floor.
+    totals = [minutes + XP_PER_DAY * count for count, minutes in enumerate(accumulate(xp), start=1)]
     reached: list[tuple[date, int]] = []
-    minutes_xp = 0
-    pending = list(LEVEL_MILESTONES)
-    for count, (day, day_xp) in enumerate(zip(days, xp, strict=True), start=1):
-        minutes_xp += day_xp
-        level = level_for(minutes_xp + XP_PER_DAY * count)
-        while pending and pending[0] <= level:
-            reached.append((day, pending.pop(0)))
+    for level in LEVEL_MILESTONES:
+        if (index := bisect_left(totals, xp_for_level(level))) < len(days):
+            reached.append((days[index], level))
     return reached
 
 
@@ -284,9 +289,8 @@ def place_milestones(
         for key, day in earned.items()
     ]
     for instrument, levels in reached.items():
-        rows[(instrument, OVERALL)]["milestones"] = [
-            {"date": day.isoformat(), "achievement": f"level_{level}"} for day, level in levels
-        ]
+        if (instrument, OVERALL) in rows:  # absent: a row a partial recomputation leaves as stored
+            rows[(instrument, OVERALL)]["milestones"] = stored_levels(levels)
         dated += [
             {
                 "date": day.isoformat(),
@@ -297,6 +301,16 @@ def place_milestones(
             for day, level in levels
         ]
     total["milestones"] = sorted(dated, key=lambda m: (m["date"], m["achievement"]))
+
+
+def stored_levels(levels: Sequence[tuple[date, int]]) -> list[dict[str, str]]:
+    """Level milestones as an instrument's row stores them."""
+    return [{"date": day.isoformat(), "achievement": f"level_{level}"} for day, level in levels]
+
+
+def levels_from_stored(stored: Sequence[dict[str, str]] | None) -> list[tuple[date, int]]:
+    """The inverse of ``stored_levels``."""
+    return [(date.fromisoformat(m["date"]), int(m["achievement"].removeprefix("level_"))) for m in stored or ()]
 
 
 def piece_key(piece_id: uuid.UUID | str | None, composer: str | None, title: str | None) -> str | None:

@@ -5,9 +5,10 @@ with the start times the change touched; just before the transaction commits (a 
 ``core.db`` runs, see ``core.effects.before_commit``), the touched days are summed again
 (``services.practice_days``) and the progress rows brought up to date: a single new latest log
 is folded in (``services.progress_append``, a few small queries), anything else recomputes the
-rows from the days (``services.progress_days``), which gives what the definition over the logs
-(:func:`progress_from_logs`, with the rules in ``services.progress_rules``) gives. A batch of 100
-synced changes does this once.
+rows from the days (``services.progress_days``): only the rows the changed logs' instruments and
+skills feed when the change says which logs it touched, every row otherwise. Either gives what the
+definition over the logs (:func:`progress_from_logs`, with the rules in ``services.progress_rules``)
+gives. A batch of 100 synced changes does this once.
 
 Rows: one per (instrument, skill area) practised, one per (instrument, "overall") and one for
 ("all", "overall"), which also holds the user's achievements and dated milestones.
@@ -20,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, cast, func
@@ -34,11 +35,23 @@ from services import progress_rules as rules
 from services.goals import goals_may_have_moved
 from services.practice_days import refresh_days
 from services.progress_append import append_log
-from services.progress_days import wanted_rows
+from services.progress_days import scopes_of, touched_rows, wanted_rows
 from services.progress_rules import ALL_INSTRUMENTS, OVERALL, LogFact
 
 PENDING_KEY = "mirubato_progress_pending"
 Scope = tuple[str, str]
+
+
+class Touched(NamedTuple):
+    """A log as it was before a change or is after it: where its day is, and which rows it feeds."""
+
+    start: datetime
+    instrument: str
+    activity: str
+
+    @classmethod
+    def of(cls, log: PracticeLog) -> Touched:
+        return cls(log.start_time, str(log.instrument), str(log.activity_type))
 
 
 @dataclass
@@ -46,7 +59,7 @@ class Pending:
     """What one transaction changed of one user's logs."""
 
     appended: list[PracticeLog | None] = field(default_factory=list)
-    moments: set[datetime] | None = field(default_factory=set)  # start times touched; None: every day
+    touched: set[Touched] | None = field(default_factory=set)  # None: any day and any row
 
 
 def progress_changed(
@@ -54,11 +67,11 @@ def progress_changed(
     user_id: uuid.UUID,
     *,
     appended: PracticeLog | None = None,
-    moments: Iterable[datetime] | None = None,
+    touched: Iterable[Touched] | None = None,
 ) -> None:
     """Bring this user's days and progress up to date when the transaction commits.
 
-    ``moments``: the start times of the logs changed, before and after the change (None: any day
+    ``touched``: the logs changed, as they were before the change and are after it (None: any day
     may have moved, as after an import or a change of time zone). ``appended``: the change was
     the creation of this log. A transaction whose only change for the user is one new latest log
     takes the fast path; anything else recomputes from the days. The row itself is kept (not its
@@ -69,10 +82,10 @@ def progress_changed(
     pending: dict[uuid.UUID, Pending] = session.info.setdefault(PENDING_KEY, {})
     mine = pending.setdefault(user_id, Pending())
     mine.appended.append(appended)
-    if moments is None or mine.moments is None:
-        mine.moments = None
+    if touched is None or mine.touched is None:
+        mine.touched = None
     else:
-        mine.moments.update(moments)
+        mine.touched.update(touched)
 
 
 def _update_pending(session: Session) -> None:
@@ -82,16 +95,36 @@ def _update_pending(session: Session) -> None:
         timezone = session.connection().execute(sa_select(col(User.timezone)).where(col(User.id) == user_id)).scalar()
         if timezone is None:
             continue  # the user is gone (their rows went with them)
-        refresh_days(session, user_id, timezone, changes.moments)
+        touched = changes.touched
+        refresh_days(session, user_id, timezone, None if touched is None else {log.start for log in touched})
         appended = changes.appended
         if len(appended) == 1 and appended[0] is not None and append_log(session, appended[0]):
             continue
-        recompute_progress(session, user_id, timezone)
+        if touched is None:
+            recompute_progress(session, user_id, timezone)
+        else:
+            recompute_touched(session, user_id, timezone, {(log.instrument, log.activity) for log in touched})
 
 
 def recompute_progress(session: Session, user_id: uuid.UUID, timezone: str) -> int:
     """Recompute the user's progress rows from their days; returns how many rows changed."""
-    return _write_rows(session, user_id, wanted_rows(session, user_id, timezone))
+    return _write_rows(session, user_id, wanted_rows(session, user_id, timezone), _stored_rows(session, user_id))
+
+
+def recompute_touched(session: Session, user_id: uuid.UUID, timezone: str, kinds: set[tuple[str, str]]) -> int:
+    """Recompute only the rows that logs of these (instrument, activity) kinds feed; returns how many
+    rows changed. The others stay as stored, so a user whose rows were never built gets them all."""
+    existing = _stored_rows(session, user_id)
+    if (ALL_INSTRUMENTS, OVERALL) not in existing:
+        return recompute_progress(session, user_id, timezone)
+    scopes = scopes_of(kinds)
+    kept_levels = {
+        instrument: rules.levels_from_stored(row.milestones)
+        for (instrument, area), row in existing.items()
+        if area == OVERALL and instrument != ALL_INSTRUMENTS and (instrument, area) not in scopes
+    }
+    wanted = touched_rows(session, user_id, timezone, scopes, kept_levels)
+    return _write_rows(session, user_id, wanted, {scope: existing[scope] for scope in scopes if scope in existing})
 
 
 def rebuild_progress(session: Session, user_id: uuid.UUID) -> int:
@@ -104,12 +137,19 @@ def rebuild_progress(session: Session, user_id: uuid.UUID) -> int:
     return recompute_progress(session, user_id, user.timezone)
 
 
-def _write_rows(session: Session, user_id: uuid.UUID, wanted: dict[Scope, dict[str, Any]]) -> int:
-    changed = 0
-    existing = {
+def _stored_rows(session: Session, user_id: uuid.UUID) -> dict[Scope, ProgressTracking]:
+    return {
         (row.instrument, row.skill_area): row
         for row in session.exec(select(ProgressTracking).where(ProgressTracking.user_id == user_id)).all()
     }
+
+
+def _write_rows(
+    session: Session, user_id: uuid.UUID, wanted: dict[Scope, dict[str, Any]], existing: dict[Scope, ProgressTracking]
+) -> int:
+    """Bring the ``existing`` rows to ``wanted``: insert, update, and delete those not wanted."""
+    changed = 0
+    existing = dict(existing)
     for scope, values in wanted.items():
         row = existing.pop(scope, None)
         if row is None:

@@ -105,3 +105,45 @@ def test_every_activity_has_a_skill_area():
         "repertoire",
         "musicianship",
     }
+
+
+def test_the_walks_over_days_give_what_the_walks_over_logs_give():
+    """``earned_from_days`` and ``level_milestones_from_days`` (running totals found by bisection) against
+    the log-by-log definitions, over random histories long enough to reach every mark."""
+    import random
+
+    rng = random.Random(5)
+    for _ in range(40):
+        facts: list[LogFact] = []
+        offset = 0
+        for _ in range(rng.randint(1, 400)):
+            offset += rng.choice([0, 0, 1, 1, 1, 2, 5])  # several logs a day, runs and gaps
+            facts.append(
+                fact(
+                    offset,
+                    seconds=rng.choice([0, 59, 600, 3600, 14400, 40000]),
+                    instrument=rng.choice(["piano", "guitar"]),
+                    tempo=rng.choice([None, 90, 120]),
+                    target_tempo=120,
+                    piece=rng.choice([None, *(f"piece {n}" for n in range(150))]),
+                )
+            )
+        days = sorted({f.day for f in facts})
+        seconds = [sum(f.seconds for f in facts if f.day == day) for day in days]
+        xp = [sum(rules.log_xp(f.seconds) for f in facts if f.day == day) for day in days]
+        first_by_piece: dict[str, date] = {}
+        first_by_instrument: dict[str, date] = {}
+        for f in facts:
+            if f.piece:
+                first_by_piece.setdefault(f.piece, f.day)
+            first_by_instrument.setdefault(f.instrument, f.day)
+        at_target = next((f.day for f in facts if f.tempo and f.target_tempo and f.tempo >= f.target_tempo), None)
+        from_days = rules.earned_from_days(
+            days,
+            seconds,
+            piece_first_days=sorted(first_by_piece.values()),
+            at_target_tempo=at_target,
+            instrument_first_days=sorted(first_by_instrument.values()),
+        )
+        assert from_days == rules.earned_achievements(facts)
+        assert rules.level_milestones_from_days(days, xp) == rules.level_milestones(facts)
