@@ -112,26 +112,21 @@ def _days_of_scopes(
     a log was played at its target tempo."""
     named = [scope for scope in scopes if scope != (ALL_INSTRUMENTS, OVERALL)]
     rows = driver_rows(session, _day_sums(tuple(named)), {"user_id": driver_uuid(session, user_id)})
-    total = ScopeDays()
-    each = [ScopeDays() for _ in named]
-    at_target = None
-    for row in rows:
-        day = as_date(row[0])
-        total.days.append(day)
-        total.seconds.append(row[1])
-        total.xp.append(row[2])
-        if row[3] and at_target is None:
-            at_target = day
-        for index, days in enumerate(each):
-            seconds = row[4 + 2 * index]
-            if seconds is not None:  # a sum over no rows: the scope had no practice that day
-                days.days.append(day)
-                days.seconds.append(seconds)
-                days.xp.append(row[5 + 2 * index])
-    found = {scope: days for scope, days in zip(named, each, strict=True) if days.days}
-    if total.days:
-        found[(ALL_INSTRUMENTS, OVERALL)] = total
-    return found, at_target
+    if not rows:
+        return {}, None
+    # Column by column (zip in C, then comprehensions) rather than a Python step per row and scope.
+    days, seconds, xp, at_target, *each = zip(*rows, strict=True)
+    dates = [as_date(day) for day in days]
+    found = {(ALL_INSTRUMENTS, OVERALL): ScopeDays(dates, list(xp), list(seconds))}
+    for scope, scope_seconds, scope_xp in zip(named, each[::2], each[1::2], strict=True):
+        # A sum over no rows is NULL: the scope had no practice that day.
+        kept = [index for index, value in enumerate(scope_seconds) if value is not None]
+        if kept:
+            found[scope] = ScopeDays(
+                [dates[i] for i in kept], [scope_xp[i] for i in kept], [scope_seconds[i] for i in kept]
+            )
+    first_at_target = next((dates[i] for i, count in enumerate(at_target) if count), None)
+    return found, first_at_target
 
 
 @lru_cache(maxsize=64)  # per set of scopes: two instruments and a handful of skills
