@@ -305,7 +305,10 @@ class PracticeDay(SQLModel, table=True):
     """
 
     __tablename__ = "practice_days"
-    __table_args__ = (Index("idx_practice_days_user_day", "user_id", "day"),)
+    __table_args__ = (
+        Index("idx_practice_days_user_day", "user_id", "day"),
+        Index("idx_practice_days_user_mix", "user_id", "instrument", "activity_type"),  # statistics' grouping
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: uuid.UUID = Field(foreign_key="users.id", ondelete="CASCADE")

@@ -170,20 +170,22 @@ def achievements(session: Session, *, actor: Actor) -> list[AchievementOut]:
 
 
 def statistics(session: Session, *, actor: Actor) -> ProgressStatistics:
-    """Totals and averages, and time per instrument and per activity (from the practice days, in one pass)."""
-    summary = progress_summary(session, actor=actor)
-    mix = (
-        session.connection()
-        .execute(
-            sa_select(DAYS.c.instrument, DAYS.c.activity_type, func.sum(DAYS.c.seconds), func.sum(DAYS.c.logs))
-            .where(DAYS.c.user_id == actor.id)
-            .group_by(DAYS.c.instrument, DAYS.c.activity_type)
-        )
-        .all()
-    )
+    """Totals and averages, and time per instrument and per activity, from the practice days.
+
+    One read grouped along the (user, instrument, activity) index gives both breakdowns and, added
+    up, the totals; only the count of distinct days needs its own (covering) read."""
+    connection = session.connection()
+    mix = connection.execute(
+        sa_select(DAYS.c.instrument, DAYS.c.activity_type, *_DAY_SUMS)
+        .where(DAYS.c.user_id == actor.id)
+        .group_by(DAYS.c.instrument, DAYS.c.activity_type)
+    ).all()
+    days = connection.execute(sa_select(func.count(distinct(DAYS.c.day))).where(DAYS.c.user_id == actor.id)).scalar()
+    sums = [sum(values) for values in zip(*(row[2:] for row in mix), strict=True)] or [0] * len(_DAY_SUMS)
+    summary = _summary(session, actor, sums, int(days or 0))
     per_instrument: dict[str, list[int]] = {}
     per_activity: dict[str, list[int]] = {}
-    for instrument, activity, seconds, logs in mix:
+    for instrument, activity, seconds, logs, *_others in mix:
         for totals, name in ((per_instrument, instrument), (per_activity, activity)):
             found = totals.setdefault(name, [0, 0])
             found[0] += int(seconds or 0)
@@ -196,30 +198,42 @@ def statistics(session: Session, *, actor: Actor) -> ProgressStatistics:
     )
 
 
+_DAY_SUMS = (
+    func.sum(DAYS.c.seconds),
+    func.sum(DAYS.c.logs),
+    func.sum(DAYS.c.rating_sum),
+    func.sum(DAYS.c.rating_count),
+    func.sum(DAYS.c.accuracy_sum),
+    func.sum(DAYS.c.accuracy_count),
+)
+
+
 def progress_summary(session: Session, *, actor: Actor) -> ProgressSummary:
     """Totals over the practice days (local days), the number of catalogue pieces, and the most recent logs."""
-    connection = session.connection()
-    seconds, logs, days, ratings, rated, accuracy, measured = connection.execute(
-        sa_select(
-            func.sum(DAYS.c.seconds),
-            func.sum(DAYS.c.logs),
-            func.count(distinct(DAYS.c.day)),
-            func.sum(DAYS.c.rating_sum),
-            func.sum(DAYS.c.rating_count),
-            func.sum(DAYS.c.accuracy_sum),
-            func.sum(DAYS.c.accuracy_count),
-        ).where(DAYS.c.user_id == actor.id)
-    ).one()
-    pieces = connection.execute(
-        sa_select(func.count(distinct(col(PracticeLog.sheet_music_id)))).where(
-            col(PracticeLog.user_id) == actor.id, col(PracticeLog.is_active).is_(True)
+    *sums, days = (
+        session.connection()
+        .execute(sa_select(*_DAY_SUMS, func.count(distinct(DAYS.c.day))).where(DAYS.c.user_id == actor.id))
+        .one()
+    )
+    return _summary(session, actor, sums, int(days or 0))
+
+
+def _summary(session: Session, actor: Actor, sums: list[Any], days: int) -> ProgressSummary:
+    seconds, logs, ratings, rated, accuracy, measured = sums
+    pieces = (
+        session.connection()
+        .execute(
+            sa_select(func.count(distinct(col(PracticeLog.sheet_music_id)))).where(
+                col(PracticeLog.user_id) == actor.id, col(PracticeLog.is_active).is_(True)
+            )
         )
-    ).scalar_one()
+        .scalar_one()
+    )
     recent = _recent(session, actor)
     return ProgressSummary(
         total_practice_seconds=int(seconds or 0),
         total_logs=int(logs or 0),
-        practice_days=int(days),
+        practice_days=days,
         unique_pieces=int(pieces),
         average_self_rating=_rounded(ratings / rated) if rated else None,
         average_accuracy=_rounded(accuracy / measured) if measured else None,
