@@ -86,10 +86,13 @@ def touched_rows(
     timezone: str,
     scopes: tuple[Scope, ...],
     kept_levels: dict[str, list[tuple[date, int]]],
+    kept_piece_marks: dict[str, date] | None,
 ) -> dict[Scope, dict[str, Any]]:
     """The rows of ``scopes`` (from ``scopes_of``) as the user's days now call for them; a scope left
     without days is missing from the result (its row goes). ``kept_levels``: the level milestones
-    stored for each instrument outside ``scopes``, which the whole's row lists too."""
+    stored for each instrument outside ``scopes``, which the whole's row lists too;
+    ``kept_piece_marks``: the achievements for pieces as stored, when the change touched no log
+    naming a piece (None: read each piece's first day again)."""
     found, at_target = _days_of_scopes(session, user_id, scopes)
     wanted = {scope: _row_values(days) for scope, days in found.items()}
     _add_trends(session, user_id, wanted)
@@ -101,7 +104,8 @@ def touched_rows(
             if area == OVERALL and instrument != ALL_INSTRUMENTS:
                 reached[instrument] = rules.level_milestones_from_days(days.days, days.xp)
                 first_days.append(days.days[0])
-        _add_milestones(session, user_id, timezone, wanted, total, at_target, first_days, reached)
+        pieces = kept_piece_marks
+        _add_milestones(session, user_id, timezone, wanted, total, at_target, first_days, reached, pieces)
     return wanted
 
 
@@ -259,13 +263,16 @@ def _add_milestones(
     at_target: date | None,
     instrument_first_days: list[date],
     reached: dict[str, list[tuple[date, int]]],
+    piece_marks: dict[str, date] | None = None,
 ) -> None:
     """Achievements on the ("all", "overall") row, level milestones (``reached``, per instrument) on each
-    instrument's row in ``wanted``, dated as by definition."""
+    instrument's row in ``wanted``, dated as by definition (``piece_marks`` None: from each piece's first day)."""
+    if piece_marks is None:
+        piece_marks = rules.piece_marks(_piece_first_days(session, user_id, timezone))
     earned = rules.earned_from_days(
         total.days,
         total.seconds,
-        piece_first_days=_piece_first_days(session, user_id, timezone),
+        piece_marks=piece_marks,
         at_target_tempo=at_target,
         instrument_first_days=sorted(instrument_first_days),
     )

@@ -235,13 +235,14 @@ def earned_from_days(
     days: Sequence[date],
     seconds: Sequence[int],
     *,
-    piece_first_days: Sequence[date],
+    piece_marks: dict[str, date],
     at_target_tempo: date | None,
     instrument_first_days: Sequence[date],
 ) -> dict[str, date]:
     """``earned_achievements`` from days: the days with practice (in order) with their seconds, the
-    sorted days each piece and each instrument was first practised, the first day at target tempo.
-    Every achievement is dated by the day it was reached, so days carry all it needs."""
+    achievements for pieces (``piece_marks``), the sorted days each instrument was first practised,
+    the first day at target tempo. Every achievement is dated by the day it was reached, so days carry
+    all it needs."""
     earned: dict[str, date] = {}
     if not days:
         return earned
@@ -251,15 +252,21 @@ def earned_from_days(
     for hours in (10, 100, 1000):
         if (index := bisect_left(total, hours * 3600)) < len(days):
             earned[f"hours_{hours}"] = days[index]
-    for count in (10, 100):
-        if len(piece_first_days) >= count:
-            earned[f"pieces_{count}"] = piece_first_days[count - 1]
+    earned.update(piece_marks)
     _earn_streaks(days, earned)
     if at_target_tempo is not None:
         earned["target_tempo"] = at_target_tempo
     if len(instrument_first_days) >= 2:
         earned["both_instruments"] = instrument_first_days[1]
     return earned
+
+
+PIECE_MARKS = {10: "pieces_10", 100: "pieces_100"}
+
+
+def piece_marks(piece_first_days: Sequence[date]) -> dict[str, date]:
+    """The achievements for pieces, from the sorted days on which each piece was first practised."""
+    return {key: piece_first_days[count - 1] for count, key in PIECE_MARKS.items() if len(piece_first_days) >= count}
 
 
 def level_milestones_from_days(days: Sequence[date], xp: Sequence[int]) -> list[tuple[date, int]]:

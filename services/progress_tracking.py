@@ -20,7 +20,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -48,10 +48,12 @@ class Touched(NamedTuple):
     start: datetime
     instrument: str
     activity: str
+    piece: bool  # names a piece: only then can the achievements for pieces move
 
     @classmethod
     def of(cls, log: PracticeLog) -> Touched:
-        return cls(log.start_time, str(log.instrument), str(log.activity_type))
+        piece = rules.piece_key(log.sheet_music_id, log.composer, log.work_title) is not None
+        return cls(log.start_time, str(log.instrument), str(log.activity_type), piece)
 
 
 @dataclass
@@ -103,7 +105,7 @@ def _update_pending(session: Session) -> None:
         if touched is None:
             recompute_progress(session, user_id, timezone)
         else:
-            recompute_touched(session, user_id, timezone, {(log.instrument, log.activity) for log in touched})
+            recompute_touched(session, user_id, timezone, touched)
 
 
 def recompute_progress(session: Session, user_id: uuid.UUID, timezone: str) -> int:
@@ -111,19 +113,28 @@ def recompute_progress(session: Session, user_id: uuid.UUID, timezone: str) -> i
     return _write_rows(session, user_id, wanted_rows(session, user_id, timezone), _stored_rows(session, user_id))
 
 
-def recompute_touched(session: Session, user_id: uuid.UUID, timezone: str, kinds: set[tuple[str, str]]) -> int:
-    """Recompute only the rows that logs of these (instrument, activity) kinds feed; returns how many
-    rows changed. The others stay as stored, so a user whose rows were never built gets them all."""
+def recompute_touched(session: Session, user_id: uuid.UUID, timezone: str, touched: Iterable[Touched]) -> int:
+    """Recompute only the rows that these logs (before and after their change) feed; returns how many
+    rows changed. What the change cannot move is kept as stored, so a user whose rows were never
+    built gets them all."""
     existing = _stored_rows(session, user_id)
-    if (ALL_INSTRUMENTS, OVERALL) not in existing:
+    total = existing.get((ALL_INSTRUMENTS, OVERALL))
+    if total is None:
         return recompute_progress(session, user_id, timezone)
-    scopes = scopes_of(kinds)
+    touched = list(touched)
+    scopes = scopes_of((log.instrument, log.activity) for log in touched)
+    kept_piece_marks = None
+    if not any(log.piece for log in touched):
+        marks = set(rules.PIECE_MARKS.values())
+        kept_piece_marks = {
+            m["achievement"]: date.fromisoformat(m["date"]) for m in total.milestones or () if m["achievement"] in marks
+        }
     kept_levels = {
         instrument: rules.levels_from_stored(row.milestones)
         for (instrument, area), row in existing.items()
         if area == OVERALL and instrument != ALL_INSTRUMENTS and (instrument, area) not in scopes
     }
-    wanted = touched_rows(session, user_id, timezone, scopes, kept_levels)
+    wanted = touched_rows(session, user_id, timezone, scopes, kept_levels, kept_piece_marks)
     return _write_rows(session, user_id, wanted, {scope: existing[scope] for scope in scopes if scope in existing})
 
 

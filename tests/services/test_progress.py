@@ -358,7 +358,10 @@ def test_days_and_progress_follow_random_edits_as_the_logs_define_them(db):
         if rng.random() < 0.3:
             found["sheetMusicId"] = piece
         elif rng.random() < 0.3:
-            found["workTitle"] = rng.choice(["Invention 1", "invention  1", "Prelude"])
+            # Spellings of one piece, and enough pieces that "10 pieces" is earned and lost again.
+            found["workTitle"] = rng.choice(
+                ["Invention 1", "invention  1", "Prelude", *(f"Etude {n}" for n in range(12))]
+            )
         return found
 
     for step in range(120):

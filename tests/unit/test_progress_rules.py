@@ -141,7 +141,7 @@ def test_the_walks_over_days_give_what_the_walks_over_logs_give():
         from_days = rules.earned_from_days(
             days,
             seconds,
-            piece_first_days=sorted(first_by_piece.values()),
+            piece_marks=rules.piece_marks(sorted(first_by_piece.values())),
             at_target_tempo=at_target,
             instrument_first_days=sorted(first_by_instrument.values()),
         )
