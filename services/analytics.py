@@ -278,7 +278,7 @@ def _series(rows: Sequence[DayRow], days: DayRange, granularity: Granularity, we
         period = period_of(row.day, granularity, week_starts_on)
         seconds[period] += row.seconds
         logs[period] += row.logs
-    periods = sorted({period_of(days.first + timedelta(days=i), granularity, week_starts_on) for i in range(days.days)})
+    periods = _periods(days, granularity, week_starts_on)
     window = MOVING_WINDOW[granularity]
     series = []
     for index, period in enumerate(periods):
@@ -286,6 +286,18 @@ def _series(rows: Sequence[DayRow], days: DayRange, granularity: Granularity, we
         average = round(sum(recent) / len(recent), 1)
         series.append({"period": period, "seconds": seconds[period], "logs": logs[period], "moving_average": average})
     return outputs(PeriodTotal, series)
+
+
+def _periods(days: DayRange, granularity: Granularity, week_starts_on: str) -> list[date]:
+    """Every period (day, week or month start) that meets the range, in order."""
+    found = [period_of(days.first, granularity, week_starts_on)]
+    while True:
+        following = found[-1] + timedelta(days=1 if granularity == "day" else 7)
+        if granularity == "month":
+            following = (found[-1] + timedelta(days=31)).replace(day=1)
+        if following > days.last:
+            return found
+        found.append(following)
 
 
 def _piece(key: str, rows: list[PieceRow], timezone: str) -> PieceTime:

@@ -175,16 +175,34 @@ def mix_rows(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange) 
     both = DayRange(days.previous().first, days.last)
     if q.sheet_music_id is not None:
         return mix_rows_from_logs(session, actor, q, days)
-    recent = (DAYS.c.day >= days.first).label("recent")
+    day: Any = DAYS.c.day
+    if both.days > LONG_RANGE_DAYS and session.get_bind().dialect.name == "sqlite":
+        # Over years, most of the musician's days are in range anyway: grouped along the (user,
+        # instrument, activity) index without a sort beats the day index's range and a sort of every
+        # row (SQLite: 10 against 15 ms for ten years). Unary plus keeps the range off the day index.
+        day = UnaryExpression(day, operator=custom_op("+"), type_=DAYS.c.day.type)
+    recent, before = DAYS.c.day >= days.first, DAYS.c.day < days.first
     statement = (
-        sa_select(recent, DAYS.c.activity_type, DAYS.c.instrument, func.sum(DAYS.c.seconds), func.sum(DAYS.c.logs))
-        .where(*day_conditions(actor, q, both))
-        .group_by(recent, DAYS.c.activity_type, DAYS.c.instrument)
+        sa_select(
+            DAYS.c.instrument,
+            DAYS.c.activity_type,
+            func.sum(DAYS.c.seconds).filter(recent),
+            func.sum(DAYS.c.logs).filter(recent),
+            func.sum(DAYS.c.seconds).filter(before),
+            func.sum(DAYS.c.logs).filter(before),
+        )
+        .where(*day_conditions(actor, q, both, day=day))
+        .group_by(DAYS.c.instrument, DAYS.c.activity_type)
     )
-    return [
-        MixRow(bool(is_recent), activity, instrument, int(seconds or 0), int(logs))
-        for is_recent, activity, instrument, seconds, logs in session.connection().execute(statement)
-    ]
+    found = []
+    for instrument, activity, *sums in session.connection().execute(statement):
+        for is_recent, seconds, logs in ((True, *sums[:2]), (False, *sums[2:])):
+            if logs:  # NULL: no days of this kind in that range
+                found.append(MixRow(is_recent, activity, instrument, int(seconds or 0), int(logs)))
+    return found
+
+
+LONG_RANGE_DAYS = 366
 
 
 def mix_rows_from_logs(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange) -> list[MixRow]:
@@ -305,9 +323,11 @@ def _mean(total: Any, count: Any) -> float | None:
     return float(total) / int(count) if count else None
 
 
-def day_conditions(actor: Actor, q: AnalyticsQuery, days: DayRange) -> list[Any]:
-    """WHERE conditions for the actor's practice days in ``days`` matching the filter (not a piece: days have none)."""
-    found: list[Any] = [DAYS.c.user_id == actor.id, DAYS.c.day >= days.first, DAYS.c.day <= days.last]
+def day_conditions(actor: Actor, q: AnalyticsQuery, days: DayRange, *, day: Any = None) -> list[Any]:
+    """WHERE conditions for the actor's practice days in ``days`` matching the filter (not a piece: days
+    have none; ``day``: the expression compared with the range, by default the column)."""
+    day = DAYS.c.day if day is None else day
+    found: list[Any] = [DAYS.c.user_id == actor.id, day >= days.first, day <= days.last]
     if q.instrument:
         found.append(DAYS.c.instrument == q.instrument.value)
     if q.activity_type:
