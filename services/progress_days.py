@@ -104,8 +104,7 @@ def touched_rows(
             if area == OVERALL and instrument != ALL_INSTRUMENTS:
                 reached[instrument] = rules.level_milestones_from_days(days.days, days.xp)
                 first_days.append(days.days[0])
-        pieces = kept_piece_marks
-        _add_milestones(session, user_id, timezone, wanted, total, at_target, first_days, reached, pieces)
+        _add_milestones(session, user_id, timezone, wanted, total, at_target, first_days, reached, kept_piece_marks)
     return wanted
 
 
@@ -137,7 +136,8 @@ def _days_of_scopes(
 def _day_sums(scopes: tuple[Scope, ...]) -> Select[Any]:
     """A row per day: the whole's seconds, XP and logs at target tempo, then each scope's seconds and
     XP (NULL where the scope has no rows that day). Grouped in the (user, day) index's order, so
-    without a sort; FILTER costs the database less than CASE here (SQLite 5 ms against 10)."""
+    without a sort; on SQLite, four sums with FILTER added about half what the same sums with CASE
+    added to five years of days."""
     columns: list[Any] = [DAYS.c.day, func.sum(DAYS.c.seconds), func.sum(DAYS.c.xp), func.max(DAYS.c.at_target_tempo)]
     for instrument, area in scopes:
         where = DAYS.c.instrument == instrument
