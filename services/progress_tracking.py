@@ -4,11 +4,11 @@ Any change to a user's logs (save, edit, delete, restore, sync) or time zone mar
 with the logs the change touched (start, instrument, activity, before and after); just before
 the transaction commits (a step ``core.db`` runs, see ``core.effects.before_commit``), the
 touched days are summed again (``services.practice_days``) and the progress rows brought up to
-date: a single new latest log is folded in (``services.progress_append``, a few small queries), anything else recomputes the
-rows from the days (``services.progress_days``): only the rows the changed logs' instruments and
-skills feed when the change says which logs it touched, every row otherwise. Either gives what the
-definition over the logs (:func:`progress_from_logs`, with the rules in ``services.progress_rules``)
-gives. A batch of 100 synced changes does this once.
+date: a single new latest log is folded in (``services.progress_append``, a few small queries),
+anything else recomputes the rows from the days (``services.progress_days``): only the rows the
+changed logs' instruments and skills feed when the change says which logs it touched, every row
+otherwise. Either gives what the definition over the logs (:func:`progress_from_logs`, with the
+rules in ``services.progress_rules``) gives. A batch of 100 synced changes does this once.
 
 Rows: one per (instrument, skill area) practised, one per (instrument, "overall") and one for
 ("all", "overall"), which also holds the user's achievements and dated milestones.
