@@ -7,9 +7,15 @@ import asyncio
 from core.write_turns import WriteTurns
 
 
-async def _writers(turns: WriteTurns, count: int, *, write: bool = True) -> tuple[list[int], int]:
+async def _writers(
+    turns: WriteTurns, count: int, *, write: bool = True, hold_until_all: bool = False
+) -> tuple[list[int], int]:
+    """``count`` writers arriving one after another; with ``hold_until_all`` each stays inside until all
+    have entered (so writers that do not queue are all inside at once however slow the machine: a
+    fixed sleep let the first leave before the last arrived on a loaded CI machine)."""
     entered: list[int] = []
     inside, most = 0, 0
+    all_in = asyncio.Event()
 
     async def writer(number: int) -> None:
         nonlocal inside, most
@@ -17,7 +23,12 @@ async def _writers(turns: WriteTurns, count: int, *, write: bool = True) -> tupl
             entered.append(number)
             inside += 1
             most = max(most, inside)
-            await asyncio.sleep(0.001)  # the transaction's work, with the loop free for others
+            if len(entered) == count:
+                all_in.set()
+            if hold_until_all:
+                await asyncio.wait_for(all_in.wait(), timeout=10)  # writers that queue never get here together
+            else:
+                await asyncio.sleep(0.001)  # the transaction's work, with the loop free for others
             inside -= 1
 
     tasks = []
@@ -35,8 +46,8 @@ def test_writes_take_turns_in_arrival_order():
 
 
 def test_reads_and_postgresql_writes_do_not_queue():
-    _, most_reads = asyncio.run(_writers(WriteTurns(enabled=True), 10, write=False))
-    _, most_postgres = asyncio.run(_writers(WriteTurns(enabled=False), 10))
+    _, most_reads = asyncio.run(_writers(WriteTurns(enabled=True), 10, write=False, hold_until_all=True))
+    _, most_postgres = asyncio.run(_writers(WriteTurns(enabled=False), 10, hold_until_all=True))
     assert most_reads == most_postgres == 10
 
 
