@@ -401,6 +401,8 @@ def test_time_with_the_tools_is_the_timers_time(musician: BrowserContext, server
     page.get_by_test_id("timer-stop").click()
     expect(page.get_by_label("Tempo practised (BPM)")).to_have_value(re.compile(r"^\d+$"))
     page.get_by_role("button", name="Discard").click()
-    page.get_by_role("button", name="Discard").last.click()
+    # The confirmation is built by the server after that click: wait for it, not for "the last
+    # Discard button", which under load was still the review's own, behind the new dialog's backdrop.
+    page.get_by_role("dialog").filter(has_text="Discard this practice?").get_by_role("button", name="Discard").click()
     expect(page.get_by_test_id("timer-start")).to_be_visible()
     page.close()
