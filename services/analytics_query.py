@@ -29,7 +29,7 @@ from services.actor import Actor
 from services.calendar_days import day_start, local_day
 from services.errors import InvalidInput
 from services.local_days_sql import as_date, local_date
-from services.practice_days import DAYS, LOGS
+from services.practice_days import DAYS, LOGS, TOTALS
 from services.validation import Input, parse
 
 DEFAULT_DAYS = 90
@@ -120,12 +120,7 @@ def daily_rows(session: Session, actor: Actor, q: AnalyticsQuery, days: DayRange
         sa_select(
             DAYS.c.day,
             func.count(distinct(DAYS.c.session_id)),
-            func.sum(DAYS.c.seconds),
-            func.sum(DAYS.c.logs),
-            func.sum(DAYS.c.rating_sum),
-            func.sum(DAYS.c.rating_count),
-            func.sum(DAYS.c.accuracy_sum),
-            func.sum(DAYS.c.accuracy_count),
+            *TOTALS,
         )
         .where(*day_conditions(actor, q, days))
         .group_by(DAYS.c.day)

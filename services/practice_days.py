@@ -28,6 +28,11 @@ DAYS = PracticeDay.__table__  # type: ignore[attr-defined]  # SQLModel sets __ta
 LOGS = PracticeLog.__table__  # type: ignore[attr-defined]  # see above
 SUMMED = ["seconds", "logs", "xp", "rating_sum", "rating_count", "accuracy_sum", "accuracy_count", "at_target_tempo"]
 KEYS = ["user_id", "day", "instrument", "activity_type", "session_id"]
+# What a reader adds up over any set of day rows: time, logs, and the parts of the two averages.
+TOTALS = tuple(
+    func.sum(DAYS.c[name])
+    for name in ("seconds", "logs", "rating_sum", "rating_count", "accuracy_sum", "accuracy_count")
+)
 
 
 def refresh_days(session: Session, user_id: uuid.UUID, timezone: str, moments: Iterable[datetime] | None) -> None:

@@ -21,7 +21,7 @@ from services.actor import Actor
 from services.calendar_days import local_day, longest_streak
 from services.errors import InvalidInput
 from services.local_days_sql import as_date
-from services.practice_days import DAYS
+from services.practice_days import DAYS, TOTALS
 from services.practice_shapes import LogOut
 from services.progress_rules import ALL_INSTRUMENTS, OVERALL
 from services.validation import Output
@@ -176,12 +176,12 @@ def statistics(session: Session, *, actor: Actor) -> ProgressStatistics:
     up, the totals; only the count of distinct days needs its own (covering) read."""
     connection = session.connection()
     mix = connection.execute(
-        sa_select(DAYS.c.instrument, DAYS.c.activity_type, *_DAY_SUMS)
+        sa_select(DAYS.c.instrument, DAYS.c.activity_type, *TOTALS)
         .where(DAYS.c.user_id == actor.id)
         .group_by(DAYS.c.instrument, DAYS.c.activity_type)
     ).all()
     days = connection.execute(sa_select(func.count(distinct(DAYS.c.day))).where(DAYS.c.user_id == actor.id)).scalar()
-    sums = [sum(values) for values in zip(*(row[2:] for row in mix), strict=True)] or [0] * len(_DAY_SUMS)
+    sums = [sum(values) for values in zip(*(row[2:] for row in mix), strict=True)] or [0] * len(TOTALS)
     summary = _summary(session, actor, sums, int(days or 0))
     per_instrument: dict[str, list[int]] = {}
     per_activity: dict[str, list[int]] = {}
@@ -198,21 +198,11 @@ def statistics(session: Session, *, actor: Actor) -> ProgressStatistics:
     )
 
 
-_DAY_SUMS = (
-    func.sum(DAYS.c.seconds),
-    func.sum(DAYS.c.logs),
-    func.sum(DAYS.c.rating_sum),
-    func.sum(DAYS.c.rating_count),
-    func.sum(DAYS.c.accuracy_sum),
-    func.sum(DAYS.c.accuracy_count),
-)
-
-
 def progress_summary(session: Session, *, actor: Actor) -> ProgressSummary:
     """Totals over the practice days (local days), the number of catalogue pieces, and the most recent logs."""
     *sums, days = (
         session.connection()
-        .execute(sa_select(*_DAY_SUMS, func.count(distinct(DAYS.c.day))).where(DAYS.c.user_id == actor.id))
+        .execute(sa_select(*TOTALS, func.count(distinct(DAYS.c.day))).where(DAYS.c.user_id == actor.id))
         .one()
     )
     return _summary(session, actor, sums, int(days or 0))
