@@ -26,11 +26,19 @@ def report_event_error(error: Exception) -> None:
         show_error(error)
 
 
-def page_dialog() -> ui.dialog:
+def page_dialog(*, delete_on_hide: bool = False) -> ui.dialog:
     """An open dialog that belongs to the page, not to the element whose click opened it.
 
     Handlers in a dialog often rebuild the list that held the clicked button; a dialog built
     inside that list would be deleted with it, and the handler's next ``ui.notify`` would fail.
+
+    ``delete_on_hide`` deletes it once closed, stopping what plays or records in it. The listener
+    is registered here, at creation: one added after the dialog reached the browser (an await
+    while filling it is enough) makes NiceGUI re-mount the dialog with everything in it, from
+    their first props, so a player would lose the comments added since it opened.
     """
     with ui.context.client.content:
-        return ui.dialog(value=True)
+        dialog = ui.dialog(value=True)
+    if delete_on_hide:
+        dialog.on("hide", dialog.delete)
+    return dialog

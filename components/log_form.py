@@ -309,7 +309,8 @@ class LogForm(ui.column):
         tempo, target = self.value("tempoPracticed"), self.value("targetTempo")
         title = (self.value("workTitle") or "").strip()
         piece = {"id": self.piece.value, "title": title, "composer": self.value("composer")} if title else None
-        with page_dialog() as dialog, ui.card().classes("w-full max-w-xl"):
+        # Deleted once closed: its metronome stops with it.
+        with page_dialog(delete_on_hide=True) as dialog, ui.card().classes("w-full max-w-xl"):
             PracticeTools(
                 self.me,
                 piece=piece,
@@ -320,16 +321,15 @@ class LogForm(ui.column):
             )
             with ui.row().classes("w-full justify-end"):
                 ui.button(_("Done"), on_click=dialog.close).props("flat")
-        dialog.on("hide", dialog.delete)  # its metronome stops with it
 
     def _open_recorder(self) -> None:
         """Record takes for this log: kept on the device, uploaded once the log is saved and synced."""
         assert self.me is not None
-        with page_dialog() as dialog, ui.card().classes("w-full max-w-xl"):
+        # Deleted once closed: the microphone is released with it.
+        with page_dialog(delete_on_hide=True) as dialog, ui.card().classes("w-full max-w-xl"):
             PracticeTools(self.me, tabs=("record",), form_key=self.key)
             with ui.row().classes("w-full justify-end"):
                 ui.button(_("Done"), on_click=dialog.close).props("flat")
-        dialog.on("hide", dialog.delete)  # the microphone is released with it
 
     def _practised(self, practice: dict[str, Any]) -> None:
         """The metronome stopped: offer the tempo reached, and its target where none is set."""

@@ -73,14 +73,16 @@ async def takes_panel(
 async def open_takes(me: Me, log: Any, *, title: str = N_("Recordings")) -> None:
     """A dialog with the takes of ``log`` (a LogOut, the owner's or a sharing student's); ``title`` is
     a marked text (N_), translated here."""
-    with page_dialog().props("maximized-on-mobile") as dialog, ui.card().classes("w-full max-w-3xl gap-3"):
+    # Deleted once closed: its audio stops with it.
+    with (
+        page_dialog(delete_on_hide=True).props("maximized-on-mobile") as dialog,
+        ui.card().classes("w-full max-w-3xl gap-3"),
+    ):
         with ui.row().classes("w-full items-center"):
             ui.label(_(title)).classes("text-h6 grow")
             close = _("Close")
             ui.button(icon="close", on_click=dialog.close).props(f'flat round dense aria-label="{close}"')
         await takes_panel(me, log.id, sheet_music_id=log.sheet_music_id)
-    dialog.on("hide", dialog.delete)  # its audio stops with it
-    dialog.open()
 
 
 async def _comment(player: TakePlayer, event: events.GenericEventArguments) -> None:

@@ -221,8 +221,10 @@ def test_seven_tabs_of_one_musician_each_open_and_connect(browser: Browser, serv
         tab.wait_for_function("window.socket && window.socket.connected", timeout=20_000)
         print(f"{path}: connected after {time.monotonic() - started:.2f} s with {len(tabs)} tabs open")
         tabs.append(tab)
+    # Every tab still connected once all are open; one may have dropped for a moment on a loaded
+    # machine (seen on the progress tab while two test files ran), and it must come back by itself.
     for tab in tabs:
-        assert tab.evaluate("window.socket.connected")
+        tab.wait_for_function("window.socket.connected", timeout=20_000)
     # Signing out in one tab takes every tab of that account to the sign-in page (a shared computer).
     tabs[0].get_by_role("button", name="Account menu").click()
     tabs[0].get_by_text("Sign out", exact=True).click()
