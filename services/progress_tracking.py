@@ -33,7 +33,7 @@ from core.fast_times import as_utc, raw_time
 from core.models import PracticeDay, PracticeLog, ProgressTracking, User, utcnow
 from services import progress_rules as rules
 from services.goals import goals_may_have_moved
-from services.practice_days import refresh_days
+from services.practice_days import add_log, refresh_days
 from services.progress_append import append_log
 from services.progress_days import scopes_of, touched_rows, wanted_rows
 from services.progress_rules import ALL_INSTRUMENTS, OVERALL, LogFact
@@ -97,10 +97,13 @@ def _update_pending(session: Session) -> None:
         timezone = session.connection().execute(sa_select(col(User.timezone)).where(col(User.id) == user_id)).scalar()
         if timezone is None:
             continue  # the user is gone (their rows went with them)
-        touched = changes.touched
-        refresh_days(session, user_id, timezone, None if touched is None else {log.start for log in touched})
-        appended = changes.appended
-        if len(appended) == 1 and appended[0] is not None and append_log(session, appended[0]):
+        touched, appended = changes.touched, changes.appended
+        created = appended[0] if len(appended) == 1 and touched is not None else None
+        if created is not None:
+            add_log(session, created, timezone)  # the only change: one new log
+        else:
+            refresh_days(session, user_id, timezone, None if touched is None else {log.start for log in touched})
+        if created is not None and append_log(session, created):
             continue
         if touched is None:
             recompute_progress(session, user_id, timezone)

@@ -323,6 +323,31 @@ def days_stored(db, actor) -> dict[tuple, tuple]:
         }
 
 
+def test_a_new_log_is_added_to_its_days_row_without_summing_the_day_again(db, monkeypatch):
+    """Saves alone take the incremental path (practice_days.add_log): logs on one local day, across
+    midnight in the user's zone, in a sitting and outside one, with and without ratings, end as the
+    logs grouped from scratch, and the day is never summed again from the logs."""
+    from services import practice_sessions, progress_tracking
+
+    actor = new_user(db, timezone="America/New_York")
+    with db.transaction() as session:
+        sitting = practice_sessions.start_session(session, actor=actor, data={}).id
+    summed = []
+    original = progress_tracking.refresh_days
+    monkeypatch.setattr(progress_tracking, "refresh_days", lambda *a: summed.append(a) or original(*a))
+    moment = datetime(2026, 3, 7, 23, 0, tzinfo=UTC)  # 18:00 in New York; 05:00 UTC is still the 7th there
+    for step, (hours, extra) in enumerate(
+        [(0, {}), (1, {"selfRating": 7}), (6, {"accuracyPercentage": 87.5}), (6.1, {"sessionId": str(sitting)}),
+         (6.2, {"sessionId": str(sitting), "tempoPracticed": 120, "targetTempo": 120}), (30, {"durationSeconds": 59})]
+    ):  # fmt: skip
+        body = {"activityType": "scales", "instrument": "piano", "durationSeconds": 600 + step}
+        body |= {"startTime": (moment + timedelta(hours=hours)).isoformat()} | extra
+        with db.transaction() as session:
+            practice_logs.log_practice(session, actor=actor, data=body)
+        assert days_stored(db, actor) == days_by_definition(db, actor), f"days went astray at log {step}"
+    assert summed == []
+
+
 def test_days_and_progress_follow_random_edits_as_the_logs_define_them(db):
     """Saves in any order, edits that move a log to another day, instrument or activity, deletes,
     restores, a synced batch and a change of time zone: after each step the practice days are the
