@@ -51,15 +51,21 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def optional_actor(request: Request, session: SessionDep) -> Actor | None:
-    """The user a bearer access token speaks for, or None without an Authorization header."""
+def optional_actor(request: Request, database: DatabaseDep) -> Actor | None:
+    """The user a bearer access token speaks for, or None without an Authorization header.
+
+    Looked up in a read transaction of its own, before the request's transaction (the router's
+    rate limit asks first): on SQLite a write request's turn then covers its own work only, not
+    also this lookup and the hop to a worker thread it takes.
+    """
     header = request.headers.get("authorization")
     if not header:
         return None
     scheme, _space, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated(_("Send the access token as 'Authorization: Bearer <token>'."))
-    return actor_for_access_token(session, token=token.strip(), tokens=request.app.state.access_tokens)
+    with database.transaction(write=False) as session:
+        return actor_for_access_token(session, token=token.strip(), tokens=request.app.state.access_tokens)
 
 
 # The two dependencies below do no I/O (but for rate limits kept in Redis): as coroutines they
