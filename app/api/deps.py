@@ -6,8 +6,9 @@ from collections.abc import AsyncIterator, Callable
 from functools import partial
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request
-from fastapi.concurrency import contextmanager_in_threadpool, run_in_threadpool
+from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 
 from core.db import Database
@@ -29,16 +30,29 @@ def get_database(request: Request) -> Database:
 async def db_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request, committed before the response is sent.
 
-    A write waits for its turn here, on the event loop, before any thread is taken; the
-    transaction itself opens and commits in the threadpool as before.
+    A write waits for its turn here, on the event loop, before any thread is taken. The
+    transaction is opened here too: that makes a session and no statement (the connection is
+    taken, and BEGIN sent, at the endpoint's first statement, in its worker thread), so it is
+    not worth a hop to a thread of its own. It commits or rolls back in the threadpool.
     """
     database = get_database(request)
     write = request.method not in READ_METHODS
-    async with (
-        database.write_turns.turn(write=write),
-        contextmanager_in_threadpool(database.transaction(write=write)) as session,
-    ):
-        yield session
+    async with database.write_turns.turn(write=write):
+        transaction = database.transaction(write=write)
+        session = transaction.__enter__()
+        try:
+            yield session
+        except BaseException as error:
+            if not await _in_thread(transaction.__exit__, type(error), error, error.__traceback__):
+                raise
+        else:
+            await _in_thread(transaction.__exit__, None, None, None)
+
+
+async def _in_thread(function: Callable[..., bool | None], *args: object) -> bool | None:
+    # A limiter of its own, as FastAPI's contextmanager_in_threadpool has: a commit never waits
+    # for a thread held by a request that waits for this one's turn.
+    return await anyio.to_thread.run_sync(function, *args, limiter=anyio.CapacityLimiter(1))
 
 
 # scope="function": the transaction commits before the response starts, so a failed commit
