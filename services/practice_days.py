@@ -43,7 +43,8 @@ TOTALS = tuple(
 _ADD_TO_ROW = (
     update(DAYS)
     .where(
-        *(DAYS.c[name] == bindparam(f"key_{name}", type_=DAYS.c[name].type) for name in KEYS[:-1]),
+        *(DAYS.c[name] == bindparam(f"key_{name}", type_=DAYS.c[name].type) for name in KEYS if name != "session_id"),
+        # NULL (no sitting) matches NULL: "=" would never match it.
         DAYS.c.session_id.is_not_distinct_from(bindparam("key_session_id", type_=DAYS.c.session_id.type)),
     )
     .values({name: DAYS.c[name] + bindparam(name, type_=DAYS.c[name].type) for name in SUMMED})

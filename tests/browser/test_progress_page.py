@@ -81,7 +81,8 @@ def test_progress_page_draws_every_chart_from_real_logs(page, server):
     page.get_by_text(f"({year_ago:%d %b} –").wait_for()  # the charts were rebuilt for the new period
     plots = page.locator(".js-plotly-plot")
     expect(plots).to_have_count(9)
-    expect(page.locator(".js-plotly-plot .gtitle")).to_have_count(9)  # Plotly draws titles after the plot
+    # Plotly draws titles after the plot: nine charts of a year each took over 5 s in a loaded CI run.
+    expect(page.locator(".js-plotly-plot .gtitle")).to_have_count(9, timeout=20_000)
     titles = page.locator(".js-plotly-plot .gtitle").evaluate_all("nodes => nodes.map(n => n.textContent)")
     assert titles == CHART_TITLES
     bars = page.locator(".js-plotly-plot .bars path").count()
