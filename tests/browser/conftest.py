@@ -146,6 +146,12 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+def wait_until_connected(page: Page) -> None:
+    """Wait for the page's socket handshake. A control answered on the server (a tab bound to its
+    panels, a button's handler) does nothing when clicked before it: seen under load in CI."""
+    page.wait_for_function("window.socket && window.socket.connected && window.did_handshake")
+
+
 def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
     """Save the page at desktop and at phone size (``full_page=False`` with a dialog open: a
     full-page capture lays out a page whose scrolling the dialog has locked, and shows it mangled)."""

@@ -10,7 +10,7 @@ from sqlmodel import select
 from core.db import Database
 from core.models import User
 from services.users import make_admin_from_console
-from tests.browser.conftest import onboard, screenshot
+from tests.browser.conftest import onboard, screenshot, wait_until_connected
 
 CSV = """title,composer,instrument,difficulty,period
 Arabesque No. 1,Friedrich Burgmüller,piano,3,Romantic
@@ -37,6 +37,7 @@ def test_an_admin_imports_a_catalogue_file_and_sees_the_bad_row(page, server, tm
     expect(page.get_by_text("boss@example.com")).to_be_visible()
     screenshot(page, "admin-users")
 
+    wait_until_connected(page)  # the tab shows its panel through the server
     page.get_by_role("tab", name="Catalogue").click()
     upload = tmp_path / "new-pieces.csv"
     upload.write_text(CSV, encoding="utf-8")

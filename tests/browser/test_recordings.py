@@ -36,6 +36,7 @@ from tests.browser.conftest import (
     start_server,
     stop_server,
     wait_for_empty_outbox,
+    wait_until_connected,
 )
 from tests.processes import free_port
 
@@ -223,9 +224,7 @@ def test_a_teacher_comments_on_a_moment_and_a_bar_and_loses_the_take_with_the_sh
 
         # The teacher listens from the studio and comments at 0:02 on bar 5.
         teacher.goto(f"{server.url}/studio/{pupil.id}")
-        # The button's handler runs on the server: click once the page is connected (seen lost under
-        # load when clicked while the page was still being set up).
-        teacher.wait_for_function("window.socket && window.socket.connected && window.did_handshake")
+        wait_until_connected(teacher)  # the button's handler runs on the server
         teacher.get_by_test_id("student-takes").first.click()
         player = teacher.get_by_test_id("take-player")
         expect(player).to_be_visible(timeout=15_000)
