@@ -8,12 +8,19 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from app.api.deps import CATALOGUE_BODY_LIMIT, RATE_LIMIT, CurrentActor, SessionDep
+from app.api.routing import OneHopRoute
 from services import admin, catalogue_import
 from services.admin import AdminUser, AuditOut, AuditQuery, SystemFigures, UserChange, UserQuery
 from services.catalogue_import import ImportIn, ImportReport
 from services.validation import Output, Page
 
-router = APIRouter(prefix="/api/admin", tags=["admin"], max_body_size=CATALOGUE_BODY_LIMIT, dependencies=RATE_LIMIT)
+router = APIRouter(
+    route_class=OneHopRoute,
+    prefix="/api/admin",
+    tags=["admin"],
+    max_body_size=CATALOGUE_BODY_LIMIT,
+    dependencies=RATE_LIMIT,
+)
 
 
 class Ended(Output):

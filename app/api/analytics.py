@@ -8,11 +8,12 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 
 from app.api.deps import RATE_LIMIT, CurrentActor, SessionDep
+from app.api.routing import OneHopRoute
 from services import analytics, log_export, report_pdf
 from services.analytics import Improvement, PracticeTime, RepertoireAnalysis
 from services.analytics_query import AnalyticsQuery
 
-router = APIRouter(prefix="/api/analytics", tags=["analytics"], dependencies=RATE_LIMIT)
+router = APIRouter(route_class=OneHopRoute, prefix="/api/analytics", tags=["analytics"], dependencies=RATE_LIMIT)
 DOWNLOADS: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The file, as an attachment",

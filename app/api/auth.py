@@ -9,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from app.api.deps import BODY_LIMIT, CurrentActor, DatabaseDep, SessionDep, client_ip
+from app.api.routing import OneHopRoute
 from core.i18n import _
 from core.models import SessionKind
 from services import auth, auth_sessions, users
@@ -16,7 +17,7 @@ from services.auth import RefreshRequest, SignInRequest, TokenPair, TokenRedempt
 from services.errors import Unauthenticated
 from services.users import UserOut
 
-router = APIRouter(prefix="/api/auth", tags=["auth"], max_body_size=BODY_LIMIT)
+router = APIRouter(route_class=OneHopRoute, prefix="/api/auth", tags=["auth"], max_body_size=BODY_LIMIT)
 
 
 class Accepted(BaseModel):

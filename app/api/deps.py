@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager
 from functools import partial
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from sqlmodel import Session
 
 from core.db import Database
 from core.i18n import _
+from core.security import AccessTokens
 from services.actor import Actor
 from services.auth_sessions import actor_for_access_token
 from services.errors import Unauthenticated
@@ -27,26 +29,63 @@ def get_database(request: Request) -> Database:
     return request.app.state.database
 
 
+async def _database(request: Request) -> Database:
+    # A coroutine, though it does no I/O: FastAPI sends a plain function dependency to a worker thread.
+    return get_database(request)
+
+
 async def db_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request, committed before the response is sent.
 
     A write waits for its turn here, on the event loop, before any thread is taken. The
     transaction is opened here too: that makes a session and no statement (the connection is
     taken, and BEGIN sent, at the endpoint's first statement, in its worker thread), so it is
-    not worth a hop to a thread of its own. It commits or rolls back in the threadpool.
+    not worth a hop to a thread of its own. An endpoint made by app.api.routing commits it in its
+    own worker thread (finish_request_transaction); any other commits or rolls back here, in the
+    threadpool.
     """
     database = get_database(request)
     write = request.method not in READ_METHODS
     async with database.write_turns.turn(write=write):
-        transaction = database.transaction(write=write)
-        session = transaction.__enter__()
+        transaction = _RequestTransaction(database.transaction(write=write))
+        session = transaction.open()
+        session.info[_TRANSACTION] = transaction
         try:
             yield session
         except BaseException as error:
-            if not await _in_thread(transaction.__exit__, type(error), error, error.__traceback__):
+            if transaction.finished or not await _in_thread(transaction.finish, error):
                 raise
         else:
-            await _in_thread(transaction.__exit__, None, None, None)
+            if not transaction.finished:
+                await _in_thread(transaction.finish, None)
+
+
+_TRANSACTION = "mirubato.request_transaction"
+
+
+class _RequestTransaction:
+    """A request's Database.transaction, finished exactly once, by whichever thread gets there first."""
+
+    def __init__(self, manager: AbstractContextManager[Session]) -> None:
+        self._manager = manager
+        self.finished = False
+
+    def open(self) -> Session:
+        return self._manager.__enter__()
+
+    def finish(self, error: BaseException | None) -> bool | None:
+        """Commit (no error) or roll back; True when the error was handled and must not propagate."""
+        self.finished = True
+        if error is None:
+            return self._manager.__exit__(None, None, None)
+        return self._manager.__exit__(type(error), error, error.__traceback__)
+
+
+def finish_request_transaction(session: Session, error: BaseException | None) -> None:
+    """Commit the request's transaction behind ``session`` now (in the caller's thread), or roll it back."""
+    transaction = session.info.get(_TRANSACTION)
+    if isinstance(transaction, _RequestTransaction) and not transaction.finished:
+        transaction.finish(error)
 
 
 async def _in_thread(function: Callable[..., bool | None], *args: object) -> bool | None:
@@ -58,19 +97,20 @@ async def _in_thread(function: Callable[..., bool | None], *args: object) -> boo
 # scope="function": the transaction commits before the response starts, so a failed commit
 # becomes an error response instead of a success the client was already told about.
 SessionDep = Annotated[Session, Depends(db_session, scope="function")]
-DatabaseDep = Annotated[Database, Depends(get_database)]
+DatabaseDep = Annotated[Database, Depends(_database)]
 
 
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def optional_actor(request: Request, database: DatabaseDep) -> Actor | None:
+async def optional_actor(request: Request, database: DatabaseDep) -> Actor | None:
     """The user a bearer access token speaks for, or None without an Authorization header.
 
     Looked up in a read transaction of its own, before the request's transaction (the router's
     rate limit asks first): on SQLite a write request's turn then covers its own work only, not
-    also this lookup and the hop to a worker thread it takes.
+    also this lookup and the hop to a worker thread it takes. A request without a token takes no
+    hop for it at all.
     """
     header = request.headers.get("authorization")
     if not header:
@@ -78,8 +118,12 @@ def optional_actor(request: Request, database: DatabaseDep) -> Actor | None:
     scheme, _space, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated(_("Send the access token as 'Authorization: Bearer <token>'."))
+    return await run_in_threadpool(_actor_for_token, database, token.strip(), request.app.state.access_tokens)
+
+
+def _actor_for_token(database: Database, token: str, tokens: AccessTokens) -> Actor:
     with database.transaction(write=False) as session:
-        return actor_for_access_token(session, token=token.strip(), tokens=request.app.state.access_tokens)
+        return actor_for_access_token(session, token=token, tokens=tokens)
 
 
 # The two dependencies below do no I/O (but for rate limits kept in Redis): as coroutines they

@@ -7,8 +7,9 @@ from fastapi.responses import JSONResponse
 
 from app import __version__
 from app.api.deps import get_database
+from app.api.routing import OneHopRoute
 
-router = APIRouter(prefix="/api", tags=["health"])
+router = APIRouter(route_class=OneHopRoute, prefix="/api", tags=["health"])
 
 
 @router.get("/health")

@@ -11,11 +11,12 @@ import uuid
 from fastapi import APIRouter, Response, status
 
 from app.api.deps import RATE_LIMIT, CurrentActor, SessionDep
+from app.api.routing import OneHopRoute
 from services import oidc
 from services.oidc import IdentitiesOut, ProviderOut
 from web.oidc_runtime import oidc_runtime
 
-router = APIRouter(prefix="/api", tags=["sign-in providers"], dependencies=RATE_LIMIT)
+router = APIRouter(route_class=OneHopRoute, prefix="/api", tags=["sign-in providers"], dependencies=RATE_LIMIT)
 
 
 @router.get("/auth/providers")

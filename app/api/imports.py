@@ -14,10 +14,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 
 from app.api.deps import RATE_LIMIT, CurrentActor, SessionDep
 from app.api.errors import error_body
+from app.api.routing import OneHopRoute
 from services import history_import
 from services.history_import import ImportReport
 from services.history_sources import ImportFormat
@@ -30,7 +30,7 @@ BODY_LIMIT = history_import.MAX_FILE_BYTES + FORM_OVERHEAD
 STREAM_LIMIT = 4 * BODY_LIMIT
 
 
-class _SizeCheckedRoute(APIRoute):
+class _SizeCheckedRoute(OneHopRoute):
     """Refuses a body whose Content-Length is over the limit before reading any of it (413, the sizes in words)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import Response
 
 from app.api.deps import BODY_LIMIT, RATE_LIMIT, CurrentActor, SessionDep
+from app.api.routing import OneHopRoute
 from services import calendar_feed, goals, plans, reminders, review_queue, today
 from services.calendar_feed import FeedOut
 from services.goals import GoalDetail, GoalIn, GoalMetOut, GoalProgress
@@ -18,8 +19,10 @@ from services.review_queue import ReviewChange, ReviewItem, ReviewQueue
 from services.today import Today
 from services.validation import Output
 
-router = APIRouter(tags=["plans and goals"], max_body_size=BODY_LIMIT, dependencies=RATE_LIMIT)
-public = APIRouter(tags=["plans and goals"], max_body_size=BODY_LIMIT)  # token-bearing links, no sign-in
+router = APIRouter(route_class=OneHopRoute, tags=["plans and goals"], max_body_size=BODY_LIMIT, dependencies=RATE_LIMIT)
+public = APIRouter(
+    route_class=OneHopRoute, tags=["plans and goals"], max_body_size=BODY_LIMIT
+)  # token-bearing links, no sign-in
 Token = Annotated[str, Query(min_length=10, max_length=500)]
 
 

@@ -8,13 +8,20 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from app.api.deps import BODY_LIMIT, RATE_LIMIT, CurrentActor, SessionDep
+from app.api.routing import OneHopRoute
 from services import practice_logs, practice_sessions, templates
 from services.practice_sessions import SessionEnd, SessionOut, SessionQuery, SessionStart, SessionSummary
 from services.practice_shapes import LogIn, LogOut, LogQuery, LogUpdate, QuickLogIn, SavedLog
 from services.templates import TemplateIn, TemplateOut
 from services.validation import LARGEST_INT, Page
 
-router = APIRouter(prefix="/api/practice", tags=["practice"], max_body_size=BODY_LIMIT, dependencies=RATE_LIMIT)
+router = APIRouter(
+    route_class=OneHopRoute,
+    prefix="/api/practice",
+    tags=["practice"],
+    max_body_size=BODY_LIMIT,
+    dependencies=RATE_LIMIT,
+)
 
 
 @router.post("/sessions/start", status_code=status.HTTP_201_CREATED)

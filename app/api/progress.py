@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.api.deps import RATE_LIMIT, CurrentActor, SessionDep
+from app.api.routing import OneHopRoute
 from core.models import Instrument
 from services import progress
 from services.progress import AchievementOut, InstrumentProgress, ProgressOverview, ProgressStatistics, Streaks
 
-router = APIRouter(prefix="/api/progress", tags=["progress"], dependencies=RATE_LIMIT)
+router = APIRouter(route_class=OneHopRoute, prefix="/api/progress", tags=["progress"], dependencies=RATE_LIMIT)
 
 
 @router.get("/overview")

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, status
 
 from app.api.deps import BODY_LIMIT, RATE_LIMIT, CurrentActor, SessionDep
+from app.api.routing import OneHopRoute
 from services import sharing, studio
 from services.analytics import AnalyticsPage
 from services.analytics_query import AnalyticsQuery
@@ -16,7 +17,7 @@ from services.progress import ProgressOverview
 from services.sharing import Acceptance, Invitation, InviteIn, ShareOut
 from services.studio import StudentWeek
 
-router = APIRouter(tags=["sharing"], max_body_size=BODY_LIMIT, dependencies=RATE_LIMIT)
+router = APIRouter(route_class=OneHopRoute, tags=["sharing"], max_body_size=BODY_LIMIT, dependencies=RATE_LIMIT)
 
 
 @router.post("/api/sharing/invites", status_code=status.HTTP_201_CREATED)

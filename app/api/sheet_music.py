@@ -8,13 +8,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from app.api.deps import CATALOGUE_BODY_LIMIT, RATE_LIMIT, CurrentActor, OptionalActor, SessionDep
+from app.api.routing import OneHopRoute
 from services import catalogue, recommendations
 from services.catalogue import CatalogueQuery, PieceIn, PieceOut, PieceSummary, PieceUpdate
 from services.recommendations import Recommendation, RecommendationQuery
 from services.validation import Page
 
 router = APIRouter(
-    prefix="/api/sheet-music", tags=["sheet music"], max_body_size=CATALOGUE_BODY_LIMIT, dependencies=RATE_LIMIT
+    route_class=OneHopRoute,
+    prefix="/api/sheet-music",
+    tags=["sheet music"],
+    max_body_size=CATALOGUE_BODY_LIMIT,
+    dependencies=RATE_LIMIT,
 )
 
 

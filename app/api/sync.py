@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from app.api.deps import BODY_LIMIT, CurrentActor, SessionDep
+from app.api.routing import OneHopRoute
 from core import metrics
 from services import sync
 from services.sync import Batch, BatchResult
 
 # No per-request limit: the service counts each change of a batch against the user's writes.
-router = APIRouter(prefix="/api", tags=["sync"], max_body_size=4 * BODY_LIMIT)
+router = APIRouter(route_class=OneHopRoute, prefix="/api", tags=["sync"], max_body_size=4 * BODY_LIMIT)
 
 
 @router.post("/sync")

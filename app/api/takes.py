@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import READ_METHODS, SessionDep, optional_actor, run_limited
 from app.api.errors import error_body
+from app.api.routing import OneHopRoute
 from core.db import Database
 from core.i18n import _
 from services import account, auth_sessions, take_feedback, takes
@@ -34,7 +35,7 @@ from services.take_feedback import TakeCommentIn, TakeCommentOut
 from services.takes import MAX_CHUNK, Playable, Refusal, TakeIn, TakeOut, TakeRename, TakeShelf, UploadState, Usage
 from web.browser_storage import browser_session_of
 
-router = APIRouter(tags=["recordings"], max_body_size=MAX_CHUNK + 64 * 1024)
+router = APIRouter(route_class=OneHopRoute, tags=["recordings"], max_body_size=MAX_CHUNK + 64 * 1024)
 BROWSER_HEADER = "x-mirubato"
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 

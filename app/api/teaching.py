@@ -7,10 +7,11 @@ import uuid
 from fastapi import APIRouter, status
 
 from app.api.deps import BODY_LIMIT, RATE_LIMIT, CurrentActor, SessionDep
+from app.api.routing import OneHopRoute
 from services import teaching
 from services.teaching import AssignmentIn, AssignmentOut, CommentIn, CommentOut
 
-router = APIRouter(tags=["teaching"], max_body_size=BODY_LIMIT, dependencies=RATE_LIMIT)
+router = APIRouter(route_class=OneHopRoute, tags=["teaching"], max_body_size=BODY_LIMIT, dependencies=RATE_LIMIT)
 
 
 @router.get("/api/practice/logs/{log_id}/comments")

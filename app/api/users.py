@@ -8,12 +8,15 @@ from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse
 
 from app.api.deps import BODY_LIMIT, RATE_LIMIT, CurrentActor, SessionDep
+from app.api.routing import OneHopRoute
 from services import account, practice_tools, progress, users
 from services.practice_tools import ToolSettingsOut, ToolSettingsUpdate
 from services.progress import ProgressSummary
 from services.users import PreferencesUpdate, ProfileUpdate, UserOut
 
-router = APIRouter(prefix="/api/users", tags=["users"], max_body_size=BODY_LIMIT, dependencies=RATE_LIMIT)
+router = APIRouter(
+    route_class=OneHopRoute, prefix="/api/users", tags=["users"], max_body_size=BODY_LIMIT, dependencies=RATE_LIMIT
+)
 
 
 @router.get("/me")
