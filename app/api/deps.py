@@ -64,7 +64,8 @@ _TRANSACTION = "mirubato.request_transaction"
 
 
 class _RequestTransaction:
-    """A request's Database.transaction, finished exactly once, by whichever thread gets there first."""
+    """A request's Database.transaction, finished once: in the endpoint's worker thread
+    (app.api.routing), or else by db_session after the endpoint returned."""
 
     def __init__(self, manager: AbstractContextManager[Session]) -> None:
         self._manager = manager
