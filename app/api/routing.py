@@ -30,8 +30,12 @@ class OneHopRoute(APIRoute):
 
 
 def in_one_hop(endpoint: Callable[..., Any]) -> Callable[..., Any]:
-    """``endpoint`` as a coroutine function with the same signature; coroutines and generators as they are."""
-    if inspect.iscoroutinefunction(endpoint) or inspect.isgeneratorfunction(endpoint):
+    """``endpoint`` as a coroutine function with the same signature; coroutines and (async) generators as they are."""
+    if (
+        inspect.iscoroutinefunction(endpoint)
+        or inspect.isgeneratorfunction(endpoint)
+        or inspect.isasyncgenfunction(endpoint)  # a streamed answer: FastAPI iterates it itself
+    ):
         return endpoint
 
     @functools.wraps(endpoint)  # FastAPI reads the parameters and return type through __wrapped__

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+from collections.abc import AsyncIterator, Iterator
 
 import anyio.to_thread
 import pytest
@@ -17,6 +18,7 @@ from sqlmodel import func, select
 import core.db
 from app.api import ROUTERS
 from app.api.deps import optional_actor
+from app.api.routing import in_one_hop
 from core.models import PracticeLog, Role
 from services.actor import Actor
 from tests.factories import log_body, new_piece, new_user
@@ -63,6 +65,19 @@ def test_every_plain_endpoint_is_served_as_a_coroutine_that_runs_it_in_one_hop()
             endpoint = getattr(route, "endpoint", None)
             if endpoint is not None:
                 assert inspect.iscoroutinefunction(endpoint) or inspect.isasyncgenfunction(endpoint), route
+
+
+def test_streamed_and_async_endpoints_are_left_as_they_are():
+    async def coroutine() -> None: ...
+
+    async def stream() -> AsyncIterator[str]:
+        yield "x"
+
+    def chunks() -> Iterator[str]:
+        yield "x"
+
+    for endpoint in (coroutine, stream, chunks):
+        assert in_one_hop(endpoint) is endpoint
 
 
 def test_a_read_and_a_write_each_take_one_hop_for_the_endpoint_and_its_commit(client, db, signed_in, hops):
