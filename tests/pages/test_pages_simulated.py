@@ -3,6 +3,9 @@ panel's refusal, a log changed elsewhere refreshing the dashboard (core.effects)
 
 from __future__ import annotations
 
+import asyncio
+import uuid
+
 from nicegui.testing import User
 from sqlmodel import select
 
@@ -11,6 +14,7 @@ from core.models import User as UserRow
 from services import practice_logs, users
 from services.actor import Actor
 from tests.pages.conftest import SignIn
+from web.events import logs_changed
 
 
 async def test_a_signed_out_browser_goes_to_the_sign_in_page_from_every_signed_in_page(user: User):
@@ -50,3 +54,38 @@ async def test_a_log_saved_elsewhere_refreshes_the_open_dashboard(user: User, si
     with db.transaction() as session:  # another device, the REST API, a command: the same effect
         practice_logs.log_practice(session, actor=actor, data={"activityType": "scales", "durationSeconds": 600})
     await user.should_see("Scales")  # the page refreshed itself; nothing was clicked
+
+
+async def test_a_page_without_its_socket_is_refreshed_when_it_connects_not_on_each_save(
+    user: User, sign_in: SignIn, db: Database
+):
+    """A page nobody can see (socket dropped, or fetched and never connected) is not rebuilt on
+    every save; it catches up once, when its socket comes (components/refresh.py)."""
+    await sign_in(user, "asleep@example.com")
+    with db.transaction() as session:
+        account = session.exec(select(UserRow).where(UserRow.email == "asleep@example.com")).one()
+        actor = Actor(id=account.id, timezone=account.timezone)
+        users.update_profile(session, actor=actor, data={"displayName": "Asleep"})
+    page = await user.open("/")
+    await user.should_see("Nothing logged yet")
+    [(socket_id, document_id)] = page._socket_to_document_id.items()
+    page.handle_disconnect(socket_id)  # the phone went to sleep
+    assert not page.has_socket_connection
+    with db.transaction() as session:
+        practice_logs.log_practice(session, actor=actor, data={"activityType": "scales", "durationSeconds": 600})
+    await asyncio.sleep(0.3)  # time enough for a refresh, had one been started
+    await user.should_see("Nothing logged yet")
+    await page.handle_handshake(socket_id, user.tab_id, None, document_id, None)  # it wakes up
+    await user.should_see("Scales")
+
+
+async def test_a_save_reaches_only_its_own_musicians_pages(user: User, sign_in: SignIn, db: Database):
+    await sign_in(user, "mine@example.com")
+    with db.transaction() as session:
+        account = session.exec(select(UserRow).where(UserRow.email == "mine@example.com")).one()
+        users.update_profile(session, actor=Actor(id=account.id, timezone=account.timezone), data={"displayName": "M"})
+    page = await user.open("/")
+    assert logs_changed.listeners(account.id) == 1
+    assert logs_changed.listeners(uuid.uuid4()) == 0
+    page.delete()
+    assert logs_changed.listeners(account.id) == 0  # and the user's signal is gone with its last page
