@@ -15,9 +15,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from pydantic import Field
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
+from core.driver_rows import driver_rows, driver_uuid
 from core.effects import before_commit
 from core.i18n import _, ngettext, pgettext
 from core.models import Goal, GoalKind, GoalMet, GoalRevision, Instrument, PracticeLog, SheetMusic, User, utcnow
@@ -144,8 +145,20 @@ def goals_may_have_moved(session: Session, user_id: uuid.UUID) -> None:
     session.info.setdefault(PENDING_KEY, set()).add(user_id)
 
 
+# Asked on every save: most musicians have no goal, and this built-once statement on the driver
+# costs a tenth of the ORM query that loads the goals (0.6 ms of each save, under py-spy).
+_HAS_ACTIVE_GOAL = (
+    select(col(Goal.id)).where(col(Goal.user_id) == bindparam("user_id"), col(Goal.is_active).is_(True)).limit(1)
+)
+
+
 def _check_pending(session: Session) -> None:
-    for user_id in sorted(session.info.pop(PENDING_KEY, set())):
+    pending = sorted(session.info.pop(PENDING_KEY, set()))
+    if pending:
+        session.flush()  # the driver's query below does not flush the session as the ORM's would
+    for user_id in pending:
+        if not driver_rows(session, _HAS_ACTIVE_GOAL, {"user_id": driver_uuid(session, user_id)}):
+            continue
         goals = _active(session, user_id)
         if not goals:
             continue
