@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from nicegui import App, Client, background_tasks, run, ui
 from nicegui import app as nicegui_app
 from nicegui.storage import Storage
@@ -46,6 +47,12 @@ from web.events import logs_changed, on_event_loop
 from web.security_headers import SecurityHeaders, install_socket_origin_check, storage_cookie_options
 
 log = logging.getLogger(__name__)
+
+
+def _gzip(app: Any) -> GZipMiddleware:
+    # Starlette's default level is 9: twice the CPU of level 5 for under 1% fewer bytes here
+    # (Quasar's 491 kB script 21 -> 12 ms, 151 -> 152 kB; a progress page 1.7 -> 1.1 ms, 14 -> 15 kB).
+    return GZipMiddleware(app, minimum_size=500, compresslevel=5)
 
 
 def create_app(settings: Settings, database: Database | None = None) -> App:
@@ -110,6 +117,7 @@ def serve(settings: Settings) -> None:
         show=False,
         show_welcome_message=False,
         uvicorn_logging_level=settings.log_level.lower(),
+        gzip_middleware_factory=_gzip,
         session_middleware_kwargs=storage_cookie_options(
             base_url=settings.base_url, days=settings.browser_session_days
         ),
