@@ -8,7 +8,9 @@ through `service` / `act`, which run a service function in one transaction off t
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -103,8 +105,38 @@ async def browser_actor() -> Actor | None:
     return actor
 
 
+@dataclass
+class _PageBuild:
+    actor: Actor | None  # None once the build is over
+
+
+_page_build: ContextVar[_PageBuild | None] = ContextVar("mirubato_page_build", default=None)
+
+
+@contextmanager
+def sign_in_checked_for_build(actor: Actor) -> Iterator[None]:
+    """While a page is being built, its loads (``act``) take the sign-in its request just checked
+    (``signed_in``) instead of checking it again, each in a thread and a transaction of its own:
+    the progress page loaded four times, each after a check of its own.
+
+    The check holds for this build only. A task started during the build (a timer, a background
+    load) copies the variable; the holder it shares is emptied when the build ends, so from then on
+    it checks every time, as events do.
+    """
+    build = _PageBuild(actor)
+    token = _page_build.set(build)
+    try:
+        yield
+    finally:
+        build.actor = None
+        _page_build.reset(token)
+
+
 async def event_actor() -> Actor:
     """For UI events: who is still signed in here; otherwise off to the sign-in page (SignedOut)."""
+    build = _page_build.get()
+    if build is not None and build.actor is not None:
+        return build.actor
     actor = await browser_actor()
     if actor is None:
         ui.notify(_("You have been signed out. Please sign in again."), type="warning")

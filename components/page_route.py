@@ -22,7 +22,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import app, ui
 
 from components import language
-from components.browser_sign_in import Me, signed_in
+from components.browser_sign_in import Me, sign_in_checked_for_build, signed_in
 from components.feedback import report_event_error
 
 PAGE_BUILD_SECONDS = 30.0
@@ -103,7 +103,8 @@ def signed_in_page(
                 return None
             if me is None:
                 return RedirectResponse("/login")
-            return await build(me, *args, **kw)
+            with sign_in_checked_for_build(me.actor):
+                return await build(me, *args, **kw)
 
         # NiceGUI reads path and query parameters from the signature: all but `me`.
         own = inspect.signature(build)

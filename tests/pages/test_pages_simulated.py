@@ -9,6 +9,7 @@ import uuid
 from nicegui.testing import User
 from sqlmodel import select
 
+from components import browser_sign_in
 from core.db import Database
 from core.models import User as UserRow
 from services import practice_logs, users
@@ -89,3 +90,23 @@ async def test_a_save_reaches_only_its_own_musicians_pages(user: User, sign_in: 
     assert logs_changed.listeners(uuid.uuid4()) == 0
     page.delete()
     assert logs_changed.listeners(account.id) == 0  # and the user's signal is gone with its last page
+
+
+async def test_a_page_load_checks_the_sign_in_once_however_many_loads_it_makes(
+    user: User, sign_in: SignIn, db: Database, monkeypatch
+):
+    await sign_in(user, "once@example.com")
+    with db.transaction() as session:
+        account = session.exec(select(UserRow).where(UserRow.email == "once@example.com")).one()
+        users.update_profile(session, actor=Actor(id=account.id, timezone=account.timezone), data={"displayName": "O"})
+    checks = []
+    checking = browser_sign_in.browser_actor
+
+    async def counted():
+        checks.append(1)
+        return await checking()
+
+    monkeypatch.setattr(browser_sign_in, "browser_actor", counted)
+    await user.open("/progress")  # goals, overview, streaks and charts: four loads after the gate's check
+    await user.should_see("Export this selection:")
+    assert checks == []
