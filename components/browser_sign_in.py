@@ -82,15 +82,18 @@ async def signed_in() -> Me | None:
     if not session_id:
         return None
 
-    def open_page(session: Any) -> Me | None:
-        actor = auth_sessions.open_page(session, session_id=session_id, lifetime=app.state.auth_config.browser_lifetime)
-        return Me(actor=actor, profile=users.get_profile(session, actor=actor)) if actor else None
+    def open_page(session: Any) -> tuple[Me | None, bool]:
+        actor, slide = auth_sessions.open_page(session, session_id=session_id)
+        return (Me(actor=actor, profile=users.get_profile(session, actor=actor)) if actor else None), slide
 
-    me = await service(open_page)
+    me, slide = await service(open_page, write=False)
     if me is None:
         app.storage.user.pop(SESSION_KEY, None)
-    else:
-        language.for_this_page(me.preferences)
+        return None
+    if slide and me.actor.session_id is not None:
+        lifetime = app.state.auth_config.browser_lifetime
+        await service(auth_sessions.touch_browser_session, session_id=me.actor.session_id, lifetime=lifetime)
+    language.for_this_page(me.preferences)
     return me
 
 

@@ -57,12 +57,18 @@ def touch_browser_session(session: Session, *, session_id: uuid.UUID, lifetime: 
         row.expires_at = now + lifetime
 
 
-def open_page(session: Session, *, session_id: str | None, lifetime: timedelta) -> Actor | None:
-    """A page load: the browser's identity (or None), its session's expiry slid forward."""
+def open_page(session: Session, *, session_id: str | None) -> tuple[Actor | None, bool]:
+    """A page load: the browser's identity (or None), and whether its session is due to slide
+    forward (``touch_browser_session``, in a write transaction of its own).
+
+    Read-only, so a page load takes no write turn (SQLite has one writer at a time): its session
+    slides at most once every ``TOUCH_EVERY``, and the other loads only read.
+    """
     actor = actor_for_browser_session(session, session_id=session_id)
-    if actor is not None and actor.session_id is not None:
-        touch_browser_session(session, session_id=actor.session_id, lifetime=lifetime)
-    return actor
+    if actor is None or actor.session_id is None:
+        return actor, False
+    row = session.get(AuthSession, actor.session_id)
+    return actor, row is not None and utcnow() - row.last_seen_at > TOUCH_EVERY
 
 
 def sign_out(session: Session, *, actor: Actor) -> None:

@@ -9,7 +9,7 @@ from threading import Barrier
 import pytest
 from sqlmodel import select
 
-from core.models import AuditEvent, Role, SessionKind
+from core.models import AuditEvent, AuthSession, Role, SessionKind
 from services import auth, auth_sessions
 from services.actor import Actor
 from services.errors import Forbidden, Unauthenticated
@@ -114,3 +114,24 @@ def test_a_deactivated_account_cannot_sign_in(db):
     new_user(db, email="gone@example.com", is_active=False)
     with pytest.raises(Unauthenticated, match="deactivated"):
         redeem(db, link_for(db, "gone@example.com"))
+
+
+def test_a_page_load_only_reads_and_says_when_the_session_is_due_to_slide(db):
+    signed_in = redeem(db, link_for(db, "slide@example.com"))
+    with db.transaction(write=False) as session:
+        actor, due = auth_sessions.open_page(session, session_id=str(signed_in.session_id))
+        assert not session.dirty and not session.new  # a page load writes nothing: no write turn
+    assert actor is not None and actor.id == signed_in.user_id and not due  # just signed in
+    with db.transaction() as session:
+        row = session.get(AuthSession, signed_in.session_id)
+        row.last_seen_at -= auth_sessions.TOUCH_EVERY + timedelta(minutes=1)
+        expired_at = row.expires_at
+    with db.transaction(write=False) as session:
+        actor, due = auth_sessions.open_page(session, session_id=str(signed_in.session_id))
+    assert due and actor is not None and actor.session_id is not None
+    with db.transaction() as session:
+        auth_sessions.touch_browser_session(session, session_id=actor.session_id, lifetime=timedelta(days=30))
+    with db.transaction(write=False) as session:
+        assert session.get(AuthSession, signed_in.session_id).expires_at > expired_at
+        assert auth_sessions.open_page(session, session_id=str(signed_in.session_id))[1] is False
+        assert auth_sessions.open_page(session, session_id="not-a-uuid") == (None, False)
