@@ -147,12 +147,12 @@ def test_accuracy_is_computed_from_notes_played_and_correct(db):
 
 def test_an_edit_based_on_the_current_version_is_applied_and_bumps_the_version(db):
     actor = new_user(db)
+    body = log_body()  # once: a second body could start a second later (log_body reads the clock)
     with db.transaction() as session:
-        log = practice_logs.log_practice(session, actor=actor, data=log_body()).log
+        log = practice_logs.log_practice(session, actor=actor, data=body).log
     with db.transaction() as session:
-        edited = practice_logs.update_log(
-            session, actor=actor, log_id=log.id, data={**log_body(selfRating=9), "version": 1}
-        )
+        change = {**body, "selfRating": 9, "version": 1}
+        edited = practice_logs.update_log(session, actor=actor, log_id=log.id, data=change)
     assert (edited.self_rating, edited.version) == (9, 2)
     assert edited.start_time == log.start_time
 
