@@ -3,11 +3,11 @@
 NiceGUI (``Client.build_response``, 3.x; pinned below 4) makes the elements' JSON safe inside the
 page's HTML with ``str.translate`` and a table of five replacements (``&``, ``<``, ``>``, backtick,
 ``$``), each longer than one character. CPython takes its slow path for such a table: a mapping
-lookup per character of the page. Under py-spy that was 12 ms of the progress page's 88 ms of
-server time (85 kB of elements); five ``str.replace`` calls give the same string in a tenth of
-the time. ``build_response`` reaches the JSON through ``nicegui.client.json.dumps``, so that is
-where the faster ``translate`` is attached: the string it returns escapes itself when asked with
-NiceGUI's table, and behaves as a plain ``str`` otherwise.
+lookup per character of the page. For 65 kB of JSON with markup in it that took 4.8 ms; five
+``str.replace`` calls give the same string in 0.6 ms (py-spy put the escaping at about an eighth
+of the progress page's server time). ``build_response`` reaches the JSON through
+``nicegui.client.json.dumps``, so that is where the faster ``translate`` is attached: the string
+it returns escapes itself when asked with NiceGUI's table, and behaves as a plain ``str`` otherwise.
 """
 
 from __future__ import annotations
