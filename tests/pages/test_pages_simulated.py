@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import timedelta
 
 from nicegui.testing import User
 from sqlmodel import select
 
 from components import browser_sign_in
 from core.db import Database
+from core.models import AuthSession
 from core.models import User as UserRow
 from services import practice_logs, users
 from services.actor import Actor
+from services.auth_sessions import TOUCH_EVERY
 from tests.pages.conftest import SignIn
 from web.events import logs_changed
 
@@ -110,3 +113,22 @@ async def test_a_page_load_checks_the_sign_in_once_however_many_loads_it_makes(
     await user.open("/progress")  # goals, overview, streaks and charts: four loads after the gate's check
     await user.should_see("Export this selection:")
     assert checks == []
+
+
+async def test_a_page_load_slides_a_session_forward_once_it_is_due(user: User, sign_in: SignIn, db: Database):
+    await sign_in(user, "slides@example.com")
+    with db.transaction() as session:
+        account = session.exec(select(UserRow).where(UserRow.email == "slides@example.com")).one()
+        users.update_profile(session, actor=Actor(id=account.id, timezone=account.timezone), data={"displayName": "S"})
+        row = session.exec(select(AuthSession).where(AuthSession.user_id == account.id)).one()
+        row.last_seen_at -= TOUCH_EVERY + timedelta(minutes=1)
+        seen, expires = row.last_seen_at, row.expires_at
+    await user.open("/")
+    await user.should_see("Hello, S")
+    with db.transaction(write=False) as session:
+        row = session.exec(select(AuthSession).where(AuthSession.user_id == account.id)).one()
+        assert row.last_seen_at > seen + TOUCH_EVERY and row.expires_at > expires
+        seen = row.last_seen_at
+    await user.open("/history")  # moments later: read only, nothing written
+    with db.transaction(write=False) as session:
+        assert session.exec(select(AuthSession).where(AuthSession.user_id == account.id)).one().last_seen_at == seen
