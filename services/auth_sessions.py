@@ -41,11 +41,16 @@ def actor_for_access_token(session: Session, *, token: str, tokens: AccessTokens
 
 def actor_for_browser_session(session: Session, *, session_id: uuid.UUID | str | None) -> Actor | None:
     """The identity of a browser session, or None when it is unknown, revoked, expired or its user inactive."""
+    parsed = _session_uuid(session_id)
+    return _live_actor(session, parsed) if parsed else None
+
+
+def _session_uuid(session_id: uuid.UUID | str | None) -> uuid.UUID | None:
+    """A browser's stored session id as a UUID; None for nothing or something that is not one."""
     try:
-        parsed = uuid.UUID(str(session_id)) if session_id else None
+        return uuid.UUID(str(session_id)) if session_id else None
     except ValueError:
         return None
-    return _live_actor(session, parsed) if parsed else None
 
 
 def touch_browser_session(session: Session, *, session_id: uuid.UUID, lifetime: timedelta) -> None:
@@ -64,11 +69,12 @@ def open_page(session: Session, *, session_id: str | None) -> tuple[Actor | None
     Read-only, so a page load takes no write turn (SQLite has one writer at a time): its session
     slides at most once every ``TOUCH_EVERY``, and the other loads only read.
     """
-    actor = actor_for_browser_session(session, session_id=session_id)
-    if actor is None or actor.session_id is None:
-        return actor, False
-    row = session.get(AuthSession, actor.session_id)
-    return actor, row is not None and utcnow() - row.last_seen_at > TOUCH_EVERY
+    parsed = _session_uuid(session_id)
+    live = _live_sign_in(session, parsed) if parsed else None
+    if live is None:
+        return None, False
+    actor, last_seen_at = live
+    return actor, utcnow() - last_seen_at > TOUCH_EVERY
 
 
 def sign_out(session: Session, *, actor: Actor) -> None:
@@ -108,6 +114,7 @@ _SIGN_IN = (
     sa_select(
         _SESSIONS.c.revoked_at,
         _SESSIONS.c.expires_at,
+        _SESSIONS.c.last_seen_at,
         _USERS.c.is_active,
         _USERS.c.id,
         _USERS.c.role,
@@ -119,13 +126,19 @@ _SIGN_IN = (
 
 
 def _live_actor(session: Session, session_id: uuid.UUID) -> Actor | None:
+    live = _live_sign_in(session, session_id)
+    return live[0] if live is not None else None
+
+
+def _live_sign_in(session: Session, session_id: uuid.UUID) -> tuple[Actor, datetime] | None:
+    """The sign-in's identity and when it was last seen, if it is still open (one query)."""
     found = session.connection().execute(_SIGN_IN, {"session_id": session_id}).first()
     if found is None:
         return None
-    revoked_at, expires_at, user_active, user_id, role, timezone = found
+    revoked_at, expires_at, last_seen_at, user_active, user_id, role, timezone = found
     if not _is_open(revoked_at, expires_at, utcnow()) or not user_active:
         return None
-    return Actor(id=user_id, role=Role(role), timezone=timezone, session_id=session_id)
+    return Actor(id=user_id, role=Role(role), timezone=timezone, session_id=session_id), last_seen_at
 
 
 def _revoke_all(session: Session, user_id: uuid.UUID, *, by: uuid.UUID, reason: str, action: str) -> int:
