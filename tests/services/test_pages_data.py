@@ -105,3 +105,55 @@ def test_every_notated_starter_piece_renders_to_svg():
     for piece in notated:
         pages = render_svg(piece.notation_data.data)
         assert pages and all(page.lstrip().startswith("<svg") or "<svg" in page[:200] for page in pages), piece.title
+
+
+def test_the_dashboard_days_match_the_logs_grouped_from_scratch_after_edits_and_a_move(db):
+    """The dashboard reads the practice days, not the logs: after a save, a back-dated log, an edit
+    that moves a log across midnight, a deletion and a change of time zone, its days are still the
+    logs' own local days and totals."""
+    from zoneinfo import ZoneInfo
+
+    from core.models import PracticeLog
+    from services import practice_logs, users
+    from services.actor import Actor
+
+    actor = new_user(db, timezone="Europe/Berlin")
+    today = date(2024, 5, 8)
+    with db.transaction() as session:
+        saved = [
+            practice_logs.log_practice(
+                session, actor=actor, data=log_body(startTime=moment.isoformat(), durationSeconds=seconds)
+            ).log.id
+            for moment, seconds in [
+                (datetime(2024, 5, 7, 21, 30, tzinfo=UTC), 1200),  # 23:30 on 7 May in Berlin
+                (datetime(2024, 5, 8, 6, tzinfo=UTC), 60),
+                (datetime(2024, 4, 20, 9, tzinfo=UTC), 600),  # back-dated
+                (datetime(2024, 5, 6, 9, tzinfo=UTC), 900),
+            ]
+        ]
+    with db.transaction() as session:
+        # 22:30 UTC is 00:30 on 8 May in Berlin: the log moves to the next day.
+        moved = {
+            k: v for k, v in log_body(startTime="2024-05-07T22:30:00+00:00", durationSeconds=1200).items() if k != "id"
+        }
+        practice_logs.update_log(session, actor=actor, log_id=saved[0], data=moved)
+        practice_logs.delete_log(session, actor=actor, log_id=saved[3])
+
+    def from_scratch(session, timezone: str) -> dict[date, int]:
+        totals: dict[date, int] = {}
+        for log in session.exec(select(PracticeLog).where(PracticeLog.user_id == actor.id, PracticeLog.is_active)):
+            day = log.start_time.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone)).date()
+            totals[day] = totals.get(day, 0) + log.duration_seconds
+        return totals
+
+    with db.transaction(write=False) as session:
+        days = dashboard.practice_by_day(session, actor=actor, since=date(2024, 1, 1))
+        assert days == from_scratch(session, "Europe/Berlin") == {date(2024, 5, 8): 1260, date(2024, 4, 20): 600}
+        board = dashboard.dashboard(session, actor=actor, today=today, recommend=False)
+        assert (board.today_seconds, board.current_streak) == (1260, 1)
+    with db.transaction() as session:
+        users.update_profile(session, actor=actor, data={"timezone": "America/Los_Angeles"})
+    moved = Actor(id=actor.id, timezone="America/Los_Angeles")
+    with db.transaction(write=False) as session:
+        days = dashboard.practice_by_day(session, actor=moved, since=date(2024, 1, 1))
+        assert days == from_scratch(session, "America/Los_Angeles") == {date(2024, 5, 7): 1260, date(2024, 4, 20): 600}
