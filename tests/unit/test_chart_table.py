@@ -56,3 +56,23 @@ def test_the_trends_chart_names_both_of_its_axes_and_its_table_reads_by_day():
     assert (layout["yaxis"]["title"]["text"], layout["yaxis2"]["title"]["text"]) == ("accuracy %", "self-rating")
     assert all(trace["type"] == "scatter" for trace in figure["data"])
     assert chart_rows(figure)[1][0][:3] == ["01 Mar 2027", "80", "80"]
+
+
+def test_the_calendar_names_each_day_in_the_language_in_use_one_language_after_another():
+    """The calendar's day names are cached per day and language: one language's must not show in another."""
+    from core.i18n import format_day, use_language
+    from services.analytics import DaySummary
+
+    last = date(2027, 3, 12)  # a Friday
+    days = [
+        DaySummary(practiceDate=last, sessions=1, totalSeconds=1500, activities=1, avgRating=None, avgAccuracy=None)
+    ]
+    hovers = {}
+    for language in ("en", "de", "en", "ja"):
+        with use_language(language):
+            heatmap = charts.calendar_figure(days, last)["data"][0]
+            hovers[language] = heatmap["text"][4][-1]  # Friday's row, the last week
+            expected_day = "Fri 12 Mar 2027" if language == "en" else format_day(last, "full")
+            assert hovers[language].startswith(expected_day), (language, hovers[language])
+            assert "25" in hovers[language] and heatmap["z"][4][-1] == 25
+    assert len(set(hovers.values())) == 3
