@@ -1,11 +1,14 @@
-"""CPU per API request, one request at a time: the app's own cost, without the load's noise.
+"""CPU per request, one request at a time: the app's own cost, without the load's noise.
 
-The ASGI app runs in this process (FastAPI's TestClient on one event-loop thread, as a server has),
-on a SQLite file without an fsync per commit, signed in with a real access token. Printed per
+The whole app runs in this process, started as a server starts it (NiceGUI's simulated server: its
+start-up, one event loop), on a SQLite file without an fsync per commit, reached over ASGI by an
+HTTP client signed in with a real access token and, for the pages, a browser's cookie. Printed per
 request: the process's CPU time (the client's share included: compare lines, or runs of two
-versions, not absolute figures) and the wall time.
+versions, not absolute figures) and the wall time. With ``--pages``, the first render of the
+dashboard, progress, library and history pages too, for a musician with four logs a day over a
+month (each page built, serialized and sent; it never connects, as a prefetch).
 
-    .venv/bin/python bench/request_cpu.py [--requests 600]
+    .venv/bin/python bench/request_cpu.py [--requests 600] [--pages] [--only TEXT]
 
 Paced and closed-loop figures (bench/concurrency.py) swing with this machine's disk and neighbours;
 this one moved by tenths of a millisecond between runs of the same code.
@@ -14,78 +17,132 @@ this one moved by tenths of a millisecond between runs of the same code.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import functools
+import os
 import re
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
-import anyio.from_thread
 import httpx
-from fastapi.testclient import TestClient
 
-from app.main import create_app
 from core import schema
 from core.db import Database
 from core.settings import Settings
 from tests.factories import log_body, new_piece
+from tests.simulated_app import SITE, simulated_app
 
 WARM_UP = 50
+EMAIL = "bench@example.com"
+PAGES = {"dashboard": "/", "progress": "/progress", "library": "/library", "history": "/history"}
+
+Call = Callable[[], Awaitable[httpx.Response]]
 
 
-def signed_in_client(folder: Path, portal: anyio.from_thread.BlockingPortal) -> tuple[TestClient, dict[str, str]]:
+def _last_token(folder: Path) -> str:
+    """The sign-in token in the newest email (without an SMTP host the link is kept in a file)."""
+    mail = max((folder / "mail").glob("*.eml"), key=lambda path: path.stat().st_mtime_ns)
+    part = message_from_bytes(mail.read_bytes(), policy=policy.default).get_body(("plain",))
+    found = re.search(r"token=([A-Za-z0-9_-]+)", str(part.get_content()) if part else "")
+    if found is None:
+        raise SystemExit("no sign-in link in the email")
+    return found.group(1)
+
+
+async def bearer_of(client: httpx.AsyncClient, folder: Path) -> dict[str, str]:
+    """An access token for the benchmark's musician, as a REST client signs in."""
+    (await client.post("/api/auth/login", json={"email": EMAIL})).raise_for_status()
+    tokens = (await client.post("/api/auth/verify", json={"token": _last_token(folder)})).json()
+    bearer = {"Authorization": f"Bearer {tokens['accessToken']}"}
+    (await client.put("/api/users/me", json={"displayName": "Bench"}, headers=bearer)).raise_for_status()
+    return bearer
+
+
+async def sign_in_browser(client: httpx.AsyncClient, folder: Path) -> None:
+    """Sign the client's cookie jar in as the same musician, as a browser does (the pages use it)."""
+    (await client.get("/login")).raise_for_status()
+    (await client.post("/api/auth/login", json={"email": EMAIL})).raise_for_status()
+    answer = await client.post("/auth/verify", data={"token": _last_token(folder)}, headers={"Origin": SITE})
+    if answer.status_code != 303 or answer.headers["location"] != "/":
+        raise SystemExit(f"the browser's sign-in went to {answer.headers.get('location')}")
+
+
+async def month_of_logs(client: httpx.AsyncClient, bearer: dict[str, str]) -> None:
+    """Four logs a day over the last 30 days, so that every page has something to show."""
+    now = datetime.now(UTC)
+    for day in range(30):
+        for hour in range(4):
+            started = (now - timedelta(days=day, hours=hour + 1)).isoformat()
+            body = log_body(startTime=started)
+            (await client.post("/api/practice/logs", json=body, headers=bearer)).raise_for_status()
+
+
+async def measure(name: str, call: Call, requests: int) -> None:
+    for _ in range(WARM_UP):
+        (await call()).raise_for_status()
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(requests):
+        (await call()).raise_for_status()
+    cpu_ms = 1000 * (time.process_time() - cpu) / requests
+    wall_ms = 1000 * (time.perf_counter() - wall) / requests
+    print(f"  {name:38s} cpu {cpu_ms:6.2f} ms   wall {wall_ms:6.2f} ms", flush=True)
+
+
+async def run(folder: Path, requests: int, pages: bool, only: list[str]) -> None:
     database = Database(f"sqlite:///{folder / 'bench.db'}", synchronous="OFF")
     schema.upgrade(database)
     for _ in range(30):
         new_piece(database)
     settings = Settings(
         data_dir=folder,
+        base_url=SITE,
         seed_on_start=False,
         environment="test",
         secret_key="bench-" + "x" * 44,
         rate_writes_per_user=10**6,
         rate_reads_per_user=10**6,
     )
-    client = TestClient(create_app(settings, database=database), raise_server_exceptions=False)
-    client.portal = portal  # one event loop for every request, as a server has
-    client.post("/api/auth/login", json={"email": "bench@example.com"}).raise_for_status()
-    mail = next((folder / "mail").glob("*.eml"))  # without an SMTP host the link is kept in a file
-    part = message_from_bytes(mail.read_bytes(), policy=policy.default).get_body(("plain",))
-    found = re.search(r"token=([A-Za-z0-9_-]+)", str(part.get_content()) if part else "")
-    if found is None:
-        raise SystemExit("no sign-in link in the email")
-    token = found.group(1)
-    tokens = client.post("/api/auth/verify", json={"token": token}).json()
-    return client, {"Authorization": f"Bearer {tokens['accessToken']}"}
+    async with simulated_app(settings, database, folder) as client:
+        client.headers["Accept-Encoding"] = "identity"
+        bearer = await bearer_of(client, folder)
+        lines: dict[str, Call] = {
+            "GET /api/health": functools.partial(client.get, "/api/health"),
+            "GET /api/sheet-music (signed in)": functools.partial(client.get, "/api/sheet-music", headers=bearer),
+            "GET /api/sheet-music (anonymous)": functools.partial(client.get, "/api/sheet-music"),
+        }
+        if pages:  # before the saves below, which add hundreds of logs to today
+            await month_of_logs(client, bearer)
+            await sign_in_browser(client, folder)
+            for name, path in PAGES.items():
+                lines[f"page {name}, first render"] = functools.partial(client.get, path)
 
+        def post_log() -> Awaitable[httpx.Response]:
+            return client.post("/api/practice/logs", json=log_body(), headers=bearer)
 
-def measure(name: str, call: Callable[[], httpx.Response], requests: int) -> None:
-    for _ in range(WARM_UP):
-        call().raise_for_status()
-    cpu, wall = time.process_time(), time.perf_counter()
-    for _ in range(requests):
-        call().raise_for_status()
-    cpu_ms = 1000 * (time.process_time() - cpu) / requests
-    wall_ms = 1000 * (time.perf_counter() - wall) / requests
-    print(f"  {name:38s} cpu {cpu_ms:6.2f} ms   wall {wall_ms:6.2f} ms", flush=True)
+        lines["POST /api/practice/logs"] = post_log
+        print(f"per request, {requests} one after another (SQLite, in process):")
+        for name, call in lines.items():
+            if not only or any(text in name for text in only):
+                await measure(name, call, requests)
 
 
 def main() -> None:
+    # NiceGUI's simulated server is made for pytest and checks for it (clearing its storage, the
+    # port it would serve on); these two tell it where it runs. Without pytest NiceGUI would also
+    # put its gzip layer in front, which the figures leave out (the client asks for no compression).
+    os.environ.setdefault("PYTEST_CURRENT_TEST", "bench/request_cpu.py")
+    os.environ.setdefault("NICEGUI_SCREEN_TEST_PORT", "3392")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=600)
-    requests = parser.parse_args().requests
-    with tempfile.TemporaryDirectory() as folder, anyio.from_thread.start_blocking_portal() as portal:
-        client, bearer = signed_in_client(Path(folder), portal)
-        print(f"per request, {requests} one after another (SQLite, in process):")
-        measure("GET /api/health", lambda: client.get("/api/health"), requests)
-        measure("GET /api/sheet-music (signed in)", lambda: client.get("/api/sheet-music", headers=bearer), requests)
-        measure("GET /api/sheet-music (anonymous)", lambda: client.get("/api/sheet-music"), requests)
-        measure(
-            "POST /api/practice/logs",
-            lambda: client.post("/api/practice/logs", json=log_body(), headers=bearer),
-            requests,
-        )
+    parser.add_argument("--pages", action="store_true", help="also each page's first render")
+    parser.add_argument("--only", action="append", default=[], help="keep the lines whose name contains TEXT")
+    arguments = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        asyncio.run(run(Path(folder), arguments.requests, arguments.pages, arguments.only))
 
 
 if __name__ == "__main__":
