@@ -35,6 +35,7 @@ from core.db import Database
 from core.settings import Settings
 from tests.factories import log_body, new_piece
 from tests.simulated_app import SITE, simulated_app
+from web import gc_tuning, idle_outbox, nicegui_middleware
 
 WARM_UP = 50
 EMAIL = "bench@example.com"
@@ -106,7 +107,11 @@ async def run(folder: Path, requests: int, pages: bool, only: list[str]) -> None
         rate_writes_per_user=10**6,
         rate_reads_per_user=10**6,
     )
+    # What `mirubato serve` puts in place before NiceGUI starts (app.main.serve), then after.
+    nicegui_middleware.install()
+    idle_outbox.install()
     async with simulated_app(settings, database, folder) as client:
+        gc_tuning.tune_for_serving()
         client.headers["Accept-Encoding"] = "identity"
         bearer = await bearer_of(client, folder)
         lines: dict[str, Call] = {
