@@ -41,7 +41,7 @@ from services.rate_limits import Limits, RateLimiter
 from services.reminders import Couriers, send_due_reminders
 from services.sharing import InviteLinks
 from services.takes import MB, TakeShelf
-from web import gc_tuning, handler_signatures, idle_outbox, nicegui_middleware, page_escape
+from web import gc_tuning, handler_signatures, idle_outbox, lean_observables, nicegui_middleware, page_escape
 from web.browser_storage import forget_browsers
 from web.events import logs_changed, on_event_loop
 from web.security_headers import SecurityHeaders, install_socket_origin_check, storage_cookie_options
@@ -58,6 +58,7 @@ def _gzip(app: Any) -> GZipMiddleware:
 def create_app(settings: Settings, database: Database | None = None) -> App:
     """NiceGUI's app with our database, migrations applied, API and pages installed."""
     handler_signatures.install()
+    lean_observables.install()  # before any element is built
     page_escape.install()
     language.install()
     database = database or Database(

@@ -4,7 +4,8 @@ The whole app runs in this process, started as a server starts it (NiceGUI's sim
 start-up, one event loop), on a SQLite file without an fsync per commit, reached over ASGI by an
 HTTP client signed in with a real access token and, for the pages, a browser's cookie. Printed per
 request: the process's CPU time (the client's share included: compare lines, or runs of two
-versions, not absolute figures) and the wall time. With ``--pages``, the first render of the
+versions, not absolute figures), the wall time, and how much of it the cyclic garbage collector
+took. With ``--pages``, the first render of the
 dashboard, progress, library and history pages too, for a musician with four logs a day over a
 month (each page built, serialized and sent; it never connects, as a prefetch).
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import gc
 import os
 import re
 import tempfile
@@ -82,15 +84,45 @@ async def month_of_logs(client: httpx.AsyncClient, bearer: dict[str, str]) -> No
             (await client.post("/api/practice/logs", json=body, headers=bearer)).raise_for_status()
 
 
+class Collector:
+    """The cyclic collector's passes and their time, from its callbacks."""
+
+    def __init__(self) -> None:
+        self.passes, self.seconds, self._started = [0, 0, 0], [0.0, 0.0, 0.0], 0.0
+        gc.callbacks.append(self._observe)
+
+    def _observe(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.passes[info["generation"]] += 1
+            self.seconds[info["generation"]] += time.perf_counter() - self._started
+
+    def since(self, passes: list[int], seconds: list[float], requests: int) -> str:
+        """Per generation: passes, and their milliseconds per request, since the figures given."""
+        return ", ".join(
+            f"{self.passes[g] - passes[g]}x {1000 * (self.seconds[g] - seconds[g]) / requests:.2f}" for g in range(3)
+        )
+
+
+COLLECTOR = Collector()
+
+
 async def measure(name: str, call: Call, requests: int) -> None:
     for _ in range(WARM_UP):
         (await call()).raise_for_status()
     cpu, wall = time.process_time(), time.perf_counter()
+    passes, collecting = list(COLLECTOR.passes), list(COLLECTOR.seconds)
     for _ in range(requests):
         (await call()).raise_for_status()
     cpu_ms = 1000 * (time.process_time() - cpu) / requests
     wall_ms = 1000 * (time.perf_counter() - wall) / requests
-    print(f"  {name:38s} cpu {cpu_ms:6.2f} ms   wall {wall_ms:6.2f} ms", flush=True)
+    gc_ms = 1000 * (sum(COLLECTOR.seconds) - sum(collecting)) / requests
+    print(
+        f"  {name:34s} cpu {cpu_ms:6.2f} ms  wall {wall_ms:6.2f} ms  the collector {gc_ms:5.2f} ms "
+        f"(generations 0, 1, 2: {COLLECTOR.since(passes, collecting, requests)})",
+        flush=True,
+    )
 
 
 async def run(folder: Path, requests: int, pages: bool, only: list[str]) -> None:
