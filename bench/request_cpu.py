@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import functools
 import gc
+import itertools
 import os
 import re
 import tempfile
@@ -157,8 +158,13 @@ async def run(folder: Path, requests: int, pages: bool, only: list[str]) -> None
             for name, path in PAGES.items():
                 lines[f"page {name}, first render"] = functools.partial(client.get, path)
 
+        # Each save a new log, a second after the one before (after the month's logs, never in the
+        # future): the path of a log saved as it happens, not of one dated before the newest.
+        starts = (datetime.now(UTC) - timedelta(minutes=50) + timedelta(seconds=n) for n in itertools.count())
+
         def post_log() -> Awaitable[httpx.Response]:
-            return client.post("/api/practice/logs", json=log_body(), headers=bearer)
+            body = log_body(startTime=next(starts).isoformat())
+            return client.post("/api/practice/logs", json=body, headers=bearer)
 
         lines["POST /api/practice/logs"] = post_log
         print(f"per request, {requests} one after another (SQLite, in process):")
