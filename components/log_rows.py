@@ -59,6 +59,16 @@ def day_html(logs: Iterable[LogOut], *, zone: str, take_counts: dict[uuid.UUID, 
     return "".join(_row(log, zone, take_counts.get(log.id, 0), origin) for log in logs)
 
 
+def day_heading(name: str, total: str) -> str:
+    """A day's name and its total time, as the row and two labels that showed them were (three
+    elements for each of a fortnight's days)."""
+    return (
+        '<div class="nicegui-row row w-full items-center justify-between">'
+        f'<div class="text-subtitle1 text-weight-medium">{escape(name)}</div>'
+        f'<div class="text-weight-medium text-primary">{escape(total)}</div></div>'
+    )
+
+
 def _row(log: LogOut, zone: str, takes: int, origin: str) -> str:
     activity = _(ACTIVITY_LABELS.get(log.activity_type, log.activity_type))
     details = [f"{clock(log.start_time, zone)}–{clock(log.end_time, zone)}", activity]

@@ -101,16 +101,12 @@ class HistoryView:
                 takes.counts_by_log, write=False, owner_id=self.me.actor.id, log_ids=list(self.logs)
             )
             for day in window.days:
-                with ui.card().classes("w-full gap-1").mark("history-day"):
-                    with ui.row().classes("w-full items-center justify-between"):
-                        ui.label(day_name(day.day, self.today)).classes("text-subtitle1 text-weight-medium")
-                        ui.label(duration(day.total_seconds)).classes("text-weight-medium text-primary").mark(
-                            "day-total"
-                        )
-                    html = log_rows.day_html(
+                with ui.card().classes("w-full").mark("history-day"):
+                    heading = log_rows.day_heading(day_name(day.day, self.today), duration(day.total_seconds))
+                    rows = log_rows.day_html(
                         day.logs, zone=self.me.actor.timezone, take_counts=self.take_counts, origin="history"
                     )
-                    ui.html(html, sanitize=False).classes("w-full flex flex-col gap-1")  # escaped: log_rows
+                    ui.html(heading + rows, sanitize=False).classes("w-full flex flex-col gap-1")  # escaped: log_rows
             with ui.row().classes("w-full justify-between"):
                 ui.button(_("Newer"), icon="chevron_left", on_click=lambda: self._move(14)).props(
                     "flat"
