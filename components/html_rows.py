@@ -12,10 +12,11 @@ from __future__ import annotations
 from html import escape
 
 
-def icon(name: str, color: str, *, label: str | None = None) -> str:
-    """A Material icon; hidden from screen readers unless it has a ``label``."""
+def icon(name: str, color: str, *, label: str | None = None, size: str | None = None) -> str:
+    """A Material icon; hidden from screen readers unless it has a ``label``; ``size`` a CSS length."""
     named = f'role="img" aria-label="{escape(label)}" title="{escape(label)}"' if label else 'aria-hidden="true"'
-    return f'<i class="q-icon notranslate material-icons text-{color}" {named}>{escape(name)}</i>'
+    sized = f' style="font-size: {escape(size)};"' if size else ""
+    return f'<i class="q-icon notranslate material-icons text-{color}" {named}{sized}>{escape(name)}</i>'
 
 
 def two_lines(first: str, second: str, *, first_classes: str = "ellipsis w-full", grow: bool = True) -> str:

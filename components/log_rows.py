@@ -17,6 +17,7 @@ from html import escape
 
 from nicegui import ui
 
+from components import html_rows
 from components.format import ACTIVITY_LABELS, clock, duration, piece_name, shorten
 from core.i18n import _
 from services.practice_shapes import LogOut
@@ -62,11 +63,10 @@ def day_html(logs: Iterable[LogOut], *, zone: str, take_counts: dict[uuid.UUID, 
 def day_heading(name: str, total: str) -> str:
     """A day's name and its total time, as the row and two labels that showed them were (three
     elements for each of a fortnight's days)."""
-    return (
-        '<div class="nicegui-row row w-full items-center justify-between">'
-        f'<div class="text-subtitle1 text-weight-medium">{escape(name)}</div>'
-        f'<div class="text-weight-medium text-primary">{escape(total)}</div></div>'
+    inner = html_rows.text(name, "text-subtitle1 text-weight-medium") + html_rows.text(
+        total, "text-weight-medium text-primary"
     )
+    return html_rows.row(inner, "w-full items-center justify-between")
 
 
 def _row(log: LogOut, zone: str, takes: int, origin: str) -> str:
