@@ -9,6 +9,7 @@ from html import escape
 
 from nicegui import events, ui
 
+from components import html_rows
 from components.browser_sign_in import Me, sign_out
 from components.connection_badge import ConnectionBadge
 from components.feedback import page_dialog
@@ -101,12 +102,11 @@ def _header(me: Me) -> None:
 def _brand(skip: str) -> str:
     """The skip link and the app's name as the markup ui.link, ui.icon and ui.label make: one element
     instead of five on every page (see _link)."""
+    name = html_rows.icon("music_note", "white", size="24px") + html_rows.text("Mirubato", "text-h6 text-weight-bold")
     return (
         # The first stop of the Tab key: past the header and the navigation, straight to the page.
         f'<a href="#main" class="nicegui-link mirubato-skip">{escape(skip)}</a>'
-        '<a href="/" class="nicegui-link row items-center no-wrap text-white no-underline gap-1">'
-        '<i class="q-icon notranslate material-icons" aria-hidden="true" style="font-size: 24px;">music_note</i>'
-        '<div class="text-h6 text-weight-bold">Mirubato</div></a>'
+        + html_rows.link_row("/", name, "items-center no-wrap text-white no-underline gap-1")
     )
 
 
